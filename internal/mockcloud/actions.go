@@ -1,0 +1,103 @@
+package mockcloud
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// call is what an action handler sees: the account, locked for the whole
+// call, and the validated parameters.
+type call struct {
+	s      *Server
+	req    *request
+	a      *account
+	p      *params
+	now    time.Time
+	region string
+}
+
+type handler func(c *call) (any, *APIError)
+
+var handlers = map[string]handler{}
+
+func register(version, action string, h handler) { handlers[version+"/"+action] = h }
+
+const (
+	vpcVersion = "2016-04-28"
+	ecsVersion = "2014-05-26"
+	timeFmt    = "2006-01-02T15:04:05Z"
+	timeFmtEcs = "2006-01-02T15:04Z"
+)
+
+func (s *Server) dispatch(req *request) (any, *APIError) {
+	h := handlers[req.version+"/"+req.action]
+	if h == nil {
+		return nil, apiErr(501, "NotImplemented", "%s %s is described but not implemented by this mock.", req.action, req.version)
+	}
+	a := req.acct
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	c := &call{s: s, req: req, a: a, p: req.p, now: s.now(), region: req.p.str("RegionId")}
+	a.settle(c.now)
+	return h(c)
+}
+
+// page applies PageNumber/PageSize the way the describe APIs do: 1-based
+// pages, a per-action maximum, never a short page except the last.
+func (c *call) page(defSize, maxSize int) (number, size int, err *APIError) {
+	number, err = c.p.intIn("PageNumber", 1, 1, 1<<30)
+	if err != nil {
+		return
+	}
+	size, err = c.p.intIn("PageSize", defSize, 1, maxSize)
+	return
+}
+
+func pageBounds(total, number, size int) (int, int) {
+	start := (number - 1) * size
+	if start > total {
+		start = total
+	}
+	end := start + size
+	if end > total {
+		end = total
+	}
+	return start, end
+}
+
+// checkText enforces the API's name/description rule: a length range and
+// no http:// or https:// prefix.
+func checkText(v string, min, max int) bool {
+	n := len([]rune(v))
+	if n < min || n > max {
+		return false
+	}
+	l := strings.ToLower(v)
+	return !strings.HasPrefix(l, "http://") && !strings.HasPrefix(l, "https://")
+}
+
+func (c *call) ownerID() int64 {
+	n, _ := strconv.ParseInt(c.a.ID, 10, 64)
+	return n
+}
+
+// csv splits the comma-separated ID lists DescribeEipAddresses and
+// DescribeVpcs take.
+func csv(s string) []string {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func set(vals []string) map[string]bool {
+	m := make(map[string]bool, len(vals))
+	for _, v := range vals {
+		m[v] = true
+	}
+	return m
+}

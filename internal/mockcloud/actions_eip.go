@@ -1,0 +1,207 @@
+package mockcloud
+
+import (
+	"strconv"
+	"strings"
+)
+
+func init() {
+	register(vpcVersion, "AllocateEipAddress", allocateEip)
+	register(vpcVersion, "DescribeEipAddresses", describeEips)
+	register(vpcVersion, "AssociateEipAddress", associateEip)
+	register(vpcVersion, "UnassociateEipAddress", unassociateEip)
+	register(vpcVersion, "ReleaseEipAddress", releaseEip)
+}
+
+func allocateEip(c *call) (any, *APIError) {
+	bw := c.p.str("Bandwidth")
+	if bw == "" {
+		bw = "5"
+	}
+	if n, err := strconv.Atoi(bw); err != nil || n < 1 || n > 500 {
+		return nil, invalidParam("Bandwidth", "It must be a whole number of Mbit/s from 1 to 500.")
+	}
+	ict := c.p.str("InternetChargeType")
+	switch ict {
+	case "":
+		ict = "PayByBandwidth"
+	case "PayByBandwidth", "PayByTraffic":
+	default:
+		return nil, invalidParam("InternetChargeType", "Use PayByBandwidth or PayByTraffic.")
+	}
+	switch c.p.str("InstanceChargeType") {
+	case "", "PostPaid":
+	default:
+		return nil, badRequest("InvalidParameter", "InstanceChargeType %q is not supported by this mock; only PostPaid.", c.p.str("InstanceChargeType"))
+	}
+	if c.p.has("Name") && !checkText(c.p.str("Name"), 1, 128) {
+		return nil, invalidParam("Name", "It must be 1 to 128 characters long and must not start with http:// or https://.")
+	}
+	if c.p.has("Description") && !checkText(c.p.str("Description"), 2, 256) {
+		return nil, invalidParam("Description", "It must be 2 to 256 characters long and must not start with http:// or https://.")
+	}
+	isp := c.p.str("ISP")
+	if isp == "" {
+		isp = "BGP"
+	}
+	ip := c.a.nextEIPAddress()
+	if ip == "" {
+		return nil, badRequest("QuotaExceeded.Eip", "The EIP pool %s of this mock is exhausted.", c.a.eipPool)
+	}
+	rg := c.p.str("ResourceGroupId")
+	if rg == "" {
+		rg = defaultResourceGroup(c.a)
+	}
+	e := &eipRec{ID: c.a.newID("eip-"), Region: c.region, IP: ip, Name: c.p.str("Name"), Description: c.p.str("Description"),
+		Bandwidth: bw, ISP: isp, ChargeType: "PostPaid", InternetChargeType: ict, ResourceGroupID: rg,
+		Status: StatusAvailable, Created: c.now}
+	c.a.eips[e.ID] = e
+	c.a.eipSeq[e.ID] = c.a.nextSeq()
+	return allocateEipResp{RequestId: c.req.requestID, AllocationId: e.ID, EipAddress: ip, OrderId: 0, ResourceGroupId: rg}, nil
+}
+
+var eipInstanceTypes = map[string]bool{"EcsInstance": true, "SlbInstance": true, "Nat": true, "HaVip": true, "NetworkInterface": true, "IpAddress": true}
+
+func describeEips(c *call) (any, *APIError) {
+	number, size, err := c.page(10, 100)
+	if err != nil {
+		return nil, err
+	}
+	ids, ips := csv(c.p.str("AllocationId")), csv(c.p.str("EipAddress"))
+	if len(ids) > 50 || len(ips) > 50 {
+		return nil, badRequest("InvalidParameter", "AllocationId and EipAddress take at most 50 comma-separated values.")
+	}
+	if t := c.p.str("AssociatedInstanceType"); t != "" && !eipInstanceTypes[t] {
+		return nil, invalidParam("AssociatedInstanceType", "Use EcsInstance, SlbInstance, Nat, HaVip, NetworkInterface or IpAddress.")
+	}
+	idSet, ipSet := set(ids), set(ips)
+	var match []*eipRec
+	for _, e := range c.a.sortedEIPs() {
+		if e.Region != c.region ||
+			(len(idSet) > 0 && !idSet[e.ID]) ||
+			(len(ipSet) > 0 && !ipSet[e.IP]) ||
+			(c.p.str("Status") != "" && c.p.str("Status") != e.shownStatus()) ||
+			(c.p.str("AssociatedInstanceType") != "" && c.p.str("AssociatedInstanceType") != e.InstanceType) ||
+			(c.p.str("AssociatedInstanceId") != "" && c.p.str("AssociatedInstanceId") != e.InstanceID) ||
+			(c.p.str("EipName") != "" && c.p.str("EipName") != e.Name) ||
+			(c.p.str("ISP") != "" && c.p.str("ISP") != e.ISP) {
+			continue
+		}
+		match = append(match, e)
+	}
+	out := describeEipsResp{RequestId: c.req.requestID, TotalCount: len(match), PageNumber: number, PageSize: size}
+	out.EipAddresses.EipAddress = []wireEip{}
+	start, end := pageBounds(len(match), number, size)
+	for _, e := range match[start:end] {
+		out.EipAddresses.EipAddress = append(out.EipAddresses.EipAddress, c.wireEip(e))
+	}
+	for _, e := range match[start:end] {
+		c.a.describedEIP(e)
+	}
+	return out, nil
+}
+
+func (c *call) wireEip(e *eipRec) wireEip {
+	w := wireEip{AllocationId: e.ID, IpAddress: e.IP, Status: e.shownStatus(), InstanceId: e.InstanceID, InstanceType: e.InstanceType,
+		RegionId: e.Region, AllocationTime: e.Created.UTC().Format(timeFmt), Name: e.Name, Description: e.Description,
+		Descritpion: e.Description, Mode: "NAT", ResourceGroupId: e.ResourceGroupID, BusinessStatus: "Normal",
+		Bandwidth: e.Bandwidth, EipBandwidth: e.Bandwidth, ISP: e.ISP, Netmode: "public", ChargeType: e.ChargeType,
+		InternetChargeType: e.InternetChargeType, Tags: wireTagList(nil)}
+	w.OperationLocks.LockReason = []struct {
+		LockReason string `json:"LockReason"`
+	}{}
+	if h := c.a.havips[e.InstanceID]; h != nil {
+		w.PrivateIpAddress, w.VpcId, w.InstanceRegionId = h.IP, h.VpcID, h.Region
+	}
+	return w
+}
+
+func (c *call) eip(id string) (*eipRec, *APIError) {
+	e := c.a.eips[id]
+	if e == nil || e.Region != c.region {
+		return nil, notFound("InvalidAllocationId.NotFound", "The specified EIP %q does not exist in region %s.", id, c.region)
+	}
+	return e, nil
+}
+
+func associateEip(c *call) (any, *APIError) {
+	typ := c.p.str("InstanceType")
+	if typ == "" {
+		typ = "EcsInstance"
+	}
+	if !eipInstanceTypes[typ] {
+		return nil, badRequest("InvalidInstanceType.ValueNotSupported", "InstanceType %q is not valid.", typ)
+	}
+	if typ != "HaVip" {
+		return nil, badRequest("InvalidInstanceType.ValueNotSupported", "Associating an EIP with InstanceType %s is not supported by this mock; only HaVip.", typ)
+	}
+	e := c.a.eips[c.p.str("AllocationId")]
+	if e == nil {
+		return nil, notFound("InvalidAllocationId.NotFound", "The specified EIP %q does not exist.", c.p.str("AllocationId"))
+	}
+	h := c.a.havips[c.p.str("InstanceId")]
+	if h == nil || h.Region != c.region {
+		return nil, notFound("InvalidInstanId.NotFound", "The specified HaVip %q does not exist in region %s.", c.p.str("InstanceId"), c.region)
+	}
+	if e.Region != h.Region {
+		return nil, badRequest("InvalidParameter.Mismatch", "EIP %s is in region %s and HaVip %s in %s; they must be in the same region.", e.ID, e.Region, h.ID, h.Region)
+	}
+	if e.InstanceID == h.ID {
+		return nil, badRequest("InvalidAssociation.Duplicated", "EIP %s is already associated with HaVip %s.", e.ID, h.ID)
+	}
+	if e.Pending != nil || e.Status != StatusAvailable {
+		return nil, badRequest("IncorrectEipStatus", "EIP %s is %s; it must be Available.", e.ID, e.shownStatus())
+	}
+	if h.Pending != nil || (h.Status != StatusAvailable && h.Status != StatusInUse) {
+		return nil, badRequest("IncorrectHaVipStatus", "The HaVip %s is %s; an EIP can be associated only when it is Available or InUse.", h.ID, h.shownStatus())
+	}
+	if q := c.a.quotas[QuotaEipsPerHaVip]; len(h.EIPs) >= q {
+		return nil, badRequest("InvalidAssociation.Duplicated", "HaVip %s already has EIP %s; a HaVip takes at most %d EIP.", h.ID, strings.Join(h.EIPs, ", "), q)
+	}
+	e.InstanceID, e.InstanceType, e.Status = h.ID, "HaVip", StatusInUse
+	e.Pending = c.a.begin("eip", c.now, StatusAssociating, StatusInUse, false)
+	h.EIPs = append(h.EIPs, e.ID)
+	return requestOnly{c.req.requestID}, nil
+}
+
+func unassociateEip(c *call) (any, *APIError) {
+	e, err := c.eip(c.p.str("AllocationId"))
+	if err != nil {
+		return nil, err
+	}
+	if t := c.p.str("InstanceType"); t != "" && t != "HaVip" && t != e.InstanceType {
+		return nil, badRequest("InvalidInstanceType.ValueNotSupported", "EIP %s is not associated with an instance of type %s.", e.ID, t)
+	}
+	if e.Pending != nil {
+		return nil, badRequest("IncorrectEipStatus", "EIP %s is %s; retry when the operation in progress has finished.", e.ID, e.shownStatus())
+	}
+	if e.InstanceID == "" {
+		return nil, badRequest("IncorrectEipStatus", "EIP %s is not associated with any instance.", e.ID)
+	}
+	if id := c.p.str("InstanceId"); id != "" && id != e.InstanceID {
+		return nil, badRequest("InvalidInstanceId.NotFound", "EIP %s is not associated with %s.", e.ID, id)
+	}
+	h := c.a.havips[e.InstanceID]
+	if h != nil && h.Pending != nil {
+		return nil, badRequest("IncorrectHaVipStatus", "The HaVip %s is %s; retry when the operation in progress has finished.", h.ID, h.shownStatus())
+	}
+	if h != nil {
+		h.EIPs = remove(h.EIPs, e.ID)
+	}
+	e.InstanceID, e.InstanceType, e.Status = "", "", StatusAvailable
+	e.Pending = c.a.begin("eip", c.now, StatusUnassociating, StatusAvailable, false)
+	return requestOnly{c.req.requestID}, nil
+}
+
+func releaseEip(c *call) (any, *APIError) {
+	e, err := c.eip(c.p.str("AllocationId"))
+	if err != nil {
+		return nil, err
+	}
+	if e.Pending != nil || e.Status != StatusAvailable {
+		return nil, badRequest("IncorrectEipStatus", "EIP %s is %s; it can be released only when it is Available.", e.ID, e.shownStatus())
+	}
+	delete(c.a.eips, e.ID)
+	delete(c.a.eipSeq, e.ID)
+	return requestOnly{c.req.requestID}, nil
+}

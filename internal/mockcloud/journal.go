@@ -1,0 +1,128 @@
+package mockcloud
+
+import (
+	"sync"
+	"time"
+)
+
+// JournalEntry records one API request as the mock saw it. Secrets never
+// reach it: signatures and security tokens are replaced before storing.
+type JournalEntry struct {
+	Seq         int64             `json:"seq"`
+	Time        time.Time         `json:"time"`
+	Account     string            `json:"account,omitempty"`
+	AccessKeyID string            `json:"access_key_id,omitempty"`
+	Product     string            `json:"product,omitempty"`
+	Version     string            `json:"version,omitempty"`
+	Action      string            `json:"action,omitempty"`
+	Mutating    bool              `json:"mutating"`
+	Params      map[string]string `json:"params,omitempty"`
+	Status      int               `json:"status"`
+	Code        string            `json:"code,omitempty"`
+	RequestID   string            `json:"request_id"`
+	Fault       string            `json:"fault,omitempty"`
+	Replayed    bool              `json:"replayed,omitempty"` // answered from a ClientToken record
+	Signature   string            `json:"signature,omitempty"`
+	Millis      float64           `json:"millis"`
+}
+
+// JournalFilter selects entries; zero values match everything.
+type JournalFilter struct {
+	Account  string // account ID
+	Action   string
+	Since    int64 // entries with Seq > Since
+	Mutating bool  // only mutating actions
+	Code     string
+}
+
+func (f JournalFilter) match(e *JournalEntry) bool {
+	return (f.Account == "" || f.Account == e.Account) &&
+		(f.Action == "" || f.Action == e.Action) &&
+		e.Seq > f.Since &&
+		(!f.Mutating || e.Mutating) &&
+		(f.Code == "" || f.Code == e.Code)
+}
+
+var redacted = map[string]bool{"Signature": true, "SecurityToken": true, "BearerToken": true}
+
+type journal struct {
+	mu      sync.Mutex
+	limit   int
+	seq     int64
+	entries []JournalEntry // ring once len == limit
+	start   int
+	counts  map[string]map[string]int // account → action → calls
+}
+
+func newJournal(limit int) *journal {
+	if limit <= 0 {
+		limit = 100000
+	}
+	return &journal{limit: limit, counts: map[string]map[string]int{}}
+}
+
+func (j *journal) add(e JournalEntry) int64 {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.seq++
+	e.Seq = j.seq
+	if len(j.entries) < j.limit {
+		j.entries = append(j.entries, e)
+	} else {
+		j.entries[j.start] = e
+		j.start = (j.start + 1) % j.limit
+	}
+	if e.Action != "" {
+		c := j.counts[e.Account]
+		if c == nil {
+			c = map[string]int{}
+			j.counts[e.Account] = c
+		}
+		c[e.Action]++
+	}
+	return e.Seq
+}
+
+func (j *journal) list(f JournalFilter) []JournalEntry {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	out := []JournalEntry{}
+	n := len(j.entries)
+	for i := 0; i < n; i++ {
+		e := &j.entries[(j.start+i)%n]
+		if f.match(e) {
+			c := *e
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// countsFor returns calls per action for an account ("" = all accounts).
+func (j *journal) countsFor(account string) map[string]int {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	out := map[string]int{}
+	for acct, c := range j.counts {
+		if account != "" && acct != account {
+			continue
+		}
+		for k, v := range c {
+			out[k] += v
+		}
+	}
+	return out
+}
+
+func (j *journal) lastSeq() int64 {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.seq
+}
+
+func (j *journal) clear() {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.entries, j.start = nil, 0
+	j.counts = map[string]map[string]int{}
+}

@@ -1,0 +1,106 @@
+package mockcloud
+
+import (
+	"net/netip"
+	"time"
+)
+
+// Status values, as the API spells them.
+const (
+	StatusAvailable     = "Available"
+	StatusInUse         = "InUse"
+	StatusCreating      = "Creating"
+	StatusAssociating   = "Associating"
+	StatusUnassociating = "Unassociating"
+	StatusDeleting      = "Deleting"
+	StatusReleasing     = "Releasing"
+
+	InstanceTypeEcs = "EcsInstance"
+	InstanceTypeEni = "NetworkInterface"
+)
+
+// Quota names accepted by fixtures, options and the set_quota event.
+const (
+	QuotaHaVipsPerAccount  = "havips_per_account"
+	QuotaHaVipsPerVPC      = "havips_per_vpc"
+	QuotaMembersPerHaVip   = "members_per_havip"
+	QuotaHaVipsPerInstance = "havips_per_instance"
+	QuotaEipsPerHaVip      = "eips_per_havip"
+)
+
+// DefaultQuotas are the limits of the HaVip user guide; all are adjustable
+// in the mock because Alibaba adjusts them per account.
+func DefaultQuotas() map[string]int {
+	return map[string]int{
+		QuotaHaVipsPerAccount:  50,
+		QuotaHaVipsPerVPC:      50,
+		QuotaMembersPerHaVip:   10,
+		QuotaHaVipsPerInstance: 5,
+		QuotaEipsPerHaVip:      1,
+	}
+}
+
+type vpcRec struct {
+	ID, Region, CIDR, Name string
+	Created                time.Time
+}
+
+type vswitchRec struct {
+	ID, VpcID, Region, Zone, CIDR, Name string
+	Created                             time.Time
+	prefix                              netip.Prefix
+}
+
+type instanceRec struct {
+	ID, Region, Zone, VSwitchID, VpcID, Name, PrivateIP, Status string
+	PrimaryENI                                                  string
+	Created                                                     time.Time
+}
+
+type eniRec struct {
+	ID, Region, Zone, VSwitchID, VpcID, PrivateIP, InstanceID, Name, Type, Mac string
+	Created                                                                   time.Time
+}
+
+// pending is an asynchronous transition: the status a resource shows until
+// it settles, by time or after a number of describes.
+type pending struct {
+	Shown     string    `json:"shown"`
+	Final     string    `json:"final"`
+	At        time.Time `json:"at,omitempty"`
+	Describes int       `json:"describes,omitempty"`
+	Gone      bool      `json:"gone,omitempty"` // settles into deletion
+}
+
+type havipRec struct {
+	ID, Region, VpcID, VSwitchID, IP, Name, Description, ResourceGroupID string
+	Status                                                              string
+	Master                                                              string
+	MemberType                                                          string
+	Members                                                             []string
+	EIPs                                                                []string // allocation IDs
+	Tags                                                                []tagKV
+	Created                                                             time.Time
+	Pending                                                             *pending
+}
+
+type eipRec struct {
+	ID, Region, IP, Name, Description, Bandwidth, ISP, ChargeType, InternetChargeType, ResourceGroupID string
+	Status                                                                                              string
+	InstanceID, InstanceType                                                                            string
+	Created                                                                                             time.Time
+	Pending                                                                                             *pending
+}
+
+type tagKV struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// tokenRec remembers the outcome of a call made with a ClientToken so that a
+// retry returns it instead of acting twice.
+type tokenRec struct {
+	Fingerprint string `json:"fingerprint"`
+	Processing  bool   `json:"processing,omitempty"`
+	Body        []byte `json:"body,omitempty"`
+}
