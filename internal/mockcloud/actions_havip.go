@@ -374,4 +374,3 @@ func deleteHaVip(c *call) (any, *APIError) {
 	}
 	return requestOnly{c.req.requestID}, nil
 }
-

@@ -450,4 +450,3 @@ func eniStatus(e *eniRec) string {
 	}
 	return StatusAvailable
 }
-

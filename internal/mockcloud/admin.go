@@ -48,6 +48,7 @@ func (s *Server) Apply(ev Event) error {
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	defer s.changes.Add(1)
 	a.settle(s.now())
 	switch ev.Type {
 	case EventDeleteInstance:
@@ -177,6 +178,7 @@ func (s *Server) ClearJournal()     { s.journal.clear() }
 func (s *Server) Reset(accountRef string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	defer s.changes.Add(1)
 	ids := s.order
 	if accountRef != "" {
 		id := accountRef
@@ -373,6 +375,7 @@ func (s *Server) Restore(b []byte) error {
 	s.seed, s.fixtures, s.accounts, s.order, s.keys = st.Seed, st.Fixtures, accounts, order, keys
 	s.nextAcct = len(order)
 	s.mu.Unlock()
+	s.changes.Add(1)
 	return nil
 }
 

@@ -59,7 +59,7 @@ type instanceRec struct {
 
 type eniRec struct {
 	ID, Region, Zone, VSwitchID, VpcID, PrivateIP, InstanceID, Name, Type, Mac string
-	Created                                                                   time.Time
+	Created                                                                    time.Time
 }
 
 // pending is an asynchronous transition: the status a resource shows until
@@ -74,22 +74,22 @@ type pending struct {
 
 type havipRec struct {
 	ID, Region, VpcID, VSwitchID, IP, Name, Description, ResourceGroupID string
-	Status                                                              string
-	Master                                                              string
-	MemberType                                                          string
-	Members                                                             []string
-	EIPs                                                                []string // allocation IDs
-	Tags                                                                []tagKV
-	Created                                                             time.Time
-	Pending                                                             *pending
+	Status                                                               string
+	Master                                                               string
+	MemberType                                                           string
+	Members                                                              []string
+	EIPs                                                                 []string // allocation IDs
+	Tags                                                                 []tagKV
+	Created                                                              time.Time
+	Pending                                                              *pending
 }
 
 type eipRec struct {
 	ID, Region, IP, Name, Description, Bandwidth, ISP, ChargeType, InternetChargeType, ResourceGroupID string
-	Status                                                                                              string
-	InstanceID, InstanceType                                                                            string
-	Created                                                                                             time.Time
-	Pending                                                                                             *pending
+	Status                                                                                             string
+	InstanceID, InstanceType                                                                           string
+	Created                                                                                            time.Time
+	Pending                                                                                            *pending
 }
 
 type tagKV struct {

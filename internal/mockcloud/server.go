@@ -74,6 +74,7 @@ type Server struct {
 	journal *journal
 	faults  faultSet
 	offset  atomic.Int64 // virtual clock offset in nanoseconds
+	changes atomic.Int64 // bumped by every request and admin change
 
 	reqMu  sync.Mutex
 	reqRng *rand.Rand
@@ -200,6 +201,10 @@ func (s *Server) Close() error {
 	return s.http.Close()
 }
 
+// Generation changes whenever state may have changed: after any API
+// request or admin change. The command saves its state file on a change.
+func (s *Server) Generation() int64 { return s.changes.Load() }
+
 // Credentials returns the first (default) credential.
 func (s *Server) Credentials() Credential {
 	s.mu.RLock()
@@ -223,8 +228,8 @@ func (s *Server) Env() map[string]string {
 		"ALIBABA_CLOUD_ACCESS_KEY_ID":     c.AccessKeyID,
 		"ALIBABA_CLOUD_ACCESS_KEY_SECRET": c.AccessKeySecret,
 		"ALIBABA_CLOUD_REGION":            s.Region(),
-		"HAVIP_ENDPOINT_VPC":              s.Endpoint(),
-		"HAVIP_ENDPOINT_ECS":              s.Endpoint(),
+		"ALIBABA_CLOUD_ENDPOINT_VPC":      s.Endpoint(),
+		"ALIBABA_CLOUD_ENDPOINT_ECS":      s.Endpoint(),
 		"HAVIP_PROTOCOL":                  strings.ToUpper(s.scheme),
 	}
 }
@@ -274,6 +279,7 @@ func (s *Server) addCredential(c Credential) (Credential, error) {
 		s.order = append(s.order, c.AccountID)
 	}
 	s.keys[c.AccessKeyID] = c
+	s.changes.Add(1)
 	return c, nil
 }
 
@@ -403,6 +409,7 @@ func (s *Server) record(req *request, status int, body []byte, dropped bool) {
 		e.Status = 0
 	}
 	s.journal.add(e)
+	s.changes.Add(1)
 	s.log.Debug("request", "request_id", req.requestID, "action", req.action, "status", e.Status, "code", e.Code, "fault", req.fault)
 }
 

@@ -66,31 +66,31 @@ type allocateEipResp struct {
 }
 
 type wireEip struct {
-	AllocationId       string   `json:"AllocationId"`
-	IpAddress          string   `json:"IpAddress"`
-	Status             string   `json:"Status"`
-	InstanceId         string   `json:"InstanceId"`
-	InstanceType       string   `json:"InstanceType"`
-	InstanceRegionId   string   `json:"InstanceRegionId"`
-	PrivateIpAddress   string   `json:"PrivateIpAddress"`
-	RegionId           string   `json:"RegionId"`
-	AllocationTime     string   `json:"AllocationTime"`
-	Name               string   `json:"Name"`
-	Description        string   `json:"Description"`
-	Descritpion        string   `json:"Descritpion"` // the API sends both spellings
-	Mode               string   `json:"Mode"`
-	VpcId              string   `json:"VpcId"`
-	ResourceGroupId    string   `json:"ResourceGroupId"`
-	BusinessStatus     string   `json:"BusinessStatus"`
-	Bandwidth          string   `json:"Bandwidth"`
-	EipBandwidth       string   `json:"EipBandwidth"`
-	ISP                string   `json:"ISP"`
-	Netmode            string   `json:"Netmode"`
-	ChargeType         string   `json:"ChargeType"`
-	InternetChargeType string   `json:"InternetChargeType"`
-	DeletionProtection bool     `json:"DeletionProtection"`
-	SecondLimited      bool     `json:"SecondLimited"`
-	ServiceManaged     int      `json:"ServiceManaged"`
+	AllocationId       string `json:"AllocationId"`
+	IpAddress          string `json:"IpAddress"`
+	Status             string `json:"Status"`
+	InstanceId         string `json:"InstanceId"`
+	InstanceType       string `json:"InstanceType"`
+	InstanceRegionId   string `json:"InstanceRegionId"`
+	PrivateIpAddress   string `json:"PrivateIpAddress"`
+	RegionId           string `json:"RegionId"`
+	AllocationTime     string `json:"AllocationTime"`
+	Name               string `json:"Name"`
+	Description        string `json:"Description"`
+	Descritpion        string `json:"Descritpion"` // the API sends both spellings
+	Mode               string `json:"Mode"`
+	VpcId              string `json:"VpcId"`
+	ResourceGroupId    string `json:"ResourceGroupId"`
+	BusinessStatus     string `json:"BusinessStatus"`
+	Bandwidth          string `json:"Bandwidth"`
+	EipBandwidth       string `json:"EipBandwidth"`
+	ISP                string `json:"ISP"`
+	Netmode            string `json:"Netmode"`
+	ChargeType         string `json:"ChargeType"`
+	InternetChargeType string `json:"InternetChargeType"`
+	DeletionProtection bool   `json:"DeletionProtection"`
+	SecondLimited      bool   `json:"SecondLimited"`
+	ServiceManaged     int    `json:"ServiceManaged"`
 	OperationLocks     struct {
 		LockReason []struct {
 			LockReason string `json:"LockReason"`

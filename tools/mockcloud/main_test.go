@@ -1,0 +1,146 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk"
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth/credentials"
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/vpc"
+)
+
+// buildBinary compiles the command once per test binary run.
+func buildBinary(t testing.TB) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "mockcloud")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+type ready struct {
+	Endpoint        string `json:"endpoint"`
+	Region          string `json:"region"`
+	AccessKeyID     string `json:"access_key_id"`
+	AccessKeySecret string `json:"access_key_secret"`
+}
+
+type proc struct {
+	cmd    *exec.Cmd
+	stdout *bytes.Buffer
+	stderr *bytes.Buffer
+	ready  ready
+}
+
+func startBinary(t testing.TB, bin string, args ...string) *proc {
+	t.Helper()
+	readyFile := filepath.Join(t.TempDir(), "ready.json")
+	p := &proc{stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}}
+	p.cmd = exec.Command(bin, append([]string{"-ready-file", readyFile}, args...)...)
+	p.cmd.Stdout, p.cmd.Stderr = p.stdout, p.stderr
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if p.cmd.ProcessState == nil {
+			_ = p.cmd.Process.Kill()
+			_ = p.cmd.Wait()
+		}
+	})
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		b, err := os.ReadFile(readyFile)
+		if err == nil && json.Unmarshal(b, &p.ready) == nil && p.ready.Endpoint != "" {
+			return p
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("mockcloud did not become ready; stderr:\n%s", p.stderr)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func (p *proc) stop(t testing.TB) {
+	t.Helper()
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- p.cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("mockcloud exited with %v; stderr:\n%s", err, p.stderr)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("mockcloud did not stop on SIGTERM")
+	}
+}
+
+func (p *proc) client(t testing.TB) *vpc.Client {
+	t.Helper()
+	c, err := vpc.NewClientWithOptions(p.ready.Region, sdk.NewConfig(), credentials.NewStaticAKCredentialsProvider(p.ready.AccessKeyID, p.ready.AccessKeySecret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Domain = p.ready.Endpoint
+	return c
+}
+
+func TestCommandServesPrintsEnvAndKeepsState(t *testing.T) {
+	bin := buildBinary(t)
+	state := filepath.Join(t.TempDir(), "state.json")
+	p := startBinary(t, bin, "-state", state, "-access-key-id", "LTAI5ciKey", "-access-key-secret", "ci-secret")
+	for _, want := range []string{"export ALIBABA_CLOUD_ACCESS_KEY_ID=LTAI5ciKey", "export ALIBABA_CLOUD_ENDPOINT_VPC=" + p.ready.Endpoint, "export ALIBABA_CLOUD_REGION=cn-hangzhou"} {
+		if !strings.Contains(p.stdout.String(), want) {
+			t.Errorf("stdout lacks %q:\n%s", want, p.stdout)
+		}
+	}
+	if !strings.HasPrefix(p.ready.Endpoint, "127.0.0.1:") {
+		t.Errorf("default listen address is not loopback: %s", p.ready.Endpoint)
+	}
+	req := vpc.CreateCreateHaVipRequest()
+	req.VSwitchId = "vsw-bp1seedvsw000000000001"
+	req.IpAddress = "192.168.0.24"
+	created, err := p.client(t).CreateHaVip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.stop(t)
+
+	// The second run reads the state file and still has the HaVip.
+	p2 := startBinary(t, bin, "-state", state, "-access-key-id", "LTAI5ciKey", "-access-key-secret", "ci-secret")
+	d := vpc.CreateDescribeHaVipsRequest()
+	got, err := p2.client(t).DescribeHaVips(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.TotalCount != 1 || got.HaVips.HaVip[0].HaVipId != created.HaVipId {
+		t.Fatalf("state did not survive the restart: %+v", got.HaVips)
+	}
+	p2.stop(t)
+}
+
+func TestCommandRejectsBadFixtures(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "fx.json")
+	if err := os.WriteFile(bad, []byte(`{"version":1,"regions":["cn-hangzhou"],"vpcs":[{"cidr":"10.0.0.0/8","nmae":"typo"}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	err := run([]string{"-fixtures", bad}, &stdout, &stderr)
+	if err == nil || !strings.Contains(err.Error(), "nmae") {
+		t.Fatalf("expected an unknown-field error naming nmae, got %v", err)
+	}
+	if err := run([]string{"-access-key-id", "x"}, &stdout, &stderr); err == nil {
+		t.Fatal("a key id without a secret was accepted")
+	}
+}
