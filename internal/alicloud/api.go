@@ -1,0 +1,140 @@
+// Package alicloud is the provider's typed client over alibaba-cloud-sdk-go
+// (Vpc 2016-04-28 and Ecs 2014-05-26): credentials, endpoints, retries that
+// re-sign every attempt, one ClientToken per logical operation, waiters,
+// per-HaVip serialisation and error classes. It knows nothing of Terraform
+// beyond logging through terraform-plugin-log.
+package alicloud
+
+import (
+	"time"
+)
+
+// Config is everything needed to build a Client. The provider resolves
+// attributes and environment variables into it.
+type Config struct {
+	Region        string
+	AccessKey     string
+	SecretKey     string
+	SecurityToken string
+
+	// Endpoints are host[:port], never URLs; empty means the public
+	// endpoint of the region.
+	VPCEndpoint string
+	ECSEndpoint string
+	// Protocol is "HTTPS" (default) or "HTTP" (the mock).
+	Protocol string
+
+	// MaxRetries bounds retries of one HTTP call on transport errors, 5xx
+	// and throttling. Default 4; 0 is taken as the default, negative as none.
+	MaxRetries int
+	// RetryWaitMin/Max bound the exponential backoff (defaults 200 ms / 5 s).
+	RetryWaitMin time.Duration
+	RetryWaitMax time.Duration
+	// ReadTimeout bounds one call including its retries (default 60 s).
+	ReadTimeout time.Duration
+	// PollMin/PollMax bound waiter polling: the first poll happens at once,
+	// then after PollMin, doubling up to PollMax (defaults 200 ms / 5 s).
+	PollMin time.Duration
+	PollMax time.Duration
+
+	UserAgent string
+}
+
+// HaVip as Describe returns it.
+type HaVip struct {
+	ID                     string
+	RegionID               string
+	VpcID                  string
+	VSwitchID              string
+	IPAddress              string
+	Status                 string
+	MasterInstanceID       string
+	AssociatedInstanceType string
+	AssociatedInstances    []string
+	AssociatedEIPAddresses []string
+	Name                   string
+	Description            string
+	CreateTime             string
+	ResourceGroupID        string
+	Tags                   map[string]string
+}
+
+// HasMember reports whether id is associated with the HaVip.
+func (h *HaVip) HasMember(id string) bool {
+	for _, m := range h.AssociatedInstances {
+		if m == id {
+			return true
+		}
+	}
+	return false
+}
+
+type VSwitch struct {
+	ID     string
+	VpcID  string
+	CIDR   string
+	ZoneID string
+	Status string
+}
+
+type Instance struct {
+	ID        string
+	VpcID     string
+	VSwitchID string
+	ZoneID    string
+	Status    string
+	PrivateIP string
+}
+
+type ENI struct {
+	ID         string
+	InstanceID string // empty when not attached
+	VpcID      string
+	VSwitchID  string
+	Status     string
+	Type       string // Primary or Secondary
+	PrivateIP  string
+}
+
+type EIP struct {
+	ID           string // allocation ID
+	IPAddress    string
+	Status       string
+	InstanceID   string
+	InstanceType string
+	RegionID     string
+}
+
+type CreateHaVipInput struct {
+	VSwitchID       string
+	IPAddress       string // empty: the service assigns one
+	Name            string
+	Description     string
+	ResourceGroupID string
+	Tags            map[string]string // sent with CreateHaVip, not after
+}
+
+// HaVipFilter narrows ListHaVips; empty fields match everything.
+type HaVipFilter struct {
+	IDs       []string
+	VpcID     string
+	VSwitchID string
+	IPAddress string
+}
+
+// Member types as AssociateHaVip takes them.
+const (
+	MemberECS = "EcsInstance"
+	MemberENI = "NetworkInterface"
+)
+
+// MemberTypeOf infers the member type from the ID prefix ("i-" or "eni-").
+func MemberTypeOf(id string) string {
+	switch {
+	case len(id) > 4 && id[:4] == "eni-":
+		return MemberENI
+	case len(id) > 2 && id[:2] == "i-":
+		return MemberECS
+	}
+	return ""
+}
