@@ -1,0 +1,63 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/havip-oss/terraform-provider-havip/internal/alicloud"
+)
+
+// configureData takes the provider's data in a resource's or data
+// source's Configure; nil data means the provider is not configured yet
+// (validation runs before Configure).
+func configureData(raw any, diags *diag.Diagnostics) *providerData {
+	if raw == nil {
+		return nil
+	}
+	d, ok := raw.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected provider data", fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider.", raw))
+		return nil
+	}
+	return d
+}
+
+// api returns the client or explains why there is none.
+func (d *providerData) api(diags *diag.Diagnostics) *alicloud.Client {
+	if d == nil {
+		diags.AddError("Provider not configured", "The havip provider was not configured. This is a bug in the provider or in Terraform.")
+		return nil
+	}
+	if d.client == nil {
+		diags.AddError("The havip provider cannot reach Alibaba Cloud", d.clientErr)
+		return nil
+	}
+	return d.client
+}
+
+func stringList(ctx context.Context, v []string, diags *diag.Diagnostics) types.List {
+	if v == nil {
+		v = []string{}
+	}
+	l, d := types.ListValueFrom(ctx, types.StringType, v)
+	diags.Append(d...)
+	return l
+}
+
+// apiErrorDetail is the detail text of a diagnostic for an API error: the
+// error itself plus what to do about its class.
+func apiErrorDetail(err error) string {
+	msg := err.Error()
+	switch alicloud.ClassOf(err) {
+	case alicloud.ClassAuth:
+		msg += "\n\nCheck the provider's access_key, secret_key and security_token, and that the machine's clock is right."
+	case alicloud.ClassTransient:
+		msg += "\n\nThe call was retried with backoff and kept failing; raise max_retries or try again later."
+	case alicloud.ClassConflict:
+		msg += "\n\nThe resource stayed busy with another operation until the timeout; raise the timeout or try again."
+	}
+	return msg
+}

@@ -1,0 +1,299 @@
+// Package provider is the Terraform glue of terraform-provider-havip:
+// schemas, models, plan-time checks and diagnostics. API work lives in
+// internal/alicloud, keepalived rendering in internal/keepalived.
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/havip-oss/terraform-provider-havip/internal/alicloud"
+)
+
+// Address is the provider's registry address.
+const Address = "registry.terraform.io/havip-oss/havip"
+
+// Default quotas of the HaVip user guide; both are adjustable in Quota
+// Center, hence configurable here.
+const (
+	defaultHaVipsPerAccount = 50
+	defaultHaVipsPerVPC     = 50
+)
+
+var _ provider.Provider = &havipProvider{}
+
+type havipProvider struct {
+	version string
+}
+
+// New returns the provider factory for providerserver.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider { return &havipProvider{version: version} }
+}
+
+type providerModel struct {
+	Region        types.String    `tfsdk:"region"`
+	AccessKey     types.String    `tfsdk:"access_key"`
+	SecretKey     types.String    `tfsdk:"secret_key"`
+	SecurityToken types.String    `tfsdk:"security_token"`
+	Profile       types.String    `tfsdk:"profile"`
+	ProfileFile   types.String    `tfsdk:"profile_file"`
+	Protocol      types.String    `tfsdk:"protocol"`
+	MaxRetries    types.Int64     `tfsdk:"max_retries"`
+	Endpoints     *endpointsModel `tfsdk:"endpoints"`
+	Quotas        *quotasModel    `tfsdk:"quotas"`
+}
+
+type endpointsModel struct {
+	VPC types.String `tfsdk:"vpc"`
+	ECS types.String `tfsdk:"ecs"`
+}
+
+type quotasModel struct {
+	HaVipsPerAccount types.Int64 `tfsdk:"havips_per_account"`
+	HaVipsPerVPC     types.Int64 `tfsdk:"havips_per_vpc"`
+}
+
+// providerData is what Configure hands to resources and data sources.
+type providerData struct {
+	client           *alicloud.Client // nil when no credentials were found
+	clientErr        string           // why client is nil
+	region           string
+	havipsPerAccount int
+	havipsPerVPC     int
+}
+
+func (p *havipProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "havip"
+	resp.Version = p.version
+}
+
+var hostPort = regexp.MustCompile(`^[A-Za-z0-9.\-]+(:[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$`)
+
+func endpointAttr(product string) schema.StringAttribute {
+	env := map[string]string{"vpc": envEndpointVPC[0], "ecs": envEndpointECS[0]}[product]
+	return schema.StringAttribute{
+		Optional: true,
+		Description: fmt.Sprintf("Host and optional port of the %s API, without a scheme (for example `127.0.0.1:8590` for the mock). "+
+			"Defaults to the public endpoint of the region, or `%s`.", strings.ToUpper(product), env),
+		Validators: []validator.String{stringvalidator.RegexMatches(hostPort, "must be host[:port], without a scheme such as http://")},
+	}
+}
+
+func (p *havipProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		Description: "Manages Alibaba Cloud high-availability virtual IPs (HaVip), their members and EIPs, and renders keepalived configurations for the instances behind them.",
+		Attributes: map[string]schema.Attribute{
+			"region": schema.StringAttribute{
+				Optional:    true,
+				Description: "Region of the HaVips, for example `cn-hangzhou`. Falls back to `ALIBABA_CLOUD_REGION`, `ALICLOUD_REGION`, then the profile's region.",
+				Validators:  []validator.String{stringvalidator.RegexMatches(regexp.MustCompile(`^[a-zA-Z0-9_-]+$`), "must be a region ID such as cn-hangzhou")},
+			},
+			"access_key": schema.StringAttribute{
+				Optional: true, Sensitive: true,
+				Description: "AccessKey ID. Falls back to `ALIBABA_CLOUD_ACCESS_KEY_ID`, `ALICLOUD_ACCESS_KEY`, then the profile.",
+			},
+			"secret_key": schema.StringAttribute{
+				Optional: true, Sensitive: true,
+				Description: "AccessKey secret. Falls back to `ALIBABA_CLOUD_ACCESS_KEY_SECRET`, `ALICLOUD_SECRET_KEY`, then the profile.",
+			},
+			"security_token": schema.StringAttribute{
+				Optional: true, Sensitive: true,
+				Description: "STS security token for temporary credentials. Falls back to `ALIBABA_CLOUD_SECURITY_TOKEN`, `ALICLOUD_SECURITY_TOKEN`.",
+			},
+			"profile": schema.StringAttribute{
+				Optional:    true,
+				Description: "Profile of the aliyun CLI configuration to take credentials and region from (AK and StsToken modes). Falls back to `ALIBABA_CLOUD_PROFILE`.",
+			},
+			"profile_file": schema.StringAttribute{
+				Optional:    true,
+				Description: "Path of the aliyun CLI configuration. Defaults to `~/.aliyun/config.json` or `ALIBABA_CLOUD_CONFIG_FILE`.",
+			},
+			"protocol": schema.StringAttribute{
+				Optional:    true,
+				Description: "`HTTPS` (default) or `HTTP`. Use HTTP only for a local mock endpoint. Falls back to `HAVIP_PROTOCOL`.",
+				Validators:  []validator.String{stringvalidator.OneOf("HTTP", "HTTPS")},
+			},
+			"max_retries": schema.Int64Attribute{
+				Optional:    true,
+				Description: "Retries of one API call on throttling, 5xx answers and dropped connections, with exponential backoff. Default 4.",
+				Validators:  []validator.Int64{int64validator.Between(0, 20)},
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"endpoints": schema.SingleNestedBlock{
+				Description: "Custom API endpoints, for example a mock in CI.",
+				Attributes: map[string]schema.Attribute{
+					"vpc": endpointAttr("vpc"),
+					"ecs": endpointAttr("ecs"),
+				},
+			},
+			"quotas": schema.SingleNestedBlock{
+				Description: "Limits the plan-time checks enforce. Alibaba adjusts these per account in Quota Center; set them to what yours allows.",
+				Attributes: map[string]schema.Attribute{
+					"havips_per_account": schema.Int64Attribute{
+						Optional: true, Description: fmt.Sprintf("HaVips allowed in the account and region. Default %d.", defaultHaVipsPerAccount),
+						Validators: []validator.Int64{int64validator.AtLeast(1)},
+					},
+					"havips_per_vpc": schema.Int64Attribute{
+						Optional: true, Description: fmt.Sprintf("HaVips allowed in one VPC. Default %d.", defaultHaVipsPerVPC),
+						Validators: []validator.Int64{int64validator.AtLeast(1)},
+					},
+				},
+			},
+		},
+	}
+}
+
+func (p *havipProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	unknown := func(v interface{ IsUnknown() bool }, at path.Path, env string) {
+		if v.IsUnknown() {
+			resp.Diagnostics.AddAttributeError(at, "Unknown provider configuration value",
+				fmt.Sprintf("The value of %s is not known until apply, but the provider needs it to connect. Set it statically or use the %s environment variable.", at, env))
+		}
+	}
+	unknown(cfg.Region, path.Root("region"), envRegion[0])
+	unknown(cfg.AccessKey, path.Root("access_key"), envAccessKey[0])
+	unknown(cfg.SecretKey, path.Root("secret_key"), envSecretKey[0])
+	unknown(cfg.SecurityToken, path.Root("security_token"), envSecurityToken[0])
+	unknown(cfg.Profile, path.Root("profile"), envProfile[0])
+	unknown(cfg.ProfileFile, path.Root("profile_file"), envProfileFile[0])
+	unknown(cfg.Protocol, path.Root("protocol"), envProtocol[0])
+	unknown(cfg.MaxRetries, path.Root("max_retries"), "no")
+	if cfg.Endpoints != nil {
+		unknown(cfg.Endpoints.VPC, path.Root("endpoints").AtName("vpc"), envEndpointVPC[0])
+		unknown(cfg.Endpoints.ECS, path.Root("endpoints").AtName("ecs"), envEndpointECS[0])
+	}
+	if cfg.Quotas != nil {
+		unknown(cfg.Quotas.HaVipsPerAccount, path.Root("quotas").AtName("havips_per_account"), "no")
+		unknown(cfg.Quotas.HaVipsPerVPC, path.Root("quotas").AtName("havips_per_vpc"), "no")
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	pick := func(v types.String, env []string) string {
+		if s := v.ValueString(); s != "" {
+			return s
+		}
+		return firstEnv(env)
+	}
+	ac := alicloud.Config{
+		Region:        pick(cfg.Region, envRegion),
+		AccessKey:     pick(cfg.AccessKey, envAccessKey),
+		SecretKey:     pick(cfg.SecretKey, envSecretKey),
+		SecurityToken: pick(cfg.SecurityToken, envSecurityToken),
+		Protocol:      pick(cfg.Protocol, envProtocol),
+		UserAgent:     "terraform-provider-havip/" + p.version,
+	}
+	if cfg.Endpoints != nil {
+		ac.VPCEndpoint = cfg.Endpoints.VPC.ValueString()
+		ac.ECSEndpoint = cfg.Endpoints.ECS.ValueString()
+	}
+	if ac.VPCEndpoint == "" {
+		ac.VPCEndpoint = firstEnv(envEndpointVPC)
+	}
+	if ac.ECSEndpoint == "" {
+		ac.ECSEndpoint = firstEnv(envEndpointECS)
+	}
+	if !cfg.MaxRetries.IsNull() {
+		ac.MaxRetries = int(cfg.MaxRetries.ValueInt64())
+		if ac.MaxRetries == 0 {
+			ac.MaxRetries = -1 // 0 in the config means no retries; the client reads 0 as "default"
+		}
+	}
+
+	profile := pick(cfg.Profile, envProfile)
+	if profile != "" || (ac.AccessKey == "" && ac.SecretKey == "") {
+		file := pick(cfg.ProfileFile, envProfileFile)
+		if file == "" {
+			file = defaultProfileFile()
+		}
+		prof, err := loadProfile(file, profile)
+		switch {
+		case err != nil && profile != "":
+			// A profile asked for by name must exist; an implicit one may not.
+			resp.Diagnostics.AddAttributeError(path.Root("profile"), "Cannot use the aliyun CLI profile", err.Error())
+			return
+		case err == nil:
+			if ac.AccessKey == "" && ac.SecretKey == "" {
+				ac.AccessKey, ac.SecretKey = prof.AccessKeyID, prof.AccessKeySecret
+				if ac.SecurityToken == "" {
+					ac.SecurityToken = prof.StsToken
+				}
+			}
+			if ac.Region == "" {
+				ac.Region = prof.RegionID
+			}
+		}
+	}
+
+	data := &providerData{region: ac.Region, havipsPerAccount: defaultHaVipsPerAccount, havipsPerVPC: defaultHaVipsPerVPC}
+	if cfg.Quotas != nil {
+		if !cfg.Quotas.HaVipsPerAccount.IsNull() {
+			data.havipsPerAccount = int(cfg.Quotas.HaVipsPerAccount.ValueInt64())
+		}
+		if !cfg.Quotas.HaVipsPerVPC.IsNull() {
+			data.havipsPerVPC = int(cfg.Quotas.HaVipsPerVPC.ValueInt64())
+		}
+	}
+
+	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "secret_key", "security_token", "access_key_secret")
+	switch {
+	case ac.Region == "":
+		data.clientErr = "No region is configured: set region in the provider block, ALIBABA_CLOUD_REGION, or a profile with a region."
+	case ac.AccessKey == "" || ac.SecretKey == "":
+		data.clientErr = "No credentials are configured: set access_key and secret_key in the provider block, " +
+			"ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or an aliyun CLI profile."
+	default:
+		client, err := alicloud.New(ctx, ac)
+		if err != nil {
+			resp.Diagnostics.AddError("Invalid provider configuration", err.Error())
+			return
+		}
+		data.client = client
+	}
+	tflog.Debug(ctx, "configured the havip provider", map[string]any{
+		"region": ac.Region, "vpc_endpoint": ac.VPCEndpoint, "ecs_endpoint": ac.ECSEndpoint,
+		"protocol": ac.Protocol, "access_key_id": maskKey(ac.AccessKey), "has_security_token": ac.SecurityToken != "",
+		"api_ready": data.client != nil,
+	})
+	resp.ResourceData = data
+	resp.DataSourceData = data
+}
+
+// maskKey keeps enough of an AccessKey ID to tell keys apart in a log.
+func maskKey(k string) string {
+	if len(k) <= 6 {
+		return strings.Repeat("*", len(k))
+	}
+	return k[:4] + strings.Repeat("*", len(k)-6) + k[len(k)-2:]
+}
+
+func (p *havipProvider) Resources(_ context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		NewHaVipResource,
+	}
+}
+
+func (p *havipProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return nil
+}

@@ -1,0 +1,433 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/havip-oss/terraform-provider-havip/internal/alicloud"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = &havipResource{}
+	_ resource.ResourceWithImportState = &havipResource{}
+	_ resource.ResourceWithModifyPlan  = &havipResource{}
+)
+
+const (
+	defaultCreateTimeout = 10 * time.Minute
+	defaultReadTimeout   = 5 * time.Minute
+	defaultUpdateTimeout = 10 * time.Minute
+	defaultDeleteTimeout = 10 * time.Minute
+)
+
+type havipResource struct{ data *providerData }
+
+// NewHaVipResource is the factory of resource "havip".
+func NewHaVipResource() resource.Resource { return &havipResource{} }
+
+type havipModel struct {
+	ID                     types.String   `tfsdk:"id"`
+	VSwitchID              types.String   `tfsdk:"vswitch_id"`
+	IPAddress              types.String   `tfsdk:"ip_address"`
+	Name                   types.String   `tfsdk:"name"`
+	Description            types.String   `tfsdk:"description"`
+	Tags                   types.Map      `tfsdk:"tags"`
+	ResourceGroupID        types.String   `tfsdk:"resource_group_id"`
+	VpcID                  types.String   `tfsdk:"vpc_id"`
+	Status                 types.String   `tfsdk:"status"`
+	MasterInstanceID       types.String   `tfsdk:"master_instance_id"`
+	AssociatedInstanceType types.String   `tfsdk:"associated_instance_type"`
+	AssociatedInstanceIDs  types.List     `tfsdk:"associated_instance_ids"`
+	AssociatedEIPAddresses types.List     `tfsdk:"associated_eip_addresses"`
+	CreateTime             types.String   `tfsdk:"create_time"`
+	Timeouts               timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (r *havipResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName
+}
+
+func (r *havipResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	resp.Schema = schema.Schema{
+		Description: "A high-availability virtual IP (HaVip): a private IPv4 address of a vSwitch that moves between the " +
+			"ECS instances or ENIs associated with it, to whichever announces it by ARP (keepalived's MASTER).",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{Computed: true, Description: "HaVip ID (`havip-…`).", PlanModifiers: keep},
+			"vswitch_id": schema.StringAttribute{
+				Required:      true,
+				Description:   "vSwitch the HaVip belongs to. Its members must be in the same vSwitch. Changing it replaces the HaVip.",
+				Validators:    []validator.String{prefixValidator{prefixes: []string{"vsw-"}, what: "a vSwitch"}},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"ip_address": schema.StringAttribute{
+				Optional: true, Computed: true,
+				Description:   "Private IPv4 address inside the vSwitch CIDR, not reserved and not in use. Assigned by Alibaba Cloud when omitted. Changing it replaces the HaVip.",
+				Validators:    []validator.String{ipv4Validator{}},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIfConfigured(), stringplanmodifier.UseStateForUnknown()},
+			},
+			"name": schema.StringAttribute{
+				Optional: true, Computed: true,
+				Description:   "Name, 1 to 128 characters, not starting with `http://` or `https://`. Removing it from the configuration leaves the name as it is.",
+				Validators:    []validator.String{apiTextValidator{min: 1, max: 128}},
+				PlanModifiers: keep,
+			},
+			"description": schema.StringAttribute{
+				Optional: true, Computed: true,
+				Description:   "Description, 1 to 255 characters, not starting with `http://` or `https://`. Removing it from the configuration leaves the description as it is.",
+				Validators:    []validator.String{apiTextValidator{min: 1, max: 255}},
+				PlanModifiers: keep,
+			},
+			"tags": schema.MapAttribute{
+				Optional: true, ElementType: types.StringType,
+				Description: "Tags, set with CreateHaVip and changed in place afterwards. At most 20.",
+				Validators:  []validator.Map{tagsValidator{}},
+			},
+			"resource_group_id": schema.StringAttribute{
+				Optional: true, Computed: true,
+				Description:   "Resource group. The account's default group when omitted. Changing it replaces the HaVip.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIfConfigured(), stringplanmodifier.UseStateForUnknown()},
+			},
+			"vpc_id":      schema.StringAttribute{Computed: true, Description: "VPC of the vSwitch.", PlanModifiers: keep},
+			"create_time": schema.StringAttribute{Computed: true, Description: "Creation time (ISO 8601).", PlanModifiers: keep},
+			"status": schema.StringAttribute{Computed: true,
+				Description: "`Available` without members, `InUse` with members (transitional states are waited out)."},
+			"master_instance_id": schema.StringAttribute{Computed: true,
+				Description: "Member that currently holds the address: the one whose keepalived is MASTER. Follows failovers on refresh."},
+			"associated_instance_type": schema.StringAttribute{Computed: true,
+				Description: "`EcsInstance` or `NetworkInterface` while the HaVip has members, empty otherwise."},
+			"associated_instance_ids": schema.ListAttribute{Computed: true, ElementType: types.StringType,
+				Description: "Members: ECS instance or ENI IDs."},
+			"associated_eip_addresses": schema.ListAttribute{Computed: true, ElementType: types.StringType,
+				Description: "Public addresses of the EIPs bound to the HaVip (at most one)."},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+func (r *havipResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configureData(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan runs the plan-time checks of a new HaVip. Terraform plans
+// again at apply time with every value known, so values unknown now are
+// checked then, still before CreateHaVip.
+func (r *havipResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.data == nil || r.data.client == nil {
+		return
+	}
+	replacing := len(resp.RequiresReplace) > 0
+	if !req.State.Raw.IsNull() && !replacing {
+		return
+	}
+	var plan havipModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	var cfgIP types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("ip_address"), &cfgIP)...)
+	if resp.Diagnostics.HasError() || plan.VSwitchID.IsUnknown() || cfgIP.IsUnknown() {
+		return
+	}
+	self := ""
+	if replacing {
+		var state havipModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		self = state.ID.ValueString()
+	}
+	resp.Diagnostics.Append(r.checkNew(ctx, plan.VSwitchID.ValueString(), cfgIP.ValueString(), self)...)
+}
+
+// checkNew applies the rules CreateHaVip would: the vSwitch exists, a
+// fixed IP lies inside its CIDR, is not reserved and not taken by another
+// HaVip, and neither the account nor the VPC is at its HaVip quota.
+func (r *havipResource) checkNew(ctx context.Context, vswitchID, ip, self string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	client := r.data.client
+	vsw, err := client.DescribeVSwitch(ctx, vswitchID)
+	if alicloud.IsNotFound(err) {
+		diags.AddAttributeError(path.Root("vswitch_id"), "vSwitch not found",
+			fmt.Sprintf("vSwitch %s does not exist in region %s.", vswitchID, client.Region()))
+		return diags
+	}
+	if err != nil {
+		diags.AddError("Cannot check the vSwitch of the HaVip", apiErrorDetail(err))
+		return diags
+	}
+	if ip != "" {
+		addr, perr := netip.ParseAddr(ip)
+		prefix, cerr := netip.ParsePrefix(vsw.CIDR)
+		if perr == nil && cerr == nil {
+			switch {
+			case !prefix.Contains(addr):
+				diags.AddAttributeError(path.Root("ip_address"), "IP address outside the vSwitch",
+					fmt.Sprintf("%s is outside CIDR %s of vSwitch %s. Pick an address inside it, or omit ip_address to have one assigned.", ip, vsw.CIDR, vswitchID))
+			case reservedAddr(prefix, addr):
+				diags.AddAttributeError(path.Root("ip_address"), "Reserved IP address",
+					fmt.Sprintf("%s is reserved by vSwitch %s: Alibaba Cloud keeps the first and the last three addresses of %s.", ip, vswitchID, vsw.CIDR))
+			}
+		}
+	}
+	all, err := client.ListHaVips(ctx, alicloud.HaVipFilter{})
+	if err != nil {
+		diags.AddError("Cannot count the HaVips of the account", apiErrorDetail(err))
+		return diags
+	}
+	inAccount, inVPC := 0, 0
+	for _, h := range all {
+		if h.ID == self {
+			continue
+		}
+		inAccount++
+		if h.VpcID == vsw.VpcID {
+			inVPC++
+		}
+		if ip != "" && h.IPAddress == ip && h.VSwitchID == vswitchID {
+			diags.AddAttributeError(path.Root("ip_address"), "IP address already used",
+				fmt.Sprintf("%s is already the address of HaVip %s in vSwitch %s.", ip, h.ID, vswitchID))
+		}
+	}
+	if inAccount >= r.data.havipsPerAccount {
+		diags.AddAttributeError(path.Root("vswitch_id"), "HaVip quota of the account reached",
+			fmt.Sprintf("The account already has %d HaVips in region %s and the limit is %d HaVips per account. "+
+				"Raise the quota in Quota Center and set quotas.havips_per_account in the provider, or remove a HaVip.", inAccount, client.Region(), r.data.havipsPerAccount))
+	}
+	if inVPC >= r.data.havipsPerVPC {
+		diags.AddAttributeError(path.Root("vswitch_id"), "HaVip quota of the VPC reached",
+			fmt.Sprintf("VPC %s already has %d HaVips and the limit is %d HaVips per VPC. "+
+				"Raise the quota in Quota Center and set quotas.havips_per_vpc in the provider, or remove a HaVip.", vsw.VpcID, inVPC, r.data.havipsPerVPC))
+	}
+	return diags
+}
+
+// reservedAddr: a vSwitch keeps its first and its last three addresses.
+func reservedAddr(p netip.Prefix, a netip.Addr) bool {
+	p = p.Masked()
+	if a == p.Addr() {
+		return true
+	}
+	b := p.Addr().As4()
+	v := uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
+	last := v | (uint32(1)<<(32-p.Bits()) - 1)
+	x := a.As4()
+	av := uint32(x[0])<<24 | uint32(x[1])<<16 | uint32(x[2])<<8 | uint32(x[3])
+	return av <= last && av+3 > last
+}
+
+func (r *havipResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan havipModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	client := r.data.api(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := plan.Timeouts.Create(ctx, defaultCreateTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	in := alicloud.CreateHaVipInput{
+		VSwitchID:       plan.VSwitchID.ValueString(),
+		IPAddress:       plan.IPAddress.ValueString(),
+		Name:            plan.Name.ValueString(),
+		Description:     plan.Description.ValueString(),
+		ResourceGroupID: plan.ResourceGroupID.ValueString(),
+	}
+	if !plan.Tags.IsNull() && !plan.Tags.IsUnknown() {
+		resp.Diagnostics.Append(plan.Tags.ElementsAs(ctx, &in.Tags, false)...)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	h, err := client.CreateHaVip(ctx, in)
+	if err != nil {
+		if h != nil && h.ID != "" {
+			// Created but not settled: keep it in state (tainted) so it is
+			// never orphaned.
+			plan.ID = types.StringValue(h.ID)
+			r.fill(ctx, &plan, h, &resp.Diagnostics)
+			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		}
+		addCreateError(&resp.Diagnostics, err)
+		return
+	}
+	tflog.Info(ctx, "created HaVip", map[string]any{"havip_id": h.ID, "ip_address": h.IPAddress})
+	r.fill(ctx, &plan, h, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// addCreateError points API refusals at the attribute they are about.
+func addCreateError(diags *diag.Diagnostics, err error) {
+	code := alicloud.CodeOf(err)
+	switch {
+	case strings.HasPrefix(code, "InvalidIPAddress."):
+		diags.AddAttributeError(path.Root("ip_address"), "Alibaba Cloud refused the IP address", apiErrorDetail(err))
+	case code == "InvalidVSwitch.NotFound" || code == "InvalidVSwitchId.NotFound" || strings.HasPrefix(code, "QuotaExceeded"):
+		diags.AddAttributeError(path.Root("vswitch_id"), "Alibaba Cloud refused the HaVip", apiErrorDetail(err))
+	case strings.HasSuffix(code, "InvalidName.Malformed"):
+		diags.AddAttributeError(path.Root("name"), "Alibaba Cloud refused the name", apiErrorDetail(err))
+	case code == "InvalidDescription.Malformed":
+		diags.AddAttributeError(path.Root("description"), "Alibaba Cloud refused the description", apiErrorDetail(err))
+	default:
+		diags.AddError("Error creating HaVip", apiErrorDetail(err))
+	}
+}
+
+// fill copies what the API says into the model; configured values the
+// API echoes are taken from it so drift shows.
+func (r *havipResource) fill(ctx context.Context, m *havipModel, h *alicloud.HaVip, diags *diag.Diagnostics) {
+	m.ID = types.StringValue(h.ID)
+	m.VSwitchID = types.StringValue(h.VSwitchID)
+	m.IPAddress = types.StringValue(h.IPAddress)
+	m.Name = types.StringValue(h.Name)
+	m.Description = types.StringValue(h.Description)
+	m.ResourceGroupID = types.StringValue(h.ResourceGroupID)
+	m.VpcID = types.StringValue(h.VpcID)
+	m.Status = types.StringValue(h.Status)
+	m.MasterInstanceID = types.StringValue(h.MasterInstanceID)
+	m.AssociatedInstanceType = types.StringValue(h.AssociatedInstanceType)
+	m.AssociatedInstanceIDs = stringList(ctx, h.AssociatedInstances, diags)
+	m.AssociatedEIPAddresses = stringList(ctx, h.AssociatedEIPAddresses, diags)
+	m.CreateTime = types.StringValue(h.CreateTime)
+	// No tags and none configured stays null, so an untagged HaVip never
+	// shows a diff between null and {}.
+	if len(h.Tags) == 0 && (m.Tags.IsNull() || m.Tags.IsUnknown()) {
+		m.Tags = types.MapNull(types.StringType)
+	} else {
+		t, d := types.MapValueFrom(ctx, types.StringType, h.Tags)
+		diags.Append(d...)
+		m.Tags = t
+	}
+}
+
+func (r *havipResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state havipModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	client := r.data.api(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := state.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	h, err := client.DescribeHaVip(ctx, state.ID.ValueString())
+	if alicloud.IsNotFound(err) {
+		tflog.Warn(ctx, "HaVip is gone; removing it from state", map[string]any{"havip_id": state.ID.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Error reading HaVip "+state.ID.ValueString(), apiErrorDetail(err))
+		return
+	}
+	r.fill(ctx, &state, h, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *havipResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state havipModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	client := r.data.api(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	id := state.ID.ValueString()
+
+	var name, desc *string
+	if !plan.Name.IsUnknown() && !plan.Name.Equal(state.Name) {
+		v := plan.Name.ValueString()
+		name = &v
+	}
+	if !plan.Description.IsUnknown() && !plan.Description.Equal(state.Description) {
+		v := plan.Description.ValueString()
+		desc = &v
+	}
+	if name != nil || desc != nil {
+		if err := client.ModifyHaVip(ctx, id, name, desc); err != nil {
+			addCreateError(&resp.Diagnostics, err)
+			return
+		}
+	}
+	if !plan.Tags.Equal(state.Tags) {
+		var want, have map[string]string
+		if !plan.Tags.IsNull() {
+			resp.Diagnostics.Append(plan.Tags.ElementsAs(ctx, &want, false)...)
+		}
+		if !state.Tags.IsNull() {
+			resp.Diagnostics.Append(state.Tags.ElementsAs(ctx, &have, false)...)
+		}
+		set, remove := map[string]string{}, []string{}
+		for k, v := range want {
+			if old, ok := have[k]; !ok || old != v {
+				set[k] = v
+			}
+		}
+		for k := range have {
+			if _, ok := want[k]; !ok {
+				remove = append(remove, k)
+			}
+		}
+		if err := client.SetHaVipTags(ctx, id, set, remove); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("tags"), "Error updating the tags of HaVip "+id, apiErrorDetail(err))
+			return
+		}
+	}
+	h, err := client.DescribeHaVip(ctx, id)
+	if err != nil {
+		resp.Diagnostics.AddError("Error reading HaVip "+id+" after the update", apiErrorDetail(err))
+		return
+	}
+	r.fill(ctx, &plan, h, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *havipResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state havipModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	client := r.data.api(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	if err := client.DeleteHaVip(ctx, state.ID.ValueString()); err != nil {
+		detail := apiErrorDetail(err)
+		switch alicloud.CodeOf(err) {
+		case "IncorrectStatus":
+			detail += "\n\nThe HaVip still has members. Remove its havip_attachment resources (or detach the instances) first."
+		case "DependencyViolation.HaVipAssociatedWithEIP":
+			detail += "\n\nAn EIP is still bound to the HaVip. Remove its havip_eip_association first."
+		}
+		resp.Diagnostics.AddError("Error deleting HaVip "+state.ID.ValueString(), detail)
+	}
+}
+
+func (r *havipResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if !strings.HasPrefix(req.ID, "havip-") || len(req.ID) <= len("havip-") {
+		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Expected a HaVip ID such as havip-bp1234567890abcdefg, got %q.", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+}

@@ -1,0 +1,235 @@
+package provider_test
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/vpc"
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/havip-oss/terraform-provider-havip/internal/acctest"
+	"github.com/havip-oss/terraform-provider-havip/internal/mockcloud"
+)
+
+func havipConfig(extra string) string {
+	return fmt.Sprintf(`
+resource "havip" "test" {
+  vswitch_id = %q
+%s
+}
+`, acctest.SeedVSwitch, extra)
+}
+
+// checkDestroyed asserts the mock holds no HaVip once the test is over.
+func checkDestroyed(env *acctest.Env, t *testing.T) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if hs := env.HaVips(t); len(hs) != 0 {
+			return fmt.Errorf("%d HaVips left after destroy, first %s", len(hs), hs[0].HaVipId)
+		}
+		return nil
+	}
+}
+
+func TestAccHaVip_fixedIPUpdateImport(t *testing.T) {
+	env := acctest.NewEnv(t, mockcloud.Options{})
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             checkDestroyed(env, t),
+		Steps: []resource.TestStep{
+			{
+				Config: env.Config(havipConfig(`
+  ip_address  = "192.168.0.24"
+  name        = "web"
+  description = "service IP of the web pair"
+  tags = { env = "test", team = "sre" }
+`)),
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue("havip.test", tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue("havip.test", tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^havip-[a-z0-9]+$`))),
+					statecheck.ExpectKnownValue("havip.test", tfjsonpath.New("ip_address"), knownvalue.StringExact("192.168.0.24")),
+					statecheck.ExpectKnownValue("havip.test", tfjsonpath.New("vpc_id"), knownvalue.StringExact(acctest.SeedVPC)),
+					statecheck.ExpectKnownValue("havip.test", tfjsonpath.New("status"), knownvalue.StringExact("Available")),
+					statecheck.ExpectKnownValue("havip.test", tfjsonpath.New("associated_instance_ids"), knownvalue.ListSizeExact(0)),
+					statecheck.ExpectKnownValue("havip.test", tfjsonpath.New("tags"), knownvalue.MapExact(map[string]knownvalue.Check{
+						"env": knownvalue.StringExact("test"), "team": knownvalue.StringExact("sre"),
+					})),
+				},
+			},
+			{
+				ResourceName:            "havip.test",
+				ImportState:             true,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"timeouts"},
+			},
+			{
+				Config: env.Config(havipConfig(`
+  ip_address  = "192.168.0.24"
+  name        = "web-renamed"
+  description = "renamed in place"
+  tags = { env = "prod" }
+`)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("havip.test", plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue("havip.test", tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue("havip.test", tfjsonpath.New("name"), knownvalue.StringExact("web-renamed")),
+					statecheck.ExpectKnownValue("havip.test", tfjsonpath.New("description"), knownvalue.StringExact("renamed in place")),
+					statecheck.ExpectKnownValue("havip.test", tfjsonpath.New("tags"), knownvalue.MapExact(map[string]knownvalue.Check{
+						"env": knownvalue.StringExact("prod"),
+					})),
+				},
+			},
+		},
+	})
+}
+
+func TestAccHaVip_assignedIP(t *testing.T) {
+	env := acctest.NewEnv(t, mockcloud.Options{})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             checkDestroyed(env, t),
+		Steps: []resource.TestStep{{
+			Config: env.Config(havipConfig("")),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("havip.test", tfjsonpath.New("ip_address"),
+					knownvalue.StringRegexp(regexp.MustCompile(`^192\.168\.0\.([1-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-2])$`))),
+				statecheck.ExpectKnownValue("havip.test", tfjsonpath.New("name"), knownvalue.StringExact("")),
+				statecheck.ExpectKnownValue("havip.test", tfjsonpath.New("tags"), knownvalue.Null()),
+			},
+		}},
+	})
+}
+
+func TestAccHaVip_disappears(t *testing.T) {
+	env := acctest.NewEnv(t, mockcloud.Options{})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: env.Config(havipConfig(`  ip_address = "192.168.0.24"`)),
+			Check: func(s *terraform.State) error {
+				req := vpc.CreateDeleteHaVipRequest()
+				req.HaVipId = s.RootModule().Resources["havip.test"].Primary.ID
+				_, err := env.VPCClient(t).DeleteHaVip(req)
+				return err
+			},
+			ExpectNonEmptyPlan: true,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction("havip.test", plancheck.ResourceActionCreate),
+			}},
+		}},
+	})
+}
+
+// Each refused configuration must fail at plan time on its attribute and
+// leave the mock's journal without a single mutating call.
+func TestAccHaVip_planTimeErrors(t *testing.T) {
+	full := mockcloud.SeedFixtures()
+	for i := 0; i < 50; i++ {
+		full.HaVips = append(full.HaVips, mockcloud.FixtureHaVip{VSwitchID: acctest.SeedVSwitch, IP: fmt.Sprintf("192.168.0.%d", 100+i)})
+	}
+	used := mockcloud.SeedFixtures()
+	used.HaVips = []mockcloud.FixtureHaVip{{VSwitchID: acctest.SeedVSwitch, IP: "192.168.0.24"}}
+	cases := []struct {
+		name, body string
+		fixtures   *mockcloud.Fixtures
+		want       *regexp.Regexp
+	}{
+		{"ipv6", `  ip_address = "fd00::24"`, nil, regexp.MustCompile(`(?s)HaVip supports IPv4 only.*ip_address`)},
+		{"outside the CIDR", `  ip_address = "192.168.1.24"`, nil, regexp.MustCompile(`(?s)192\.168\.1\.24 is outside CIDR\s+192\.168\.0\.0/24`)},
+		{"reserved", `  ip_address = "192.168.0.255"`, nil, regexp.MustCompile(`(?s)Reserved IP address.*192\.168\.0\.255 is reserved`)},
+		{"network address", `  ip_address = "192.168.0.0"`, nil, regexp.MustCompile(`Reserved IP address`)},
+		{"used by another HaVip", `  ip_address = "192.168.0.24"`, used, regexp.MustCompile(`(?s)192\.168\.0\.24 is already the address of HaVip\s+havip-`)},
+		{"full quota", `  ip_address = "192.168.0.24"`, full, regexp.MustCompile(`(?s)already has 50 HaVips.*limit is 50`)},
+		{"unknown vswitch", ``, nil, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			env := acctest.NewEnv(t, mockcloud.Options{Fixtures: tc.fixtures})
+			cfg := env.Config(havipConfig(tc.body))
+			want := tc.want
+			if tc.name == "unknown vswitch" {
+				cfg = env.Config(`
+resource "havip" "test" {
+  vswitch_id = "vsw-doesnotexist00000000001"
+}
+`)
+				want = regexp.MustCompile(`vSwitch vsw-doesnotexist00000000001 does not exist`)
+			}
+			before := env.Server.JournalSeq()
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProviderFactories,
+				Steps:                    []resource.TestStep{{Config: cfg, ExpectError: want, PlanOnly: true}},
+			})
+			if calls := env.MutatingCalls(before); len(calls) != 0 {
+				t.Fatalf("a refused plan made mutating calls:\n%s", acctest.Describe(calls))
+			}
+		})
+	}
+}
+
+// A response lost after CreateHaVip committed must not create a second
+// HaVip: the retry carries the same ClientToken and gets the first result.
+func TestAccHaVip_lostCreateResponse(t *testing.T) {
+	env := acctest.NewEnv(t, mockcloud.Options{})
+	id, err := env.Server.AddFault(mockcloud.FaultRule{Action: "CreateHaVip", Count: 1, Effect: mockcloud.FaultEffect{Type: mockcloud.FaultDropAfter}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             checkDestroyed(env, t),
+		Steps: []resource.TestStep{{
+			Config: env.Config(havipConfig(`  ip_address = "192.168.0.24"`)),
+			Check: func(*terraform.State) error {
+				if r, _ := env.Server.Fault(id); r.Fired != 1 {
+					return fmt.Errorf("the drop_after fault fired %d times, want 1", r.Fired)
+				}
+				if hs := env.HaVips(t); len(hs) != 1 {
+					return fmt.Errorf("%d HaVips exist after a lost create response, want exactly 1", len(hs))
+				}
+				creates := env.Server.Journal(mockcloud.JournalFilter{Account: env.Cred.AccountID, Action: "CreateHaVip"})
+				tokens := map[string]bool{}
+				for _, c := range creates {
+					tokens[c.Params["ClientToken"]] = true
+				}
+				if len(creates) < 2 || len(tokens) != 1 {
+					return fmt.Errorf("want ≥2 CreateHaVip attempts with one ClientToken, got %d attempts and %d tokens", len(creates), len(tokens))
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+func TestAccHaVip_throttledThreeTimes(t *testing.T) {
+	env := acctest.NewEnv(t, mockcloud.Options{})
+	id, err := env.Server.AddFault(mockcloud.FaultRule{Action: "CreateHaVip", Count: 3, Effect: mockcloud.FaultEffect{Type: mockcloud.FaultThrottle}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             checkDestroyed(env, t),
+		Steps: []resource.TestStep{{
+			Config: env.Config(havipConfig(`  ip_address = "192.168.0.24"`)),
+			Check: func(*terraform.State) error {
+				if r, _ := env.Server.Fault(id); r.Fired != 3 {
+					return fmt.Errorf("throttling fired %d times, want 3", r.Fired)
+				}
+				if hs := env.HaVips(t); len(hs) != 1 {
+					return fmt.Errorf("%d HaVips exist, want 1", len(hs))
+				}
+				return nil
+			},
+		}},
+	})
+}
