@@ -295,5 +295,7 @@ func (p *havipProvider) Resources(_ context.Context) []func() resource.Resource 
 }
 
 func (p *havipProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{
+		NewKeepalivedConfigDataSource,
+	}
 }

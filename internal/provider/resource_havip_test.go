@@ -233,3 +233,5 @@ func TestAccHaVip_throttledThreeTimes(t *testing.T) {
 		}},
 	})
 }
+
+func mockcloudOptions() mockcloud.Options { return mockcloud.Options{} }

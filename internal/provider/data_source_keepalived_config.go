@@ -1,0 +1,352 @@
+package provider
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/havip-oss/terraform-provider-havip/internal/keepalived"
+)
+
+var (
+	_ datasource.DataSource                   = &keepalivedConfigDataSource{}
+	_ datasource.DataSourceWithValidateConfig = &keepalivedConfigDataSource{}
+)
+
+type keepalivedConfigDataSource struct{}
+
+// NewKeepalivedConfigDataSource is the factory of data source
+// "havip_keepalived_config". It renders locally and makes no API call.
+func NewKeepalivedConfigDataSource() datasource.DataSource { return &keepalivedConfigDataSource{} }
+
+type kaNodeModel struct {
+	Name      types.String `tfsdk:"name"`
+	PrivateIP types.String `tfsdk:"private_ip"`
+	Priority  types.Int64  `tfsdk:"priority"`
+	Interface types.String `tfsdk:"interface"`
+	State     types.String `tfsdk:"state"`
+}
+
+type kaHealthCheckModel struct {
+	TCPPort  types.Int64   `tfsdk:"tcp_port"`
+	Script   types.String  `tfsdk:"script"`
+	Process  types.String  `tfsdk:"process"`
+	Interval types.Int64   `tfsdk:"interval"`
+	Timeout  types.Int64   `tfsdk:"timeout"`
+	Fall     types.Int64   `tfsdk:"fall"`
+	Rise     types.Int64   `tfsdk:"rise"`
+	Delay    types.Float64 `tfsdk:"delay"`
+	Weight   types.Int64   `tfsdk:"weight"`
+}
+
+type kaNotifyModel struct {
+	Master types.String `tfsdk:"master"`
+	Backup types.String `tfsdk:"backup"`
+	Fault  types.String `tfsdk:"fault"`
+	Stop   types.String `tfsdk:"stop"`
+}
+
+type kaGARPModel struct {
+	MasterDelay          types.Int64 `tfsdk:"master_delay"`
+	MasterRepeat         types.Int64 `tfsdk:"master_repeat"`
+	MasterRefresh        types.Int64 `tfsdk:"master_refresh"`
+	LowerPrioRepeat      types.Int64 `tfsdk:"lower_prio_repeat"`
+	HigherPrioSendAdvert types.Bool  `tfsdk:"higher_prio_send_advert"`
+}
+
+type kaModel struct {
+	ID               types.String        `tfsdk:"id"`
+	Name             types.String        `tfsdk:"name"`
+	Profile          types.String        `tfsdk:"profile"`
+	VirtualIPs       []types.String      `tfsdk:"virtual_ips"`
+	VirtualRouterID  types.Int64         `tfsdk:"virtual_router_id"`
+	Interface        types.String        `tfsdk:"interface"`
+	VRRPVersion      types.Int64         `tfsdk:"vrrp_version"`
+	AdvertInt        types.Float64       `tfsdk:"advert_int"`
+	DownTimerAdverts types.Int64         `tfsdk:"down_timer_adverts"`
+	NoPreempt        types.Bool          `tfsdk:"nopreempt"`
+	PreemptDelay     types.Float64       `tfsdk:"preempt_delay"`
+	AuthPass         types.String        `tfsdk:"auth_pass"`
+	SubnetCIDR       types.String        `tfsdk:"subnet_cidr"`
+	TrackInterfaces  []types.String      `tfsdk:"track_interfaces"`
+	StartupDelay     types.Float64       `tfsdk:"startup_delay"`
+	FailoverBudget   types.Float64       `tfsdk:"failover_budget"`
+	Nodes            []kaNodeModel       `tfsdk:"nodes"`
+	HealthCheck      *kaHealthCheckModel `tfsdk:"health_check"`
+	Notify           *kaNotifyModel      `tfsdk:"notify"`
+	GARP             *kaGARPModel        `tfsdk:"garp"`
+	Configs          types.Map           `tfsdk:"configs"`
+	Warnings         []types.String      `tfsdk:"warnings"`
+}
+
+var kaOutputType = map[string]attr.Type{
+	"config":                    types.StringType,
+	"user_data":                 types.StringType,
+	"state":                     types.StringType,
+	"priority":                  types.Int64Type,
+	"failover_seconds":          types.Float64Type,
+	"graceful_failover_seconds": types.Float64Type,
+}
+
+func (d *keepalivedConfigDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_keepalived_config"
+}
+
+func (d *keepalivedConfigDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	cmd := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{Optional: true, Description: desc + " An absolute path, optionally followed by arguments; rendered quoted and run as root (script security on)."}
+	}
+	resp.Schema = schema.Schema{
+		Description: "Renders unicast keepalived configurations and boot scripts for every member of a HaVip cluster from one model, " +
+			"checks them for what `keepalived -t` misses, and states the failover time each node gives. Makes no API call.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{Computed: true, Description: "Checksum of the rendered output."},
+			"name": schema.StringAttribute{Optional: true,
+				Description: "Name of the vrrp_instance. Default `havip`.",
+				Validators:  []validator.String{stringvalidator.LengthBetween(1, 32)}},
+			"profile": schema.StringAttribute{Optional: true,
+				Description: "Timing profile: `seed` (VRRPv2, advert_int 1 s: crash failover 3.0–4.0 s) or `fast` " +
+					"(VRRPv3, advert_int 0.25 s: crash failover 0.75–1.0 s). vrrp_version and advert_int may not contradict it.",
+				Validators: []validator.String{stringvalidator.OneOf(keepalived.ProfileNames()...)}},
+			"virtual_ips": schema.ListAttribute{Required: true, ElementType: types.StringType,
+				Description: "The HaVip address (IPv4), usually `[havip.x.ip_address]`.",
+				Validators:  []validator.List{listvalidator.SizeAtLeast(1)}},
+			"virtual_router_id": schema.Int64Attribute{Required: true,
+				Description: "VRRP router ID, 1–255, the same on every node; clusters sharing a vSwitch need different IDs.",
+				Validators:  []validator.Int64{int64validator.Between(1, 255)}},
+			"interface": schema.StringAttribute{Optional: true, Description: "Interface carrying the HaVip on every node. Default `eth0`."},
+			"vrrp_version": schema.Int64Attribute{Optional: true, Description: "2 (default) or 3. Version 3 allows sub-second advert_int and no authentication.",
+				Validators: []validator.Int64{int64validator.OneOf(2, 3)}},
+			"advert_int": schema.Float64Attribute{Optional: true,
+				Description: "Seconds between adverts. VRRPv2: whole seconds 1–255. VRRPv3: multiples of 0.01 up to 40.95. Default 1.",
+				Validators:  []validator.Float64{float64validator.AtLeast(0.01)}},
+			"down_timer_adverts": schema.Int64Attribute{Optional: true, Description: "Adverts missed before a backup takes over, 1–100. Default 3.",
+				Validators: []validator.Int64{int64validator.Between(1, 100)}},
+			"nopreempt": schema.BoolAttribute{Optional: true,
+				Description: "A recovered node does not take the HaVip back (default true, as the HaVip guide intends). Every node then starts BACKUP."},
+			"preempt_delay": schema.Float64Attribute{Optional: true, Description: "Preempt after this many seconds instead (0–1000); requires nopreempt = false."},
+			"auth_pass": schema.StringAttribute{Optional: true, Sensitive: true,
+				Description: "VRRPv2 PASS authentication, at most 8 characters (an error, never truncated). Clear text on the wire."},
+			"subnet_cidr": schema.StringAttribute{Optional: true, Description: "vSwitch CIDR; when set, nodes and VIPs must lie inside it and off its reserved addresses."},
+			"track_interfaces": schema.ListAttribute{Optional: true, ElementType: types.StringType,
+				Description: "Other interfaces whose failure puts a node in FAULT. Never a node's own HaVip interface."},
+			"startup_delay":   schema.Float64Attribute{Optional: true, Description: "Seconds keepalived waits after boot before VRRP (vrrp_startup_delay)."},
+			"failover_budget": schema.Float64Attribute{Optional: true, Description: "Warn when a node's crash failover exceeds this many seconds. Default: the profile's budget."},
+			"nodes": schema.ListNestedAttribute{Required: true,
+				Description: "Cluster members, 2 to 10 (the HaVip limit). Every node's peers are all the others.",
+				Validators:  []validator.List{listvalidator.SizeBetween(2, keepalived.MaxNodes)},
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"name":       schema.StringAttribute{Required: true, Description: "Node name: the key of `configs`."},
+					"private_ip": schema.StringAttribute{Required: true, Description: "The node's primary private IPv4 address (unicast source)."},
+					"priority": schema.Int64Attribute{Optional: true, Description: "1–254, distinct. Omitted on every node: 100, 90, 80… in list order.",
+						Validators: []validator.Int64{int64validator.Between(1, 254)}},
+					"interface": schema.StringAttribute{Optional: true, Description: "Overrides `interface` for this node."},
+					"state": schema.StringAttribute{Optional: true, Description: "Initial state, `BACKUP` (default) or `MASTER` (only without nopreempt and preempt_delay).",
+						Validators: []validator.String{stringvalidator.OneOf(keepalived.StateBackup, keepalived.StateMaster)}},
+				}}},
+			"health_check": schema.SingleNestedAttribute{Optional: true,
+				Description: "One health check: a TCP port on 127.0.0.1, a script, or a process (vrrp_track_process). Weight 0 (default) puts a failing node in FAULT, the only kind that works with nopreempt.",
+				Attributes: map[string]schema.Attribute{
+					"tcp_port": schema.Int64Attribute{Optional: true, Description: "Port that must accept connections on 127.0.0.1.",
+						Validators: []validator.Int64{int64validator.Between(1, 65535)}},
+					"script":   cmd("Check command: exit 0 when healthy."),
+					"process":  schema.StringAttribute{Optional: true, Description: "Process name that must be running."},
+					"interval": schema.Int64Attribute{Optional: true, Description: "Seconds between checks (scripts and TCP). Default 2."},
+					"timeout":  schema.Int64Attribute{Optional: true, Description: "Seconds before a check counts as failed."},
+					"fall":     schema.Int64Attribute{Optional: true, Description: "Failures before the node is unhealthy. Default 2."},
+					"rise":     schema.Int64Attribute{Optional: true, Description: "Successes before it is healthy again. Default 2."},
+					"delay":    schema.Float64Attribute{Optional: true, Description: "Process checks: seconds to wait before acting on a change."},
+					"weight":   schema.Int64Attribute{Optional: true, Description: "Priority change on failure; 0 (default) means FAULT."},
+				}},
+			"notify": schema.SingleNestedAttribute{Optional: true, Description: "Commands run on state changes.",
+				Attributes: map[string]schema.Attribute{
+					"master": cmd("Run when the node becomes MASTER."),
+					"backup": cmd("Run when the node becomes BACKUP."),
+					"fault":  cmd("Run when the node enters FAULT."),
+					"stop":   cmd("Run when keepalived stops."),
+				}},
+			"garp": schema.SingleNestedAttribute{Optional: true,
+				Description: "Gratuitous ARP: what moves a HaVip. Defaults: a second burst 1 s after takeover, a refresh every 5 s while MASTER, and re-GARP after a split brain heals.",
+				Attributes: map[string]schema.Attribute{
+					"master_delay":            schema.Int64Attribute{Optional: true, Description: "Seconds before the second GARP burst. Default 1."},
+					"master_repeat":           schema.Int64Attribute{Optional: true, Description: "GARPs per burst. Default 5."},
+					"master_refresh":          schema.Int64Attribute{Optional: true, Description: "Seconds between GARPs while MASTER; 0 turns refresh off. Default 5."},
+					"lower_prio_repeat":       schema.Int64Attribute{Optional: true, Description: "GARPs when the MASTER hears a lower priority (split brain heals). Default 5."},
+					"higher_prio_send_advert": schema.BoolAttribute{Optional: true, Description: "A MASTER that hears a higher priority advertises once first, so the winner re-GARPs. Default true."},
+				}},
+			"configs": schema.MapNestedAttribute{Computed: true, Sensitive: true,
+				Description: "By node name: `config` (keepalived.conf), `user_data` (a boot script that installs keepalived, writes the config with mode 0640, " +
+					"refuses to start on any `keepalived -t` output, and starts the service), `state`, `priority`, `failover_seconds` (crash of the MASTER) " +
+					"and `graceful_failover_seconds` (clean stop). Sensitive because configs carry auth_pass.",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"config":                    schema.StringAttribute{Computed: true},
+					"user_data":                 schema.StringAttribute{Computed: true},
+					"state":                     schema.StringAttribute{Computed: true},
+					"priority":                  schema.Int64Attribute{Computed: true},
+					"failover_seconds":          schema.Float64Attribute{Computed: true},
+					"graceful_failover_seconds": schema.Float64Attribute{Computed: true},
+				}}},
+			"warnings": schema.ListAttribute{Computed: true, ElementType: types.StringType,
+				Description: "Lint warnings: choices that work but that you should know about."},
+		},
+	}
+}
+
+func (d *keepalivedConfigDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
+	// With values still unknown, Terraform reads the data source at apply
+	// time and Read reports the same findings then.
+	if !req.Config.Raw.IsFullyKnown() {
+		return
+	}
+	var m kaModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	for _, f := range keepalived.Lint(m.cluster()) {
+		if f.Severity == keepalived.SeverityError {
+			resp.Diagnostics.AddAttributeError(findingPath(f.Field), "Invalid keepalived cluster: "+f.Field, f.Message)
+		}
+	}
+}
+
+func (d *keepalivedConfigDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m kaModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	out, findings, err := keepalived.Render(m.cluster())
+	if err != nil {
+		for _, f := range findings.Errors() {
+			resp.Diagnostics.AddAttributeError(findingPath(f.Field), "Invalid keepalived cluster: "+f.Field, f.Message)
+		}
+		if !resp.Diagnostics.HasError() {
+			resp.Diagnostics.AddError("Cannot render the keepalived cluster", err.Error())
+		}
+		return
+	}
+	h := sha256.New()
+	objs := map[string]attr.Value{}
+	for _, name := range keepalived.SortedNodeNames(out) {
+		n := out[name]
+		fmt.Fprintf(h, "%s\x00%s\x00%s\x00", name, n.Config, n.UserData)
+		obj, diags := types.ObjectValue(kaOutputType, map[string]attr.Value{
+			"config":                    types.StringValue(n.Config),
+			"user_data":                 types.StringValue(n.UserData),
+			"state":                     types.StringValue(n.State),
+			"priority":                  types.Int64Value(int64(n.Priority)),
+			"failover_seconds":          types.Float64Value(n.Failover.CrashSeconds),
+			"graceful_failover_seconds": types.Float64Value(n.Failover.GracefulSeconds),
+		})
+		resp.Diagnostics.Append(diags...)
+		objs[name] = obj
+	}
+	configs, diags := types.MapValue(types.ObjectType{AttrTypes: kaOutputType}, objs)
+	resp.Diagnostics.Append(diags...)
+	m.Configs = configs
+	m.Warnings = []types.String{}
+	for _, f := range findings.Warnings() {
+		m.Warnings = append(m.Warnings, types.StringValue(f.Field+": "+f.Message))
+	}
+	m.ID = types.StringValue(hex.EncodeToString(h.Sum(nil))[:16])
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// cluster maps the configuration onto the keepalived model; null means
+// "use the model's default".
+func (m *kaModel) cluster() keepalived.Cluster {
+	c := keepalived.Cluster{
+		Name:             m.Name.ValueString(),
+		Profile:          m.Profile.ValueString(),
+		VirtualRouterID:  int(m.VirtualRouterID.ValueInt64()),
+		Interface:        m.Interface.ValueString(),
+		Version:          int(m.VRRPVersion.ValueInt64()),
+		AdvertInt:        m.AdvertInt.ValueFloat64(),
+		DownTimerAdverts: int(m.DownTimerAdverts.ValueInt64()),
+		AuthPass:         m.AuthPass.ValueString(),
+		SubnetCIDR:       m.SubnetCIDR.ValueString(),
+		StartupDelay:     m.StartupDelay.ValueFloat64(),
+		FailoverBudget:   m.FailoverBudget.ValueFloat64(),
+	}
+	if c.AuthPass != "" {
+		c.AuthType = keepalived.AuthPASS
+	}
+	for _, v := range m.VirtualIPs {
+		c.VirtualIPs = append(c.VirtualIPs, v.ValueString())
+	}
+	for _, v := range m.TrackInterfaces {
+		c.TrackInterfaces = append(c.TrackInterfaces, v.ValueString())
+	}
+	if !m.NoPreempt.IsNull() {
+		c.Preempt.NoPreempt = keepalived.Ptr(m.NoPreempt.ValueBool())
+	}
+	if !m.PreemptDelay.IsNull() {
+		c.Preempt.Delay = keepalived.Ptr(m.PreemptDelay.ValueFloat64())
+	}
+	for _, n := range m.Nodes {
+		c.Nodes = append(c.Nodes, keepalived.Node{Name: n.Name.ValueString(), PrivateIP: n.PrivateIP.ValueString(),
+			Priority: int(n.Priority.ValueInt64()), Interface: n.Interface.ValueString(), State: n.State.ValueString()})
+	}
+	if hc := m.HealthCheck; hc != nil {
+		c.HealthCheck = &keepalived.HealthCheck{TCPPort: int(hc.TCPPort.ValueInt64()), Script: hc.Script.ValueString(),
+			Process: hc.Process.ValueString(), Interval: float64(hc.Interval.ValueInt64()), Timeout: float64(hc.Timeout.ValueInt64()),
+			Fall: int(hc.Fall.ValueInt64()), Rise: int(hc.Rise.ValueInt64()), Delay: hc.Delay.ValueFloat64(), Weight: int(hc.Weight.ValueInt64())}
+	}
+	if n := m.Notify; n != nil {
+		c.Notify = keepalived.Notify{Master: n.Master.ValueString(), Backup: n.Backup.ValueString(), Fault: n.Fault.ValueString(), Stop: n.Stop.ValueString()}
+	}
+	if g := m.GARP; g != nil {
+		optInt := func(v types.Int64) *int {
+			if v.IsNull() {
+				return nil
+			}
+			return keepalived.Ptr(int(v.ValueInt64()))
+		}
+		c.GARP = keepalived.GARP{MasterDelay: optInt(g.MasterDelay), MasterRepeat: optInt(g.MasterRepeat),
+			MasterRefresh: optInt(g.MasterRefresh), LowerPrioRepeat: optInt(g.LowerPrioRepeat)}
+		if !g.HigherPrioSendAdvert.IsNull() {
+			c.GARP.HigherPrioSendAdvert = keepalived.Ptr(g.HigherPrioSendAdvert.ValueBool())
+		}
+	}
+	return c
+}
+
+var fieldStep = regexp.MustCompile(`^([a-z_]+)(?:\[(\d+)\])?$`)
+
+// findingPath turns a lint field such as "nodes[1].priority" into the
+// attribute path Terraform underlines.
+func findingPath(field string) path.Path {
+	p := path.Empty()
+	for i, part := range strings.Split(field, ".") {
+		m := fieldStep.FindStringSubmatch(part)
+		if m == nil {
+			return p
+		}
+		if i == 0 {
+			p = path.Root(m[1])
+		} else {
+			p = p.AtName(m[1])
+		}
+		if m[2] != "" {
+			idx, _ := strconv.Atoi(m[2])
+			p = p.AtListIndex(idx)
+		}
+	}
+	return p
+}

@@ -1,0 +1,133 @@
+package provider_test
+
+import (
+	"os"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/havip-oss/terraform-provider-havip/internal/acctest"
+)
+
+// The data source needs no credentials: it renders locally.
+const seedKeepalived = `
+provider "havip" {}
+
+data "havip_keepalived_config" "seed" {
+  name              = "havip_web"
+  virtual_ips       = ["192.168.0.24"]
+  virtual_router_id = 51
+  interface         = "eth0"
+  advert_int        = 1
+  auth_pass         = "1111"
+  subnet_cidr       = "192.168.0.0/24"
+  nodes = [
+    { name = "ecs1", private_ip = "192.168.0.25", priority = 100 },
+    { name = "ecs2", private_ip = "192.168.0.26", priority = 10 },
+  ]
+}
+`
+
+func golden(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile("../keepalived/testdata/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// The seed scenario through Terraform renders exactly the package's
+// golden files, whole.
+func TestAccKeepalivedConfig_seed(t *testing.T) {
+	acctest.PreCheck(t)
+	cfg := func(node, key string) tfjsonpath.Path {
+		return tfjsonpath.New("configs").AtMapKey(node).AtMapKey(key)
+	}
+	addr := "data.havip_keepalived_config.seed"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: seedKeepalived,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(addr, cfg("ecs1", "config"), knownvalue.StringExact(golden(t, "seed_ecs1.conf.golden"))),
+				statecheck.ExpectKnownValue(addr, cfg("ecs2", "config"), knownvalue.StringExact(golden(t, "seed_ecs2.conf.golden"))),
+				statecheck.ExpectKnownValue(addr, cfg("ecs1", "user_data"), knownvalue.StringExact(golden(t, "seed_ecs1.user_data.golden"))),
+				statecheck.ExpectKnownValue(addr, cfg("ecs2", "user_data"), knownvalue.StringExact(golden(t, "seed_ecs2.user_data.golden"))),
+				statecheck.ExpectKnownValue(addr, cfg("ecs1", "state"), knownvalue.StringExact("BACKUP")),
+				statecheck.ExpectKnownValue(addr, cfg("ecs1", "priority"), knownvalue.Int64Exact(100)),
+				statecheck.ExpectKnownValue(addr, cfg("ecs1", "failover_seconds"), knownvalue.Float64Exact(3.61)),
+				statecheck.ExpectKnownValue(addr, cfg("ecs2", "failover_seconds"), knownvalue.Float64Exact(3.96)),
+				statecheck.ExpectKnownValue(addr, cfg("ecs2", "graceful_failover_seconds"), knownvalue.Float64Exact(0.96)),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("warnings"), knownvalue.ListSizeExact(0)),
+			},
+		}},
+	})
+}
+
+// Lint errors stop the plan on the attribute they are about.
+func TestAccKeepalivedConfig_planTimeErrors(t *testing.T) {
+	acctest.PreCheck(t)
+	cases := map[string]struct{ body, want string }{
+		"auth_pass too long": {`
+  auth_pass = "123456789"
+  nodes = [{ name = "a", private_ip = "192.168.0.25" }, { name = "b", private_ip = "192.168.0.26" }]`,
+			`(?s)cluster: auth_pass.*at most\s+8`},
+		"duplicate priorities": {`
+  nodes = [{ name = "a", private_ip = "192.168.0.25", priority = 50 }, { name = "b", private_ip = "192.168.0.26", priority = 50 }]`,
+			`(?s)cluster: nodes\[1\]\.priority.*already used by nodes\[0\]`},
+		"vip is a node": {`
+  nodes = [{ name = "a", private_ip = "192.168.0.24" }, { name = "b", private_ip = "192.168.0.26" }]`,
+			`cluster: (virtual_ips\[0\]|nodes\[0\]\.private_ip)`},
+		"v3 advert_int off the 10 ms grid": {`
+  nodes = [{ name = "a", private_ip = "192.168.0.25" }, { name = "b", private_ip = "192.168.0.26" }]
+  vrrp_version = 3
+  advert_int = 0.015`,
+			`(?s)cluster: advert_int.*0\.01 s units`},
+		"one node": {`
+  nodes = [{ name = "a", private_ip = "192.168.0.25" }]`,
+			`(?s)list must contain at least 2`},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config: `
+provider "havip" {}
+data "havip_keepalived_config" "x" {
+  virtual_ips       = ["192.168.0.24"]
+  virtual_router_id = 51
+` + c.body + `
+}`,
+					PlanOnly:    true,
+					ExpectError: regexp.MustCompile(c.want),
+				}},
+			})
+		})
+	}
+}
+
+// Inputs unknown at plan time defer the read instead of failing.
+func TestAccKeepalivedConfig_unknownInputs(t *testing.T) {
+	env := acctest.NewEnv(t, mockcloudOptions())
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: env.Config(havipConfig("") + `
+data "havip_keepalived_config" "x" {
+  virtual_ips       = [havip.test.ip_address]
+  virtual_router_id = 51
+  nodes = [{ name = "a", private_ip = "192.168.0.25" }, { name = "b", private_ip = "192.168.0.26" }]
+}
+`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.havip_keepalived_config.x", tfjsonpath.New("configs").AtMapKey("a").AtMapKey("state"), knownvalue.StringExact("BACKUP")),
+			},
+		}},
+	})
+}
