@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -74,6 +75,23 @@ type providerData struct {
 	region           string
 	havipsPerAccount int
 	havipsPerVPC     int
+
+	// A vSwitch's CIDR and VPC never change, so plan-time checks of many
+	// HaVips in one vSwitch look it up once per provider process.
+	vswitches sync.Map // vSwitch ID → *alicloud.VSwitch
+}
+
+// vswitch returns a vSwitch, from the cache when it was seen before.
+func (d *providerData) vswitch(ctx context.Context, id string) (*alicloud.VSwitch, error) {
+	if v, ok := d.vswitches.Load(id); ok {
+		return v.(*alicloud.VSwitch), nil
+	}
+	v, err := d.client.DescribeVSwitch(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	d.vswitches.Store(id, v)
+	return v, nil
 }
 
 func (p *havipProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {

@@ -158,7 +158,7 @@ func (r *havipResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 func (r *havipResource) checkNew(ctx context.Context, vswitchID, ip, self string) diag.Diagnostics {
 	var diags diag.Diagnostics
 	client := r.data.client
-	vsw, err := client.DescribeVSwitch(ctx, vswitchID)
+	vsw, err := r.data.vswitch(ctx, vswitchID)
 	if alicloud.IsNotFound(err) {
 		diags.AddAttributeError(path.Root("vswitch_id"), "vSwitch not found",
 			fmt.Sprintf("vSwitch %s does not exist in region %s.", vswitchID, client.Region()))
