@@ -79,6 +79,8 @@ type providerData struct {
 	// A vSwitch's CIDR and VPC never change, so plan-time checks of many
 	// HaVips in one vSwitch look it up once per provider process.
 	vswitches sync.Map // vSwitch ID → *alicloud.VSwitch
+
+	planned *membership
 }
 
 // vswitch returns a vSwitch, from the cache when it was seen before.
@@ -264,7 +266,7 @@ func (p *havipProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		}
 	}
 
-	data := &providerData{region: ac.Region, havipsPerAccount: defaultHaVipsPerAccount, havipsPerVPC: defaultHaVipsPerVPC}
+	data := &providerData{region: ac.Region, havipsPerAccount: defaultHaVipsPerAccount, havipsPerVPC: defaultHaVipsPerVPC, planned: newMembership()}
 	if cfg.Quotas != nil {
 		if !cfg.Quotas.HaVipsPerAccount.IsNull() {
 			data.havipsPerAccount = int(cfg.Quotas.HaVipsPerAccount.ValueInt64())
@@ -309,6 +311,8 @@ func maskKey(k string) string {
 func (p *havipProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewHaVipResource,
+		NewAttachmentResource,
+		NewEIPAssociationResource,
 	}
 }
 

@@ -1,0 +1,434 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/havip-oss/terraform-provider-havip/internal/alicloud"
+)
+
+// Limits of the HaVip user guide that Quota Center does not adjust.
+const (
+	maxMembersPerHaVip   = 10
+	maxHaVipsPerInstance = 5
+	maxEIPsPerHaVip      = 1
+)
+
+var (
+	_ resource.ResourceWithConfigure      = &attachmentResource{}
+	_ resource.ResourceWithImportState    = &attachmentResource{}
+	_ resource.ResourceWithModifyPlan     = &attachmentResource{}
+	_ resource.ResourceWithValidateConfig = &attachmentResource{}
+)
+
+type attachmentResource struct{ data *providerData }
+
+// NewAttachmentResource is the factory of resource "havip_attachment".
+func NewAttachmentResource() resource.Resource { return &attachmentResource{} }
+
+type attachmentModel struct {
+	ID           types.String   `tfsdk:"id"`
+	HaVipID      types.String   `tfsdk:"havip_id"`
+	InstanceID   types.String   `tfsdk:"instance_id"`
+	InstanceType types.String   `tfsdk:"instance_type"`
+	Force        types.Bool     `tfsdk:"force"`
+	IsMaster     types.Bool     `tfsdk:"is_master"`
+	Status       types.String   `tfsdk:"status"`
+	Timeouts     timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (r *attachmentResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_attachment"
+}
+
+func (r *attachmentResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	resp.Schema = schema.Schema{
+		Description: "Associates an ECS instance or an ENI with a HaVip. The rules of the service are checked at plan time: " +
+			"the member exists and is in the HaVip's vSwitch, an ENI is attached to an instance, ECS and ENI members are never mixed, " +
+			"at most 10 members per HaVip and 5 HaVips per instance.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{Computed: true, Description: "`havip_id:instance_id`.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+			"havip_id": schema.StringAttribute{Required: true, Description: "HaVip to associate with.",
+				Validators:    []validator.String{prefixValidator{prefixes: []string{"havip-"}, what: "a HaVip"}},
+				PlanModifiers: replace},
+			"instance_id": schema.StringAttribute{Required: true, Description: "ECS instance (`i-…`) or ENI (`eni-…`) in the HaVip's vSwitch.",
+				Validators:    []validator.String{prefixValidator{prefixes: []string{"i-", "eni-"}, what: "an ECS instance or ENI"}},
+				PlanModifiers: replace},
+			"instance_type": schema.StringAttribute{Optional: true, Computed: true,
+				Description:   "`EcsInstance` or `NetworkInterface`; inferred from the ID prefix when omitted.",
+				Validators:    []validator.String{stringvalidator.OneOf(alicloud.MemberECS, alicloud.MemberENI)},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIfConfigured(), stringplanmodifier.UseStateForUnknown()}},
+			"force": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+				Description: "Allow detaching the member while it is the HaVip's master (it holds the address). " +
+					"Without it, destroying the master's attachment fails before any API call. Changing it does not replace the resource."},
+			"is_master": schema.BoolAttribute{Computed: true, Description: "Whether this member currently holds the HaVip (keepalived MASTER)."},
+			"status":    schema.StringAttribute{Computed: true, Description: "`Associated` while the instance is a member."},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Delete: true}),
+		},
+	}
+}
+
+func (r *attachmentResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configureData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *attachmentResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var id, typ types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("instance_id"), &id)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("instance_type"), &typ)...)
+	if id.IsUnknown() || id.IsNull() || typ.IsUnknown() || typ.IsNull() {
+		return
+	}
+	if inferred := alicloud.MemberTypeOf(id.ValueString()); inferred != "" && inferred != typ.ValueString() {
+		resp.Diagnostics.AddAttributeError(path.Root("instance_type"), "instance_type contradicts instance_id",
+			fmt.Sprintf("%s is an %s ID, but instance_type is %s. Omit instance_type to infer it.", id.ValueString(), inferred, typ.ValueString()))
+	}
+}
+
+// ModifyPlan infers instance_type and runs the membership rules on a new
+// association: at plan time when the IDs are known, otherwise when
+// Terraform plans again at apply time, in both cases before
+// AssociateHaVip. On destroy it refuses to detach the master without force.
+func (r *attachmentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		r.checkDetach(ctx, req, resp)
+		return
+	}
+	var plan attachmentModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if plan.InstanceType.IsUnknown() && !plan.InstanceID.IsUnknown() {
+		if t := alicloud.MemberTypeOf(plan.InstanceID.ValueString()); t != "" {
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("instance_type"), t)...)
+			plan.InstanceType = types.StringValue(t)
+		}
+	}
+	if !plan.HaVipID.IsUnknown() && !plan.InstanceID.IsUnknown() {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), plan.HaVipID.ValueString()+":"+plan.InstanceID.ValueString())...)
+	}
+	replacing := len(resp.RequiresReplace) > 0
+	if (!req.State.Raw.IsNull() && !replacing) || r.data == nil || r.data.client == nil {
+		return
+	}
+	if replacing {
+		r.checkDetach(ctx, req, resp)
+	}
+	if plan.HaVipID.IsUnknown() || plan.InstanceID.IsUnknown() || plan.InstanceType.IsUnknown() || resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(r.checkAttach(ctx, plan.HaVipID.ValueString(), plan.InstanceID.ValueString(), plan.InstanceType.ValueString())...)
+}
+
+// checkAttach applies AssociateHaVip's rules, counting the associations
+// this provider process has planned but not made yet.
+func (r *attachmentResource) checkAttach(ctx context.Context, havipID, memberID, memberType string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	client := r.data.client
+	h, err := client.DescribeHaVip(ctx, havipID)
+	if alicloud.IsNotFound(err) {
+		diags.AddAttributeError(path.Root("havip_id"), "HaVip not found", fmt.Sprintf("HaVip %s does not exist in region %s.", havipID, client.Region()))
+		return diags
+	}
+	if err != nil {
+		diags.AddError("Cannot check HaVip "+havipID, apiErrorDetail(err))
+		return diags
+	}
+	if h.HasMember(memberID) {
+		return diags // already a member: Create adopts it
+	}
+	var vswitchID string
+	switch memberType {
+	case alicloud.MemberECS:
+		in, err := client.DescribeInstance(ctx, memberID)
+		if alicloud.IsNotFound(err) {
+			diags.AddAttributeError(path.Root("instance_id"), "ECS instance not found", fmt.Sprintf("ECS instance %s does not exist in region %s.", memberID, client.Region()))
+			return diags
+		}
+		if err != nil {
+			diags.AddError("Cannot check ECS instance "+memberID, apiErrorDetail(err))
+			return diags
+		}
+		if in.Status != "Running" && in.Status != "Stopped" {
+			diags.AddAttributeError(path.Root("instance_id"), "ECS instance not ready",
+				fmt.Sprintf("ECS instance %s is %s; a HaVip takes members that are Running or Stopped.", memberID, in.Status))
+		}
+		vswitchID = in.VSwitchID
+	case alicloud.MemberENI:
+		eni, err := client.DescribeENI(ctx, memberID)
+		if alicloud.IsNotFound(err) {
+			diags.AddAttributeError(path.Root("instance_id"), "ENI not found", fmt.Sprintf("ENI %s does not exist in region %s.", memberID, client.Region()))
+			return diags
+		}
+		if err != nil {
+			diags.AddError("Cannot check ENI "+memberID, apiErrorDetail(err))
+			return diags
+		}
+		if eni.InstanceID == "" {
+			diags.AddAttributeError(path.Root("instance_id"), "ENI not attached",
+				fmt.Sprintf("ENI %s is not attached to an ECS instance; a HaVip takes only attached ENIs. Attach it first.", memberID))
+		}
+		vswitchID = eni.VSwitchID
+	}
+	if vswitchID != h.VSwitchID {
+		diags.AddAttributeError(path.Root("instance_id"), "Member in another vSwitch",
+			fmt.Sprintf("%s is in vSwitch %s, but HaVip %s is in vSwitch %s. HaVip members must share its vSwitch.", memberID, vswitchID, havipID, h.VSwitchID))
+	}
+	if diags.HasError() {
+		return diags
+	}
+
+	others, otherHaVips := r.data.planned.reserveMember(havipID, memberID, memberType)
+	members := map[string]string{}
+	for _, m := range h.AssociatedInstances {
+		members[m] = h.AssociatedInstanceType
+	}
+	for m, t := range others {
+		if _, ok := members[m]; !ok {
+			members[m] = t
+		}
+	}
+	for m, t := range members {
+		if t != "" && t != memberType {
+			diags.AddAttributeError(path.Root("instance_id"), "ECS and ENI members mixed",
+				fmt.Sprintf("HaVip %s has (or is planned to have) %s member %s; it cannot also take %s %s. "+
+					"A HaVip takes ECS instances or ENIs, never both: detach the others first.", havipID, t, m, memberType, memberID))
+			break
+		}
+	}
+	if n := len(members) + 1; n > maxMembersPerHaVip {
+		diags.AddAttributeError(path.Root("havip_id"), "Too many HaVip members",
+			fmt.Sprintf("HaVip %s would have %d members with %s (%s); a HaVip takes at most %d ECS instances or ENIs.",
+				havipID, n, memberID, strings.Join(sortedIDs(members), ", "), maxMembersPerHaVip))
+	}
+	all, err := client.ListHaVips(ctx, alicloud.HaVipFilter{})
+	if err != nil {
+		diags.AddError("Cannot list HaVips", apiErrorDetail(err))
+	} else {
+		onInstance := map[string]bool{havipID: true}
+		for _, o := range all {
+			if o.HasMember(memberID) {
+				onInstance[o.ID] = true
+			}
+		}
+		for _, o := range otherHaVips {
+			onInstance[o] = true
+		}
+		if len(onInstance) > maxHaVipsPerInstance {
+			diags.AddAttributeError(path.Root("instance_id"), "Too many HaVips on the instance",
+				fmt.Sprintf("%s would be a member of %d HaVips (%s); an instance takes at most %d HaVips.",
+					memberID, len(onInstance), strings.Join(sortedKeys(onInstance), ", "), maxHaVipsPerInstance))
+		}
+	}
+	if diags.HasError() {
+		r.data.planned.releaseMember(havipID, memberID)
+	}
+	return diags
+}
+
+func sortedIDs(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// checkDetach refuses, at plan time, to detach the HaVip's master when
+// force is false: the detach would fail at apply with
+// Forbidden.UnassociateMaster, or worse, succeed with force and drop the
+// service IP.
+func (r *attachmentResource) checkDetach(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.State.Raw.IsNull() || r.data == nil || r.data.client == nil {
+		return
+	}
+	var state attachmentModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || state.Force.ValueBool() {
+		return
+	}
+	resp.Diagnostics.Append(r.masterGuard(ctx, state.HaVipID.ValueString(), state.InstanceID.ValueString())...)
+}
+
+func (r *attachmentResource) masterGuard(ctx context.Context, havipID, memberID string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	h, err := r.data.client.DescribeHaVip(ctx, havipID)
+	if err != nil || h.MasterInstanceID != memberID {
+		return diags // gone or not master: nothing to protect
+	}
+	diags.AddAttributeError(path.Root("force"), "Refusing to detach the HaVip's master",
+		fmt.Sprintf("%s is the current master of HaVip %s: it holds %s, and detaching it drops the service IP until another member takes over. "+
+			"Fail over first, or set force = true on this havip_attachment and apply that before removing it.", memberID, havipID, h.IPAddress))
+	return diags
+}
+
+func (r *attachmentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan attachmentModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	client := r.data.api(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := plan.Timeouts.Create(ctx, defaultCreateTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	havipID, memberID := plan.HaVipID.ValueString(), plan.InstanceID.ValueString()
+	typ := plan.InstanceType.ValueString()
+	if typ == "" {
+		typ = alicloud.MemberTypeOf(memberID)
+	}
+	if err := client.AssociateHaVip(ctx, havipID, memberID, typ); err != nil {
+		r.data.planned.releaseMember(havipID, memberID)
+		addAssociateError(&resp.Diagnostics, err)
+		return
+	}
+	tflog.Info(ctx, "associated HaVip member", map[string]any{"havip_id": havipID, "instance_id": memberID})
+	plan.ID = types.StringValue(havipID + ":" + memberID)
+	plan.InstanceType = types.StringValue(typ)
+	h, err := client.DescribeHaVip(ctx, havipID)
+	if err != nil {
+		resp.Diagnostics.AddError("Error reading HaVip "+havipID+" after the association", apiErrorDetail(err))
+		return
+	}
+	r.fill(&plan, h)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func addAssociateError(diags *diag.Diagnostics, err error) {
+	code := alicloud.CodeOf(err)
+	switch {
+	case code == "InvalidHaVipId.NotFound":
+		diags.AddAttributeError(path.Root("havip_id"), "Alibaba Cloud refused the association", apiErrorDetail(err))
+	case code == "CountLimitExceeded.HaVipOnECSInstance":
+		diags.AddAttributeError(path.Root("havip_id"), "Alibaba Cloud refused the association", apiErrorDetail(err))
+	case strings.HasPrefix(code, "InvalidInstance") || strings.HasPrefix(code, "IncorrectInstance") || strings.HasPrefix(code, "CountLimitExceed.") || strings.HasPrefix(code, "InvalidVSwitch"):
+		diags.AddAttributeError(path.Root("instance_id"), "Alibaba Cloud refused the association", apiErrorDetail(err))
+	default:
+		diags.AddError("Error associating the HaVip member", apiErrorDetail(err))
+	}
+}
+
+func (r *attachmentResource) fill(m *attachmentModel, h *alicloud.HaVip) {
+	m.IsMaster = types.BoolValue(h.MasterInstanceID != "" && h.MasterInstanceID == m.InstanceID.ValueString())
+	m.Status = types.StringValue("Associated")
+}
+
+func (r *attachmentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state attachmentModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	client := r.data.api(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := state.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	havipID, memberID := state.HaVipID.ValueString(), state.InstanceID.ValueString()
+	h, err := client.DescribeHaVip(ctx, havipID)
+	if alicloud.IsNotFound(err) || (err == nil && !h.HasMember(memberID)) {
+		tflog.Warn(ctx, "HaVip member is gone; removing the attachment from state", map[string]any{"havip_id": havipID, "instance_id": memberID})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Error reading HaVip "+havipID, apiErrorDetail(err))
+		return
+	}
+	if state.InstanceType.IsNull() || state.InstanceType.ValueString() == "" {
+		state.InstanceType = types.StringValue(h.AssociatedInstanceType)
+	}
+	if state.Force.IsNull() {
+		state.Force = types.BoolValue(false)
+	}
+	state.ID = types.StringValue(havipID + ":" + memberID)
+	r.fill(&state, h)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Update only ever changes force, which lives in state alone.
+func (r *attachmentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan attachmentModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *attachmentResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state attachmentModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	client := r.data.api(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	havipID, memberID := state.HaVipID.ValueString(), state.InstanceID.ValueString()
+	force := state.Force.ValueBool()
+	// The master may have moved since the plan: check again, still before
+	// any mutating call.
+	if !force {
+		if diags := r.masterGuard(ctx, havipID, memberID); diags.HasError() {
+			resp.Diagnostics.Append(diags...)
+			return
+		}
+	}
+	typ := state.InstanceType.ValueString()
+	if typ == "" {
+		typ = alicloud.MemberTypeOf(memberID)
+	}
+	if err := client.UnassociateHaVip(ctx, havipID, memberID, typ, force); err != nil {
+		resp.Diagnostics.AddError("Error detaching "+memberID+" from HaVip "+havipID, apiErrorDetail(err))
+		return
+	}
+	r.data.planned.releaseMember(havipID, memberID)
+}
+
+func (r *attachmentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	havipID, memberID, ok := strings.Cut(req.ID, ":")
+	typ := alicloud.MemberTypeOf(memberID)
+	if !ok || !strings.HasPrefix(havipID, "havip-") || len(havipID) <= len("havip-") || typ == "" || strings.Contains(memberID, ":") {
+		resp.Diagnostics.AddError("Invalid import ID",
+			fmt.Sprintf("Expected havip_id:instance_id, such as havip-bp1abc:i-bp1def or havip-bp1abc:eni-bp1ghi; got %q.", req.ID))
+		return
+	}
+	for p, v := range map[string]string{"id": req.ID, "havip_id": havipID, "instance_id": memberID, "instance_type": typ} {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(p), v)...)
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("force"), false)...)
+}

@@ -1,0 +1,85 @@
+package provider_test
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/havip-oss/terraform-provider-havip/internal/acctest"
+	"github.com/havip-oss/terraform-provider-havip/internal/mockcloud"
+)
+
+// seedTopology is the HaVip guide's whole topology.
+func seedTopology() string {
+	return fmt.Sprintf(`
+resource "havip" "web" {
+  vswitch_id = %q
+  ip_address = "192.168.0.24"
+  name       = "test_havip_name"
+}
+
+resource "havip_attachment" "ecs1" {
+  havip_id    = havip.web.id
+  instance_id = %q
+}
+
+resource "havip_attachment" "ecs2" {
+  havip_id    = havip.web.id
+  instance_id = %q
+}
+
+resource "havip_eip_association" "web" {
+  havip_id      = havip.web.id
+  allocation_id = %q
+}
+`, acctest.SeedVSwitch, acctest.SeedECS1, acctest.SeedECS2, acctest.SeedEIP)
+}
+
+func TestAccSeedTopology_createImportDestroy(t *testing.T) {
+	env := acctest.NewEnv(t, mockcloud.Options{})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy: func(s *terraform.State) error {
+			if err := checkDestroyed(env, t)(s); err != nil {
+				return err
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: env.Config(seedTopology()),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("havip_attachment.ecs1", tfjsonpath.New("instance_type"), knownvalue.StringExact("EcsInstance")),
+					statecheck.ExpectKnownValue("havip_attachment.ecs1", tfjsonpath.New("status"), knownvalue.StringExact("Associated")),
+					statecheck.ExpectKnownValue("havip_attachment.ecs1", tfjsonpath.New("is_master"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue("havip_eip_association.web", tfjsonpath.New("eip_address"), knownvalue.StringRegexp(regexp.MustCompile(`^\d+\.\d+\.\d+\.\d+$`))),
+				},
+				Check: func(*terraform.State) error {
+					hs := env.HaVips(t)
+					if len(hs) != 1 || len(hs[0].AssociatedInstances.AssociatedInstance) != 2 || len(hs[0].AssociatedEipAddresses.AssociatedEipAddresse) != 1 {
+						return fmt.Errorf("the mock does not hold the seed topology: %+v", hs)
+					}
+					return nil
+				},
+			},
+			// A refresh after the apply shows the members and the EIP on
+			// the HaVip, with no diff.
+			{
+				Config:             env.Config(seedTopology()),
+				RefreshState:       false,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: false,
+			},
+			{ResourceName: "havip.web", ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts", "associated_instance_ids", "associated_eip_addresses", "status", "associated_instance_type"}},
+			{ResourceName: "havip_attachment.ecs1", ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts"}},
+			{ResourceName: "havip_attachment.ecs2", ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts"}},
+			{ResourceName: "havip_eip_association.web", ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts"}},
+		},
+	})
+}

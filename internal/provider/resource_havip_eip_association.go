@@ -1,0 +1,248 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/havip-oss/terraform-provider-havip/internal/alicloud"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = &eipAssociationResource{}
+	_ resource.ResourceWithImportState = &eipAssociationResource{}
+	_ resource.ResourceWithModifyPlan  = &eipAssociationResource{}
+)
+
+type eipAssociationResource struct{ data *providerData }
+
+// NewEIPAssociationResource is the factory of resource "havip_eip_association".
+func NewEIPAssociationResource() resource.Resource { return &eipAssociationResource{} }
+
+type eipAssociationModel struct {
+	ID           types.String   `tfsdk:"id"`
+	HaVipID      types.String   `tfsdk:"havip_id"`
+	AllocationID types.String   `tfsdk:"allocation_id"`
+	Force        types.Bool     `tfsdk:"force"`
+	EIPAddress   types.String   `tfsdk:"eip_address"`
+	Timeouts     timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (r *eipAssociationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_eip_association"
+}
+
+func (r *eipAssociationResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	resp.Schema = schema.Schema{
+		Description: "Binds an EIP to a HaVip for public access: traffic to the EIP goes to whichever member holds the HaVip, " +
+			"and outbound traffic through it leaves with the HaVip's address. Checked at plan time: the EIP exists in the provider's region, " +
+			"is Available (or already bound to this HaVip), and the HaVip has no other EIP.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{Computed: true, Description: "`havip_id:allocation_id`.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+			"havip_id": schema.StringAttribute{Required: true, Description: "HaVip to bind the EIP to.",
+				Validators:    []validator.String{prefixValidator{prefixes: []string{"havip-"}, what: "a HaVip"}},
+				PlanModifiers: replace},
+			"allocation_id": schema.StringAttribute{Required: true, Description: "EIP allocation ID (`eip-…`), in the provider's region.",
+				Validators:    []validator.String{prefixValidator{prefixes: []string{"eip-"}, what: "an EIP allocation"}},
+				PlanModifiers: replace},
+			"force": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+				Description: "Send Force=true when unbinding. Changing it does not replace the resource."},
+			"eip_address": schema.StringAttribute{Computed: true, Description: "Public address of the EIP.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Delete: true}),
+		},
+	}
+}
+
+func (r *eipAssociationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configureData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *eipAssociationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan eipAssociationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !plan.HaVipID.IsUnknown() && !plan.AllocationID.IsUnknown() {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), plan.HaVipID.ValueString()+":"+plan.AllocationID.ValueString())...)
+	}
+	replacing := len(resp.RequiresReplace) > 0
+	if (!req.State.Raw.IsNull() && !replacing) || r.data == nil || r.data.client == nil ||
+		plan.HaVipID.IsUnknown() || plan.AllocationID.IsUnknown() {
+		return
+	}
+	resp.Diagnostics.Append(r.checkBind(ctx, plan.HaVipID.ValueString(), plan.AllocationID.ValueString())...)
+}
+
+func (r *eipAssociationResource) checkBind(ctx context.Context, havipID, allocationID string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	client := r.data.client
+	eip, err := client.DescribeEIP(ctx, allocationID)
+	if alicloud.IsNotFound(err) {
+		diags.AddAttributeError(path.Root("allocation_id"), "EIP not found",
+			fmt.Sprintf("EIP %s does not exist in region %s. The EIP must be in the HaVip's region, which is the provider's.", allocationID, client.Region()))
+		return diags
+	}
+	if err != nil {
+		diags.AddError("Cannot check EIP "+allocationID, apiErrorDetail(err))
+		return diags
+	}
+	h, err := client.DescribeHaVip(ctx, havipID)
+	if alicloud.IsNotFound(err) {
+		diags.AddAttributeError(path.Root("havip_id"), "HaVip not found", fmt.Sprintf("HaVip %s does not exist in region %s.", havipID, client.Region()))
+		return diags
+	}
+	if err != nil {
+		diags.AddError("Cannot check HaVip "+havipID, apiErrorDetail(err))
+		return diags
+	}
+	if eip.InstanceID == havipID {
+		return diags // already bound here: Create adopts it
+	}
+	if eip.Status != "Available" || eip.InstanceID != "" {
+		bound := ""
+		if eip.InstanceID != "" {
+			bound = fmt.Sprintf(", bound to %s %s", eip.InstanceType, eip.InstanceID)
+		}
+		diags.AddAttributeError(path.Root("allocation_id"), "EIP not available",
+			fmt.Sprintf("EIP %s (%s) is %s%s; only an Available EIP can be bound to a HaVip.", allocationID, eip.IPAddress, eip.Status, bound))
+		return diags
+	}
+	others := r.data.planned.reserveEIP(havipID, allocationID)
+	if n := len(h.AssociatedEIPAddresses) + len(others); n >= maxEIPsPerHaVip {
+		existing := append(append([]string{}, h.AssociatedEIPAddresses...), others...)
+		diags.AddAttributeError(path.Root("havip_id"), "HaVip already has an EIP",
+			fmt.Sprintf("HaVip %s already has (or is planned to get) EIP %s; a HaVip takes at most %d EIP. Remove that association first.",
+				havipID, strings.Join(existing, ", "), maxEIPsPerHaVip))
+		r.data.planned.releaseEIP(havipID, allocationID)
+	}
+	return diags
+}
+
+func (r *eipAssociationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan eipAssociationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	client := r.data.api(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := plan.Timeouts.Create(ctx, defaultCreateTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	havipID, allocationID := plan.HaVipID.ValueString(), plan.AllocationID.ValueString()
+	if err := client.AssociateEIP(ctx, havipID, allocationID); err != nil {
+		r.data.planned.releaseEIP(havipID, allocationID)
+		code := alicloud.CodeOf(err)
+		switch {
+		case code == "InvalidAssociation.Duplicated" || code == "InvalidInstanId.NotFound" || code == "IncorrectHaVipStatus":
+			resp.Diagnostics.AddAttributeError(path.Root("havip_id"), "Alibaba Cloud refused to bind the EIP", apiErrorDetail(err))
+		case code == "InvalidAllocationId.NotFound" || code == "IncorrectEipStatus" || code == "InvalidParameter.Mismatch":
+			resp.Diagnostics.AddAttributeError(path.Root("allocation_id"), "Alibaba Cloud refused to bind the EIP", apiErrorDetail(err))
+		default:
+			resp.Diagnostics.AddError("Error binding EIP "+allocationID+" to HaVip "+havipID, apiErrorDetail(err))
+		}
+		return
+	}
+	tflog.Info(ctx, "bound EIP to HaVip", map[string]any{"havip_id": havipID, "allocation_id": allocationID})
+	eip, err := client.DescribeEIP(ctx, allocationID)
+	if err != nil {
+		resp.Diagnostics.AddError("Error reading EIP "+allocationID+" after binding it", apiErrorDetail(err))
+		return
+	}
+	plan.ID = types.StringValue(havipID + ":" + allocationID)
+	plan.EIPAddress = types.StringValue(eip.IPAddress)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *eipAssociationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state eipAssociationModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	client := r.data.api(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := state.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	havipID, allocationID := state.HaVipID.ValueString(), state.AllocationID.ValueString()
+	eip, err := client.DescribeEIP(ctx, allocationID)
+	if alicloud.IsNotFound(err) || (err == nil && eip.InstanceID != havipID) {
+		tflog.Warn(ctx, "EIP is no longer bound to the HaVip; removing the association from state", map[string]any{"havip_id": havipID, "allocation_id": allocationID})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Error reading EIP "+allocationID, apiErrorDetail(err))
+		return
+	}
+	state.ID = types.StringValue(havipID + ":" + allocationID)
+	state.EIPAddress = types.StringValue(eip.IPAddress)
+	if state.Force.IsNull() {
+		state.Force = types.BoolValue(false)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *eipAssociationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan eipAssociationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *eipAssociationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state eipAssociationModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	client := r.data.api(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	havipID, allocationID := state.HaVipID.ValueString(), state.AllocationID.ValueString()
+	if err := client.UnassociateEIP(ctx, havipID, allocationID); err != nil {
+		resp.Diagnostics.AddError("Error unbinding EIP "+allocationID+" from HaVip "+havipID, apiErrorDetail(err))
+		return
+	}
+	r.data.planned.releaseEIP(havipID, allocationID)
+}
+
+func (r *eipAssociationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	havipID, allocationID, ok := strings.Cut(req.ID, ":")
+	if !ok || !strings.HasPrefix(havipID, "havip-") || len(havipID) <= len("havip-") ||
+		!strings.HasPrefix(allocationID, "eip-") || len(allocationID) <= len("eip-") || strings.Contains(allocationID, ":") {
+		resp.Diagnostics.AddError("Invalid import ID",
+			fmt.Sprintf("Expected havip_id:allocation_id, such as havip-bp1abc:eip-bp1def; got %q.", req.ID))
+		return
+	}
+	for p, v := range map[string]string{"id": req.ID, "havip_id": havipID, "allocation_id": allocationID} {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(p), v)...)
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("force"), false)...)
+}
