@@ -52,6 +52,7 @@ for _ in $(seq 1 200); do
 done
 [ -s "$work/ready.json" ] || die "the mock did not start within 10 s"
 sed -n '1p' "$work/mockcloud.out"
+mock_url=$(sed -n 's/.*"url": "\(.*\)".*/\1/p' "$work/ready.json")
 set -a
 # shellcheck disable=SC1091
 . "$work/mock.env"
@@ -73,16 +74,66 @@ export TF_CLI_CONFIG_FILE="$work/terraformrc"
 export TF_IN_AUTOMATION=1
 cp "$example"/*.tf "$work/tf/"
 tf() { terraform -chdir="$work/tf" "$@"; }
+# run_tf shows the lines that matter, or everything when Terraform fails.
+run_tf() {
+  local pattern=$1 log="$work/tf-$RANDOM.log"
+  shift
+  if ! tf "$@" >"$log" 2>&1; then
+    cat "$log" >&2
+    die "terraform $1 failed"
+  fi
+  grep -E "$pattern" "$log" || true
+}
 
 step "terraform init (provider from the local mirror)"
-tf init -input=false -no-color | grep -E "Installing|Installed|initialized" || true
+run_tf "Installing|Installed|initialized" init -input=false -no-color
 grep -q 'havip-oss/havip' "$work/tf/.terraform.lock.hcl" || die "the lock file does not record havip-oss/havip"
 
-step "terraform apply"
-tf apply -input=false -auto-approve -no-color | grep -E "Creat|Apply complete|Error" || true
+step "terraform apply: HaVip, two attachments, EIP association, keepalived for both nodes"
+run_tf "Creat|Read complete|Apply complete" apply -input=false -auto-approve -no-color
+
+step "Outputs"
 tf output -no-color
+havip_id=$(tf output -raw havip_id)
+
+rendered="$work/rendered"
+mkdir -p "$rendered"
+tf output -json keepalived_configs >"$work/configs.json"
+tf output -json user_data >"$work/user_data.json"
+python3 - "$work/configs.json" "$work/user_data.json" "$rendered" <<'PY'
+import json, os, sys
+configs, user_data, out = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), sys.argv[3]
+for name in sorted(configs):
+    for suffix, text, mode in ((".conf", configs[name], 0o640), (".user_data.sh", user_data[name], 0o750)):
+        path = os.path.join(out, name + suffix)
+        with open(path, "w") as f:
+            f.write(text)
+        os.chmod(path, mode)
+        print(path)
+PY
+
+if command -v keepalived >/dev/null 2>&1; then
+  step "keepalived -t on every rendered config (must print nothing)"
+  for conf in "$rendered"/*.conf; do
+    ns="havipdemo$$"
+    # keepalived checks that the interface exists: test inside a throwaway
+    # namespace with a dummy eth0 when root, else in this namespace.
+    if [ "$(id -u)" = 0 ] && ip netns add "$ns" 2>/dev/null; then
+      # A veth pair: every kernel with namespaces has it (dummy is often a missing module).
+      ip -n "$ns" link add eth0 type veth peer name eth0p && ip -n "$ns" link set eth0 up && ip -n "$ns" link set eth0p up
+      out=$(ip netns exec "$ns" keepalived -t -f "$conf" 2>&1) && rc=0 || rc=$?
+      ip netns del "$ns"
+    else
+      out=$(keepalived -t -f "$conf" 2>&1) && rc=0 || rc=$?
+    fi
+    [ $rc -eq 0 ] && [ -z "$out" ] || die "keepalived -t on $conf: rc=$rc: $out"
+    echo "$(basename "$conf"): clean"
+  done
+fi
+
 
 step "What the cloud holds (terraform state show havip.web)"
+tf apply -refresh-only -input=false -auto-approve -no-color >/dev/null
 tf state show -no-color havip.web
 
 step "terraform plan again: nothing should change"
@@ -93,11 +144,12 @@ set -e
 [ $rc -eq 0 ] || { cat "$work/plan.txt"; die "the second plan is not empty (exit $rc)"; }
 echo "No changes."
 
-step "terraform destroy"
-tf destroy -input=false -auto-approve -no-color | grep -E "Destroy|destroyed|Error" || true
+step "terraform destroy (force on the attachments first: one of them may hold the HaVip)"
+run_tf "Modif|Apply complete" apply -input=false -auto-approve -no-color -var detach_master=true
+run_tf "Destroy complete" destroy -input=false -auto-approve -no-color -var detach_master=true
+[ "$(tf state list | wc -l)" = 0 ] || die "resources left in state after destroy"
 
-left=$(curl -fsS "$(sed -n 's/.*"url": "\(.*\)".*/\1/p' "$work/ready.json")/_mockcloud/journal/counts" || true)
 step "API calls the mock served"
-echo "$left"
+curl -fsS "$mock_url/_mockcloud/journal/counts"
 
-step "Demo finished: HaVip created, shown and destroyed against the mock"
+step "Demo finished: the HaVip guide's topology applied, shown and destroyed against the mock"

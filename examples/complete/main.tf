@@ -1,10 +1,11 @@
-# The HaVip guide's topology: one HaVip at 192.168.0.24 in vSwitch
-# 192.168.0.0/24, for the ECS pair at .25 and .26.
+# The HaVip guide's topology, complete: a HaVip at 192.168.0.24 in vSwitch
+# 192.168.0.0/24, the ECS pair at .25 and .26 as members, an EIP for public
+# access, and keepalived rendered for both nodes.
 #
 # Credentials, region and endpoints come from the environment
 # (ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET,
-# ALIBABA_CLOUD_REGION, and for the mock ALIBABA_CLOUD_ENDPOINT_VPC,
-# ALIBABA_CLOUD_ENDPOINT_ECS, HAVIP_PROTOCOL=HTTP).
+# ALIBABA_CLOUD_REGION; for the mock also ALIBABA_CLOUD_ENDPOINT_VPC,
+# ALIBABA_CLOUD_ENDPOINT_ECS and HAVIP_PROTOCOL=HTTP).
 
 terraform {
   required_version = ">= 1.5"
@@ -24,6 +25,32 @@ variable "vswitch_id" {
   default     = "vsw-bp1seedvsw000000000001"
 }
 
+variable "nodes" {
+  description = "The ECS pair: instance ID, private IP and keepalived priority (higher wins the first election)."
+  type = map(object({
+    instance_id = string
+    private_ip  = string
+    priority    = number
+  }))
+  default = {
+    ecs1 = { instance_id = "i-bp1seedecs0000000000001", private_ip = "192.168.0.25", priority = 100 }
+    ecs2 = { instance_id = "i-bp1seedecs0000000000002", private_ip = "192.168.0.26", priority = 10 }
+  }
+}
+
+variable "eip_allocation_id" {
+  description = "EIP for public access through the HaVip."
+  type        = string
+  default     = "eip-bp1seedeip000000000001"
+}
+
+variable "vrrp_password" {
+  description = "VRRP PASS authentication, at most 8 characters."
+  type        = string
+  default     = "1111"
+  sensitive   = true
+}
+
 resource "havip" "web" {
   vswitch_id  = var.vswitch_id
   ip_address  = "192.168.0.24"
@@ -34,6 +61,44 @@ resource "havip" "web" {
   }
 }
 
+variable "detach_master" {
+  description = "Allow detaching the member that currently holds the HaVip (set before destroying a live cluster)."
+  type        = bool
+  default     = false
+}
+
+resource "havip_attachment" "node" {
+  for_each    = var.nodes
+  havip_id    = havip.web.id
+  instance_id = each.value.instance_id
+  force       = var.detach_master
+}
+
+resource "havip_eip_association" "web" {
+  havip_id      = havip.web.id
+  allocation_id = var.eip_allocation_id
+}
+
+data "havip_keepalived_config" "web" {
+  name              = "havip_web"
+  virtual_ips       = [havip.web.ip_address]
+  virtual_router_id = 51
+  advert_int        = 1
+  auth_pass         = var.vrrp_password
+  subnet_cidr       = "192.168.0.0/24"
+  nodes = [for name, n in var.nodes : {
+    name       = name
+    private_ip = n.private_ip
+    priority   = n.priority
+  }]
+}
+
+# In a real deployment each instance boots with its script, for example
+#   resource "alicloud_instance" "ecs1" {
+#     user_data = base64encode(data.havip_keepalived_config.web.configs["ecs1"].user_data)
+#     ...
+#   }
+
 output "havip_id" {
   value = havip.web.id
 }
@@ -42,6 +107,28 @@ output "havip_ip" {
   value = havip.web.ip_address
 }
 
-output "havip_status" {
-  value = havip.web.status
+output "master_instance_id" {
+  description = "Member holding the HaVip: set by the cloud when keepalived's MASTER announces it."
+  value       = havip.web.master_instance_id
+}
+
+output "eip_address" {
+  value = havip_eip_association.web.eip_address
+}
+
+output "failover_seconds" {
+  description = "Worst-case takeover after the MASTER crashes, per node."
+  value       = { for name, c in data.havip_keepalived_config.web.configs : name => c.failover_seconds }
+}
+
+output "keepalived_configs" {
+  description = "Rendered keepalived.conf per node (carries the VRRP password)."
+  value       = { for name, c in data.havip_keepalived_config.web.configs : name => c.config }
+  sensitive   = true
+}
+
+output "user_data" {
+  description = "Boot script per node, for the instances' user_data."
+  value       = { for name, c in data.havip_keepalived_config.web.configs : name => c.user_data }
+  sensitive   = true
 }

@@ -189,13 +189,13 @@ func (d *keepalivedConfigDataSource) Schema(_ context.Context, _ datasource.Sche
 					"lower_prio_repeat":       schema.Int64Attribute{Optional: true, Description: "GARPs when the MASTER hears a lower priority (split brain heals). Default 5."},
 					"higher_prio_send_advert": schema.BoolAttribute{Optional: true, Description: "A MASTER that hears a higher priority advertises once first, so the winner re-GARPs. Default true."},
 				}},
-			"configs": schema.MapNestedAttribute{Computed: true, Sensitive: true,
+			"configs": schema.MapNestedAttribute{Computed: true,
 				Description: "By node name: `config` (keepalived.conf), `user_data` (a boot script that installs keepalived, writes the config with mode 0640, " +
 					"refuses to start on any `keepalived -t` output, and starts the service), `state`, `priority`, `failover_seconds` (crash of the MASTER) " +
-					"and `graceful_failover_seconds` (clean stop). Sensitive because configs carry auth_pass.",
+					"and `graceful_failover_seconds` (clean stop). `config` and `user_data` are sensitive: they carry auth_pass.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"config":                    schema.StringAttribute{Computed: true},
-					"user_data":                 schema.StringAttribute{Computed: true},
+					"config":                    schema.StringAttribute{Computed: true, Sensitive: true},
+					"user_data":                 schema.StringAttribute{Computed: true, Sensitive: true},
 					"state":                     schema.StringAttribute{Computed: true},
 					"priority":                  schema.Int64Attribute{Computed: true},
 					"failover_seconds":          schema.Float64Attribute{Computed: true},

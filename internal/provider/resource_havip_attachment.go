@@ -377,12 +377,19 @@ func (r *attachmentResource) Read(ctx context.Context, req resource.ReadRequest,
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
-// Update only ever changes force, which lives in state alone.
+// Update only ever changes force, which lives in state alone; the
+// computed attributes are read again because the master may have moved.
 func (r *attachmentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan attachmentModel
+	var plan, state attachmentModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	client := r.data.api(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	plan.IsMaster, plan.Status = state.IsMaster, state.Status
+	if h, err := client.DescribeHaVip(ctx, plan.HaVipID.ValueString()); err == nil {
+		r.fill(&plan, h)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
