@@ -3,81 +3,294 @@ package alicloud
 import (
 	"context"
 	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk"
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth"
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth/credentials"
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/vpc"
+	"github.com/hashicorp/go-retryablehttp"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // Client is safe for concurrent use.
 type Client struct {
-	cfg Config
+	cfg   Config
+	red   *redactor
+	vpc   *sdkPool[*vpc.Client]
+	ecs   *sdkPool[*ecs.Client]
+	locks keyedLocks
 }
 
-var errTODO = errors.New("alicloud: not implemented yet")
+const (
+	defaultMaxRetries   = 4
+	defaultRetryWaitMin = 200 * time.Millisecond
+	defaultRetryWaitMax = 5 * time.Second
+	defaultReadTimeout  = 60 * time.Second
+	defaultPollMin      = 200 * time.Millisecond
+	defaultPollMax      = 5 * time.Second
+
+	// The waiters promise a first re-poll within 200 ms and never more
+	// than 5 s between polls, whatever the configuration says.
+	maxPollMin = 200 * time.Millisecond
+	maxPollMax = 5 * time.Second
+
+	// sdkClientsPerProduct bounds concurrent calls per product. The SDK
+	// client is not goroutine-safe, so each is held by one call at a time;
+	// a few of them keep parallel Terraform resources from queueing
+	// behind one another's waiters.
+	sdkClientsPerProduct = 4
+
+	// defaultOpTimeout bounds conflict loops and waiters when the caller's
+	// context has no deadline (Terraform always sets one).
+	defaultOpTimeout = 20 * time.Minute
+)
+
+var regionRe = regexp.MustCompile(`^[a-zA-Z0-9_-]+$`)
+
+func validateEndpoint(name, v string) error {
+	if v == "" {
+		return nil
+	}
+	if strings.Contains(v, "://") {
+		return fmt.Errorf("alicloud: %s endpoint %q must be host[:port] without a scheme; set the protocol separately", name, v)
+	}
+	if strings.ContainsAny(v, "/?# \t") {
+		return fmt.Errorf("alicloud: %s endpoint %q must be host[:port] only, without path, query or spaces", name, v)
+	}
+	return nil
+}
+
+// normalise validates cfg and fills in defaults.
+func normalise(cfg Config) (Config, error) {
+	if cfg.Region == "" {
+		return cfg, errors.New("alicloud: region is required")
+	}
+	if !regionRe.MatchString(cfg.Region) {
+		return cfg, fmt.Errorf("alicloud: region %q may contain only letters, digits, '-' and '_'", cfg.Region)
+	}
+	if strings.TrimSpace(cfg.AccessKey) == "" {
+		return cfg, errors.New("alicloud: access key is required")
+	}
+	if strings.TrimSpace(cfg.SecretKey) == "" {
+		return cfg, errors.New("alicloud: secret key is required")
+	}
+	if err := validateEndpoint("VPC", cfg.VPCEndpoint); err != nil {
+		return cfg, err
+	}
+	if err := validateEndpoint("ECS", cfg.ECSEndpoint); err != nil {
+		return cfg, err
+	}
+	switch strings.ToUpper(cfg.Protocol) {
+	case "":
+		// The SDK defaults to plain HTTP; credentials must not travel so.
+		cfg.Protocol = "HTTPS"
+	case "HTTPS", "HTTP":
+		cfg.Protocol = strings.ToUpper(cfg.Protocol)
+	default:
+		return cfg, fmt.Errorf("alicloud: protocol %q must be HTTP or HTTPS", cfg.Protocol)
+	}
+	for name, d := range map[string]time.Duration{"retry wait min": cfg.RetryWaitMin, "retry wait max": cfg.RetryWaitMax,
+		"read timeout": cfg.ReadTimeout, "poll min": cfg.PollMin, "poll max": cfg.PollMax} {
+		if d < 0 {
+			return cfg, fmt.Errorf("alicloud: %s must not be negative (got %s)", name, d)
+		}
+	}
+	switch {
+	case cfg.MaxRetries == 0:
+		cfg.MaxRetries = defaultMaxRetries
+	case cfg.MaxRetries < 0:
+		cfg.MaxRetries = 0
+	}
+	if cfg.RetryWaitMin == 0 {
+		cfg.RetryWaitMin = defaultRetryWaitMin
+	}
+	if cfg.RetryWaitMax == 0 {
+		cfg.RetryWaitMax = defaultRetryWaitMax
+	}
+	if cfg.RetryWaitMax < cfg.RetryWaitMin {
+		cfg.RetryWaitMax = cfg.RetryWaitMin
+	}
+	if cfg.ReadTimeout == 0 {
+		cfg.ReadTimeout = defaultReadTimeout
+	}
+	if cfg.PollMin == 0 {
+		cfg.PollMin = defaultPollMin
+	}
+	if cfg.PollMax == 0 {
+		cfg.PollMax = defaultPollMax
+	}
+	cfg.PollMin = min(cfg.PollMin, maxPollMin)
+	cfg.PollMax = min(cfg.PollMax, maxPollMax)
+	if cfg.PollMax < cfg.PollMin {
+		cfg.PollMax = cfg.PollMin
+	}
+	return cfg, nil
+}
+
+// maskKey shows enough of an AccessKeyId to tell keys apart in logs.
+func maskKey(k string) string {
+	if len(k) <= 8 {
+		return "****"
+	}
+	return k[:4] + "****" + k[len(k)-4:]
+}
 
 // New validates cfg and builds the SDK clients. It makes no API call.
-func New(ctx context.Context, cfg Config) (*Client, error) { return &Client{cfg: cfg}, nil }
+func New(ctx context.Context, cfg Config) (*Client, error) {
+	cfg, err := normalise(cfg)
+	if err != nil {
+		return nil, err
+	}
+	var cred auth.Credential
+	if cfg.SecurityToken != "" {
+		cred = credentials.NewStaticSTSCredentialsProvider(cfg.AccessKey, cfg.SecretKey, cfg.SecurityToken)
+	} else {
+		cred = credentials.NewStaticAKCredentialsProvider(cfg.AccessKey, cfg.SecretKey)
+	}
+	c := &Client{cfg: cfg, red: newRedactor(cfg.SecretKey, cfg.SecurityToken), locks: keyedLocks{m: map[string]*keyLock{}}}
+	// One retrying client (and connection pool) behind every SDK client:
+	// it holds no per-call state, so sharing it is safe.
+	rc := newRetryClient(cfg, cfg.SecretKey)
+
+	sdkConfig := func() *sdk.Config {
+		sc := sdk.NewConfig()
+		sc.Scheme = cfg.Protocol
+		// The transport retries; SDK retries on top would multiply attempts.
+		sc.AutoRetry = false
+		sc.UserAgent = cfg.UserAgent
+		return sc
+	}
+	c.vpc = newPool(sdkClientsPerProduct, func(rt *boundTransport) (*vpc.Client, error) {
+		cli, err := vpc.NewClientWithOptions(cfg.Region, sdkConfig(), cred)
+		if err != nil {
+			return nil, err
+		}
+		if cfg.VPCEndpoint != "" {
+			cli.Domain = cfg.VPCEndpoint
+		}
+		cli.SetTransport(rt)
+		cli.SetReadTimeout(cfg.ReadTimeout)
+		return cli, nil
+	}, rc)
+	c.ecs = newPool(sdkClientsPerProduct, func(rt *boundTransport) (*ecs.Client, error) {
+		cli, err := ecs.NewClientWithOptions(cfg.Region, sdkConfig(), cred)
+		if err != nil {
+			return nil, err
+		}
+		if cfg.ECSEndpoint != "" {
+			cli.Domain = cfg.ECSEndpoint
+		}
+		cli.SetTransport(rt)
+		cli.SetReadTimeout(cfg.ReadTimeout)
+		return cli, nil
+	}, rc)
+	if c.vpc.err != nil {
+		return nil, fmt.Errorf("alicloud: building the VPC client: %w", c.vpc.err)
+	}
+	if c.ecs.err != nil {
+		return nil, fmt.Errorf("alicloud: building the ECS client: %w", c.ecs.err)
+	}
+	tflog.Debug(ctx, "alicloud: client configured", map[string]any{
+		"region": cfg.Region, "vpc_endpoint": cfg.VPCEndpoint, "ecs_endpoint": cfg.ECSEndpoint, "protocol": cfg.Protocol,
+		"access_key_id": maskKey(cfg.AccessKey), "sts": cfg.SecurityToken != "", "max_retries": cfg.MaxRetries,
+	})
+	return c, nil
+}
 
 // Region is the configured region.
 func (c *Client) Region() string { return c.cfg.Region }
 
-// CreateHaVip creates a HaVip with one ClientToken reused across every
-// retry, then waits until it is Available and returns it as described.
-func (c *Client) CreateHaVip(ctx context.Context, in CreateHaVipInput) (*HaVip, error) {
-	return nil, errTODO
+// sdkPool hands out SDK clients one call at a time.
+type sdkPool[T any] struct {
+	ch  chan *sdkConn[T]
+	err error
 }
 
-// DescribeHaVip reads one HaVip, filtering DescribeHaVips by its ID; a
-// HaVip that is gone is a ClassNotFound error.
-func (c *Client) DescribeHaVip(ctx context.Context, id string) (*HaVip, error) { return nil, errTODO }
-
-// ListHaVips pages through every HaVip matching f.
-func (c *Client) ListHaVips(ctx context.Context, f HaVipFilter) ([]HaVip, error) { return nil, errTODO }
-
-// CountHaVips counts the HaVips of the account in the region and of one VPC.
-func (c *Client) CountHaVips(ctx context.Context, vpcID string) (account, vpc int, err error) {
-	return 0, 0, errTODO
+type sdkConn[T any] struct {
+	cli T
+	rt  *boundTransport
 }
 
-// ModifyHaVip changes name and/or description (nil leaves one unchanged).
-func (c *Client) ModifyHaVip(ctx context.Context, id string, name, description *string) error {
-	return errTODO
+func newPool[T any](n int, build func(*boundTransport) (T, error), rc *retryablehttp.Client) *sdkPool[T] {
+	p := &sdkPool[T]{ch: make(chan *sdkConn[T], n)}
+	for i := 0; i < n; i++ {
+		rt := &boundTransport{next: &retryablehttp.RoundTripper{Client: rc}}
+		cli, err := build(rt)
+		if err != nil {
+			p.err = err
+			return p
+		}
+		p.ch <- &sdkConn[T]{cli: cli, rt: rt}
+	}
+	return p
 }
 
-// SetHaVipTags adds or changes tags and removes keys.
-func (c *Client) SetHaVipTags(ctx context.Context, id string, set map[string]string, remove []string) error {
-	return errTODO
+func (p *sdkPool[T]) acquire(ctx context.Context) (*sdkConn[T], error) {
+	select {
+	case cn := <-p.ch:
+		return cn, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
-// DeleteHaVip deletes and waits until the HaVip is gone; a HaVip already
-// gone is success.
-func (c *Client) DeleteHaVip(ctx context.Context, id string) error { return errTODO }
-
-// AssociateHaVip adds a member under the HaVip's lock and waits until the
-// HaVip is InUse with the member listed.
-func (c *Client) AssociateHaVip(ctx context.Context, havipID, instanceID, instanceType string) error {
-	return errTODO
+// invoke runs one SDK call on a pooled client with ctx bound to its
+// transport, and turns a failure into an *Error. fn returns the RequestId.
+func invoke[T any](c *Client, ctx context.Context, p *sdkPool[T], op string, fn func(T) (string, error)) error {
+	ci := &callInfo{op: op}
+	cn, err := p.acquire(ctx)
+	if err != nil {
+		return c.transportError(ctx, op, ci, "", err)
+	}
+	start := time.Now()
+	var reqID string
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				// The SDK panics on error bodies whose fields are not
+				// strings (alibaba-sdk.md §10); that must not take the
+				// provider down.
+				err = fmt.Errorf("the SDK failed decoding the answer: %v", r)
+			}
+			cn.rt.end()
+			p.ch <- cn
+		}()
+		cn.rt.begin(context.WithValue(ctx, callInfoKey{}, ci))
+		reqID, err = fn(cn.cli)
+	}()
+	fields := map[string]any{"op": op, "attempt": max(ci.attempts, 1), "duration_ms": time.Since(start).Milliseconds()}
+	if err == nil {
+		fields["request_id"] = reqID
+		tflog.Debug(ctx, "alicloud: API call succeeded", fields)
+		return nil
+	}
+	e := c.toError(ctx, op, ci, err)
+	fields["request_id"], fields["code"], fields["http_status"], fields["class"] = e.RequestID, e.Code, e.HTTPStatus, e.Class.String()
+	tflog.Debug(ctx, "alicloud: API call failed", fields)
+	return e
 }
 
-// UnassociateHaVip removes a member under the HaVip's lock and waits until
-// the member is gone from the HaVip; a member already gone is success.
-func (c *Client) UnassociateHaVip(ctx context.Context, havipID, instanceID, instanceType string, force bool) error {
-	return errTODO
+func (c *Client) vpcCall(ctx context.Context, op string, fn func(*vpc.Client) (string, error)) error {
+	return invoke(c, ctx, c.vpc, op, fn)
 }
 
-// AssociateEIP binds an EIP to a HaVip and waits until it is InUse there.
-func (c *Client) AssociateEIP(ctx context.Context, havipID, allocationID string) error { return errTODO }
-
-// UnassociateEIP unbinds and waits until the EIP is Available; an EIP
-// already unbound from this HaVip is success.
-func (c *Client) UnassociateEIP(ctx context.Context, havipID, allocationID string) error {
-	return errTODO
+func (c *Client) ecsCall(ctx context.Context, op string, fn func(*ecs.Client) (string, error)) error {
+	return invoke(c, ctx, c.ecs, op, fn)
 }
 
-func (c *Client) DescribeEIP(ctx context.Context, allocationID string) (*EIP, error) {
-	return nil, errTODO
+// opContext bounds a logical operation (call, conflict retries, wait).
+func opContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if _, ok := ctx.Deadline(); ok {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, defaultOpTimeout)
 }
-func (c *Client) DescribeVSwitch(ctx context.Context, id string) (*VSwitch, error) {
-	return nil, errTODO
+
+func invalid(op, format string, args ...any) *Error {
+	return &Error{Op: op, Class: ClassInvalid, Message: fmt.Sprintf(format, args...)}
 }
-func (c *Client) DescribeInstance(ctx context.Context, id string) (*Instance, error) {
-	return nil, errTODO
-}
-func (c *Client) DescribeENI(ctx context.Context, id string) (*ENI, error) { return nil, errTODO }

@@ -348,15 +348,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	req := &request{start: time.Now(), requestID: s.newRequestID()}
 	status, body, hijack := s.serveAPI(w, r, req)
+	// Journal first: a client that has its answer must find the request
+	// in the journal.
+	s.record(req, status, body, hijack)
 	if hijack {
 		s.dropConnection(w)
-	} else {
-		w.Header().Set("Content-Type", "application/json;charset=utf-8")
-		w.Header().Set("x-acs-request-id", req.requestID)
-		w.WriteHeader(status)
-		_, _ = w.Write(body)
+		return
 	}
-	s.record(req, status, body, hijack)
+	w.Header().Set("Content-Type", "application/json;charset=utf-8")
+	w.Header().Set("x-acs-request-id", req.requestID)
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
 }
 
 func (s *Server) dropConnection(w http.ResponseWriter) {

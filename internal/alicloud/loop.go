@@ -1,0 +1,206 @@
+package alicloud
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+// keyedLocks serialises association changes per HaVip. The API refuses a
+// second (un)associate while one is in progress (IncorrectHaVipStatus), so
+// parallel Terraform resources on one HaVip would otherwise burn their
+// timeouts in conflict retries; holding the lock across call and wait
+// makes them queue instead. Waiting for the lock honours ctx.
+type keyedLocks struct {
+	mu sync.Mutex
+	m  map[string]*keyLock
+}
+
+type keyLock struct {
+	ch   chan struct{}
+	refs int
+}
+
+func (k *keyedLocks) lock(ctx context.Context, op, key string) (func(), error) {
+	k.mu.Lock()
+	l := k.m[key]
+	if l == nil {
+		l = &keyLock{ch: make(chan struct{}, 1)}
+		k.m[key] = l
+	}
+	l.refs++
+	k.mu.Unlock()
+	select {
+	case l.ch <- struct{}{}:
+		var once sync.Once
+		return func() {
+			once.Do(func() {
+				<-l.ch
+				k.release(key, l)
+			})
+		}, nil
+	case <-ctx.Done():
+		k.release(key, l)
+		return nil, &Error{Op: op, Class: ClassConflict,
+			Message: fmt.Sprintf("gave up waiting for another operation on %s to finish: %v", key, ctx.Err()), Err: ctx.Err()}
+	}
+}
+
+func (k *keyedLocks) release(key string, l *keyLock) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	l.refs--
+	if l.refs == 0 {
+		delete(k.m, key)
+	}
+}
+
+// verdict is what an operation makes of an error from its API call.
+type verdict int
+
+const (
+	retry   verdict = iota // busy: call again, same ClientToken
+	fail                   // give the error to the caller
+	settled                // the outcome already holds (gone, already associated...)
+)
+
+// judgeFunc decides about one error; it may describe the resource to
+// tell a transient conflict from a lasting one, and may replace the error
+// (for instance to reclassify a conflict that waiting will not resolve).
+type judgeFunc func(ctx context.Context, e *Error) (verdict, error)
+
+func defaultJudge(_ context.Context, e *Error) (verdict, error) {
+	if e.Class == ClassConflict {
+		return retry, nil
+	}
+	return fail, e
+}
+
+// untilSettled calls call until it succeeds, judge says stop, or ctx
+// (the Terraform operation's timeout) leaves no room for another attempt.
+// call must send the same ClientToken every time, so that an attempt the
+// service did carry out is answered from its record instead of repeated.
+// No SDK client or lock other than the caller's HaVip lock is held while
+// sleeping between attempts.
+func (c *Client) untilSettled(ctx context.Context, op string, call func(context.Context) error, judge judgeFunc) error {
+	if judge == nil {
+		judge = defaultJudge
+	}
+	var last *Error
+	transient := 0
+	for attempt := 1; ; attempt++ {
+		err := call(ctx)
+		if err == nil {
+			return nil
+		}
+		var e *Error
+		if !errors.As(err, &e) {
+			return err
+		}
+		if ctx.Err() != nil && last != nil {
+			// The deadline cut the last attempt short: the busy answer
+			// before it says more than "context deadline exceeded".
+			return gaveUp(last, attempt-1, ctx.Err())
+		}
+		v, jerr := retry, error(nil)
+		if e.Class == ClassTransient && ctx.Err() == nil && transient < maxTransientRounds {
+			// The transport has given up, but the request carries its
+			// ClientToken: one more round cannot act twice, and it keeps
+			// a commit whose answer was lost from orphaning a resource.
+			transient++
+		} else {
+			v, jerr = judge(ctx, e)
+		}
+		switch v {
+		case settled:
+			tflog.Debug(ctx, "alicloud: outcome already in place", map[string]any{"op": op, "code": e.Code, "request_id": e.RequestID})
+			return nil
+		case fail:
+			if jerr == nil {
+				jerr = e
+			}
+			return jerr
+		}
+		last = e
+		wait := expJitter(c.cfg.PollMin, c.cfg.PollMax, attempt-1)
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
+			return gaveUp(last, attempt, nil)
+		}
+		tflog.Debug(ctx, "alicloud: resource busy, retrying", map[string]any{
+			"op": op, "code": e.Code, "request_id": e.RequestID, "attempt": attempt, "wait_ms": wait.Milliseconds(),
+		})
+		if err := sleep(ctx, wait); err != nil {
+			return gaveUp(last, attempt, err)
+		}
+	}
+}
+
+// gaveUp reports the last refusal (busy, throttled) rather than the bare
+// context error that ended the loop.
+func gaveUp(last *Error, attempts int, cause error) *Error {
+	out := *last
+	out.Message = fmt.Sprintf("%s (still refused after %d attempts; the operation's timeout leaves no room for another)", last.Message, attempts)
+	if cause != nil {
+		out.Err = cause
+	}
+	return &out
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// probe is one look at a resource during a wait: done, or the state to
+// report if the wait times out.
+type probe func(ctx context.Context) (done bool, state string, err error)
+
+// maxTransientRounds is how many times a mutation is sent again after the
+// transport has exhausted its own retries on throttling, 5xx or a broken
+// connection. Few, so that a wrong endpoint still fails in seconds.
+const maxTransientRounds = 2
+
+// maxTransientPolls is how many consecutive throttled or failed polls a
+// waiter rides out (after the transport's own retries) before giving up.
+const maxTransientPolls = 5
+
+// waitFor polls at once, then after PollMin, doubling up to PollMax, until
+// check is done, fails, or ctx ends. There is never a sleep before the
+// first look: with an immediate service (or mock) a wait costs one call.
+func (c *Client) waitFor(ctx context.Context, op, what string, check probe) error {
+	delay := c.cfg.PollMin
+	state, transient := "unknown", 0
+	for polls := 1; ; polls++ {
+		done, st, err := check(ctx)
+		switch {
+		case err == nil:
+			transient = 0
+			if done {
+				tflog.Debug(ctx, "alicloud: wait finished", map[string]any{"op": op, "what": what, "polls": polls})
+				return nil
+			}
+			state = st
+		case ClassOf(err) == ClassTransient && ctx.Err() == nil && transient < maxTransientPolls:
+			transient++
+			state = "error: " + err.Error()
+		default:
+			return err
+		}
+		tflog.Trace(ctx, "alicloud: waiting", map[string]any{"op": op, "what": what, "state": state, "poll": polls, "next_ms": delay.Milliseconds()})
+		if err := sleep(ctx, delay); err != nil {
+			return &Error{Op: op, Class: ClassConflict,
+				Message: fmt.Sprintf("timed out waiting for %s (last seen: %s)", what, state), Err: err}
+		}
+		delay = min(delay*2, c.cfg.PollMax)
+	}
+}
