@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -34,17 +35,35 @@ type ready struct {
 	AccessKeySecret string `json:"access_key_secret"`
 }
 
+// syncBuffer is written by exec's copying goroutine while the test reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
 type proc struct {
 	cmd    *exec.Cmd
-	stdout *bytes.Buffer
-	stderr *bytes.Buffer
+	stdout *syncBuffer
+	stderr *syncBuffer
 	ready  ready
 }
 
 func startBinary(t testing.TB, bin string, args ...string) *proc {
 	t.Helper()
 	readyFile := filepath.Join(t.TempDir(), "ready.json")
-	p := &proc{stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}}
+	p := &proc{stdout: &syncBuffer{}, stderr: &syncBuffer{}}
 	p.cmd = exec.Command(bin, append([]string{"-ready-file", readyFile}, args...)...)
 	p.cmd.Stdout, p.cmd.Stderr = p.stdout, p.stderr
 	if err := p.cmd.Start(); err != nil {
