@@ -202,8 +202,12 @@ func (s *Server) Reset(accountRef string) error {
 
 // LoadFixtures replaces the fixtures and resets every account to them.
 func (s *Server) LoadFixtures(fx *Fixtures) error {
-	// Build once first so a bad file changes nothing.
-	if _, err := newAccount("0000000000000000", s.seed, s.now(), fx); err != nil {
+	// Build once first so a bad file changes nothing. Restore writes s.seed
+	// under s.mu, so read it there.
+	s.mu.RLock()
+	seed := s.seed
+	s.mu.RUnlock()
+	if _, err := newAccount("0000000000000000", seed, s.now(), fx); err != nil {
 		return err
 	}
 	s.mu.Lock()

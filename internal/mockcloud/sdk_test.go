@@ -3,6 +3,7 @@ package mockcloud
 import (
 	"errors"
 	"net/http"
+	"sync"
 	"testing"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk"
@@ -23,10 +24,17 @@ func testServer(t testing.TB, opts Options) *Server {
 	return s
 }
 
+// sdkInit serialises SDK client construction: NewClientWithOptions lazily
+// fills a package-level endpoint map without a lock (a data race in the SDK,
+// not in the mock), which parallel tests would otherwise trip under -race.
+var sdkInit sync.Mutex
+
 // clients builds SDK clients for a credential, exactly as a provider would
 // point them at the mock: Domain host:port, plain HTTP.
 func clients(t testing.TB, s *Server, c Credential) (*vpc.Client, *ecs.Client) {
 	t.Helper()
+	sdkInit.Lock()
+	defer sdkInit.Unlock()
 	cfg := sdk.NewConfig()
 	cfg.Scheme = "HTTP"
 	cred := credentials.NewStaticAKCredentialsProvider(c.AccessKeyID, c.AccessKeySecret)

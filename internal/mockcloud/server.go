@@ -218,7 +218,11 @@ func (s *Server) Credentials() Credential {
 }
 
 // Region is the first region of the fixtures.
-func (s *Server) Region() string { return s.fixtures.Regions[0] }
+func (s *Server) Region() string {
+	s.mu.RLock() // LoadFixtures and Restore replace s.fixtures under s.mu
+	defer s.mu.RUnlock()
+	return s.fixtures.Regions[0]
+}
 
 // Env lists the environment a provider (or the aliyun SDK) needs to reach
 // this server with the default credential.

@@ -527,13 +527,22 @@ func (a *account) finishHaVip(id string, h *havipRec) {
 		delete(a.havipSeq, id)
 		return
 	}
-	h.Status = p.Final
+	// Members may have changed while the transition ran (an instance or ENI
+	// deleted by an event), so the settled status follows the members rather
+	// than the target recorded when the transition began.
+	h.Status = StatusAvailable
+	if len(h.Members) > 0 {
+		h.Status = StatusInUse
+	}
 }
 
+// described counts one describe that showed h's transitional status; the
+// status settles after the Describes-th such describe, so exactly that many
+// describes show it (fixtures.go: "the next Describes describe calls").
 func (a *account) described(h *havipRec) {
 	if p := h.Pending; p != nil && p.At.IsZero() {
 		p.Describes--
-		if p.Describes < 0 {
+		if p.Describes <= 0 {
 			a.finishHaVip(h.ID, h)
 		}
 	}
@@ -542,7 +551,7 @@ func (a *account) described(h *havipRec) {
 func (a *account) describedEIP(e *eipRec) {
 	if p := e.Pending; p != nil && p.At.IsZero() {
 		p.Describes--
-		if p.Describes < 0 {
+		if p.Describes <= 0 {
 			e.Status, e.Pending = p.Final, nil
 		}
 	}

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -60,4 +61,13 @@ func apiErrorDetail(err error) string {
 		msg += "\n\nThe resource stayed busy with another operation until the timeout; raise the timeout or try again."
 	}
 	return msg
+}
+
+// withTimeout bounds an operation by its configured timeout (a method
+// value of the timeouts block, such as plan.Timeouts.Create).
+func withTimeout(ctx context.Context, get func(context.Context, time.Duration) (time.Duration, diag.Diagnostics),
+	def time.Duration, diags *diag.Diagnostics) (context.Context, context.CancelFunc) {
+	d, dd := get(ctx, def)
+	diags.Append(dd...)
+	return context.WithTimeout(ctx, d)
 }

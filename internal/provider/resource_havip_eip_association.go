@@ -146,9 +146,7 @@ func (r *eipAssociationResource) Create(ctx context.Context, req resource.Create
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, d := plan.Timeouts.Create(ctx, defaultCreateTimeout)
-	resp.Diagnostics.Append(d...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
 	defer cancel()
 	havipID, allocationID := plan.HaVipID.ValueString(), plan.AllocationID.ValueString()
 	if err := client.AssociateEIP(ctx, havipID, allocationID); err != nil {
@@ -182,9 +180,7 @@ func (r *eipAssociationResource) Read(ctx context.Context, req resource.ReadRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, d := state.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(d...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
 	havipID, allocationID := state.HaVipID.ValueString(), state.AllocationID.ValueString()
 	eip, err := client.DescribeEIP(ctx, allocationID)
@@ -221,9 +217,7 @@ func (r *eipAssociationResource) Delete(ctx context.Context, req resource.Delete
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, d := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
-	resp.Diagnostics.Append(d...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Delete, defaultDeleteTimeout, &resp.Diagnostics)
 	defer cancel()
 	havipID, allocationID := state.HaVipID.ValueString(), state.AllocationID.ValueString()
 	if err := client.UnassociateEIP(ctx, havipID, allocationID); err != nil {
