@@ -11,19 +11,82 @@ import (
 // would let the 11th member, the 6th HaVip of an instance, a second EIP or
 // an ECS+ENI mix through until AssociateHaVip refused it. Keys are
 // resource identities, so planning the same resource twice counts once.
+//
+// It also remembers the associations that planned replacements remove
+// before they create their successor (Terraform's default order), which
+// the rules must not count. Terraform plans a replacement twice, first
+// with the prior state, then as a create from a null prior state that no
+// longer says what it replaces, so the first plan records it here.
 type membership struct {
 	mu       sync.Mutex
 	members  map[string]map[string]string // HaVip ID → member ID → member type
 	eips     map[string]map[string]bool   // HaVip ID → allocation IDs
 	instance map[string]map[string]bool   // member ID → HaVip IDs
+
+	replacedMembers map[memberKey]bool
+	replacedEIPs    map[string]map[string]string // HaVip ID → allocation ID → public address
 }
+
+// memberKey is one association of a member with a HaVip.
+type memberKey struct{ havipID, memberID string }
 
 func newMembership() *membership {
 	return &membership{
-		members:  map[string]map[string]string{},
-		eips:     map[string]map[string]bool{},
-		instance: map[string]map[string]bool{},
+		members:         map[string]map[string]string{},
+		eips:            map[string]map[string]bool{},
+		instance:        map[string]map[string]bool{},
+		replacedMembers: map[memberKey]bool{},
+		replacedEIPs:    map[string]map[string]string{},
 	}
+}
+
+// replaceMember records that a planned replacement removes memberID from
+// havipID before associating its successor.
+func (m *membership) replaceMember(havipID, memberID string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.replacedMembers[memberKey{havipID, memberID}] = true
+}
+
+// memberReplaced reports whether a planned replacement removes the
+// association first.
+func (m *membership) memberReplaced(havipID, memberID string) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.replacedMembers[memberKey{havipID, memberID}]
+}
+
+// replaceEIP records that a planned replacement unbinds allocationID
+// (public address ip) from havipID before binding its successor.
+func (m *membership) replaceEIP(havipID, allocationID, ip string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.replacedEIPs[havipID] == nil {
+		m.replacedEIPs[havipID] = map[string]string{}
+	}
+	m.replacedEIPs[havipID][allocationID] = ip
+}
+
+// eipReplaced reports whether a planned replacement unbinds allocationID
+// from havipID first.
+func (m *membership) eipReplaced(havipID, allocationID string) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	_, ok := m.replacedEIPs[havipID][allocationID]
+	return ok
+}
+
+// eipAddressReplaced is eipReplaced by public address, the form in which
+// DescribeHaVips lists a HaVip's EIPs.
+func (m *membership) eipAddressReplaced(havipID, ip string) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, a := range m.replacedEIPs[havipID] {
+		if a != "" && a == ip {
+			return true
+		}
+	}
+	return false
 }
 
 // reserveMember records a planned association and returns the planned

@@ -80,7 +80,8 @@ type providerData struct {
 	// HaVips in one vSwitch look it up once per provider process.
 	vswitches sync.Map // vSwitch ID → *alicloud.VSwitch
 
-	planned *membership
+	planned        *membership
+	replacedHaVips sync.Map // IDs of HaVips this plan replaces
 }
 
 // vswitch returns a vSwitch, from the cache when it was seen before.

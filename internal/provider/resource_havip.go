@@ -132,30 +132,38 @@ func (r *havipResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	if req.Plan.Raw.IsNull() || r.data == nil || r.data.client == nil {
 		return
 	}
-	replacing := len(resp.RequiresReplace) > 0
-	if !req.State.Raw.IsNull() && !replacing {
-		return
-	}
 	var plan havipModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	var cfgIP types.String
+	var cfgIP, cfgRG types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("ip_address"), &cfgIP)...)
-	if resp.Diagnostics.HasError() || plan.VSwitchID.IsUnknown() || cfgIP.IsUnknown() {
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("resource_group_id"), &cfgRG)...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	self := ""
-	if replacing {
+	if !req.State.Raw.IsNull() {
+		// The framework hands resource-level ModifyPlan an empty
+		// RequiresReplace, so a replacement is told by the attributes that
+		// force one. Terraform then plans the create half again from a null
+		// prior state, which no longer names the HaVip it replaces: record
+		// it, so the checks do not count it against the quota or its IP.
 		var state havipModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		self = state.ID.ValueString()
+		changed := func(cfg, old types.String) bool { return !cfg.IsNull() && !cfg.IsUnknown() && !cfg.Equal(old) }
+		if !plan.VSwitchID.Equal(state.VSwitchID) || changed(cfgIP, state.IPAddress) || changed(cfgRG, state.ResourceGroupID) {
+			r.data.replacedHaVips.Store(state.ID.ValueString(), true)
+		}
+		return
 	}
-	resp.Diagnostics.Append(r.checkNew(ctx, plan.VSwitchID.ValueString(), cfgIP.ValueString(), self)...)
+	if plan.VSwitchID.IsUnknown() || cfgIP.IsUnknown() {
+		return
+	}
+	resp.Diagnostics.Append(r.checkNew(ctx, plan.VSwitchID.ValueString(), cfgIP.ValueString())...)
 }
 
 // checkNew applies the rules CreateHaVip would: the vSwitch exists, a
 // fixed IP lies inside its CIDR, is not reserved and not taken by another
 // HaVip, and neither the account nor the VPC is at its HaVip quota.
-func (r *havipResource) checkNew(ctx context.Context, vswitchID, ip, self string) diag.Diagnostics {
+func (r *havipResource) checkNew(ctx context.Context, vswitchID, ip string) diag.Diagnostics {
 	var diags diag.Diagnostics
 	client := r.data.client
 	vsw, err := r.data.vswitch(ctx, vswitchID)
@@ -189,8 +197,8 @@ func (r *havipResource) checkNew(ctx context.Context, vswitchID, ip, self string
 	}
 	inAccount, inVPC := 0, 0
 	for _, h := range all {
-		if h.ID == self {
-			continue
+		if _, replaced := r.data.replacedHaVips.Load(h.ID); replaced {
+			continue // destroyed before its replacement is created
 		}
 		inAccount++
 		if h.VpcID == vsw.VpcID {

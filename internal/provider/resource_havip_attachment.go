@@ -100,7 +100,7 @@ func (r *attachmentResource) ValidateConfig(ctx context.Context, req resource.Va
 	}
 	if inferred := alicloud.MemberTypeOf(id.ValueString()); inferred != "" && inferred != typ.ValueString() {
 		resp.Diagnostics.AddAttributeError(path.Root("instance_type"), "instance_type contradicts instance_id",
-			fmt.Sprintf("%s is an %s ID, but instance_type is %s. Omit instance_type to infer it.", id.ValueString(), inferred, typ.ValueString()))
+			fmt.Sprintf("%s is an ID of type %s, but instance_type is %s. Omit instance_type to infer it.", id.ValueString(), inferred, typ.ValueString()))
 	}
 }
 
@@ -118,21 +118,36 @@ func (r *attachmentResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if plan.InstanceType.IsUnknown() && !plan.InstanceID.IsUnknown() {
-		if t := alicloud.MemberTypeOf(plan.InstanceID.ValueString()); t != "" {
-			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("instance_type"), t)...)
+	// Unless configured, instance_type follows instance_id: the value
+	// UseStateForUnknown kept is stale when a replacement changes the ID
+	// (an ECS member swapped for an ENI).
+	var cfgType types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("instance_type"), &cfgType)...)
+	if cfgType.IsNull() {
+		switch t := alicloud.MemberTypeOf(plan.InstanceID.ValueString()); {
+		case plan.InstanceID.IsUnknown():
+			plan.InstanceType = types.StringUnknown()
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("instance_type"), plan.InstanceType)...)
+		case t != "":
 			plan.InstanceType = types.StringValue(t)
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("instance_type"), t)...)
 		}
 	}
 	if !plan.HaVipID.IsUnknown() && !plan.InstanceID.IsUnknown() {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), plan.HaVipID.ValueString()+":"+plan.InstanceID.ValueString())...)
 	}
-	replacing := len(resp.RequiresReplace) > 0
-	if (!req.State.Raw.IsNull() && !replacing) || r.data == nil || r.data.client == nil {
+	replacing := r.replacing(ctx, req, plan, &resp.Diagnostics)
+	if (!req.State.Raw.IsNull() && !replacing) || r.data == nil || r.data.client == nil || resp.Diagnostics.HasError() {
 		return
 	}
 	if replacing {
 		r.checkDetach(ctx, req, resp)
+		// The old association goes before the new one is made. Terraform
+		// plans the create half of the replacement again from a null prior
+		// state, which no longer says what it replaces: record it.
+		var state attachmentModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		r.data.planned.replaceMember(state.HaVipID.ValueString(), state.InstanceID.ValueString())
 	}
 	if plan.HaVipID.IsUnknown() || plan.InstanceID.IsUnknown() || plan.InstanceType.IsUnknown() || resp.Diagnostics.HasError() {
 		return
@@ -140,8 +155,26 @@ func (r *attachmentResource) ModifyPlan(ctx context.Context, req resource.Modify
 	resp.Diagnostics.Append(r.checkAttach(ctx, plan.HaVipID.ValueString(), plan.InstanceID.ValueString(), plan.InstanceType.ValueString())...)
 }
 
+// replacing tells whether the plan replaces an existing attachment. The
+// framework hands resource-level ModifyPlan an empty RequiresReplace (the
+// attributes' RequiresReplace is merged in only afterwards), so it is told
+// by the attributes that force a replacement.
+func (r *attachmentResource) replacing(ctx context.Context, req resource.ModifyPlanRequest, plan attachmentModel, diags *diag.Diagnostics) bool {
+	if req.State.Raw.IsNull() {
+		return false
+	}
+	var state attachmentModel
+	var cfgType types.String
+	diags.Append(req.State.Get(ctx, &state)...)
+	diags.Append(req.Config.GetAttribute(ctx, path.Root("instance_type"), &cfgType)...)
+	return !plan.HaVipID.Equal(state.HaVipID) || !plan.InstanceID.Equal(state.InstanceID) ||
+		(!cfgType.IsNull() && !cfgType.Equal(state.InstanceType))
+}
+
 // checkAttach applies AssociateHaVip's rules, counting the associations
-// this provider process has planned but not made yet.
+// this provider process has planned but not made yet, and not those that
+// planned replacements remove first: swapping the 10th member, the only
+// ECS member for an ENI, or an instance's 5th HaVip for another is allowed.
 func (r *attachmentResource) checkAttach(ctx context.Context, havipID, memberID, memberType string) diag.Diagnostics {
 	var diags diag.Diagnostics
 	client := r.data.client
@@ -201,7 +234,9 @@ func (r *attachmentResource) checkAttach(ctx context.Context, havipID, memberID,
 	others, otherHaVips := r.data.planned.reserveMember(havipID, memberID, memberType)
 	members := map[string]string{}
 	for _, m := range h.AssociatedInstances {
-		members[m] = h.AssociatedInstanceType
+		if !r.data.planned.memberReplaced(havipID, m) {
+			members[m] = h.AssociatedInstanceType
+		}
 	}
 	for m, t := range others {
 		if _, ok := members[m]; !ok {
@@ -227,7 +262,7 @@ func (r *attachmentResource) checkAttach(ctx context.Context, havipID, memberID,
 	} else {
 		onInstance := map[string]bool{havipID: true}
 		for _, o := range all {
-			if o.HasMember(memberID) {
+			if o.HasMember(memberID) && !r.data.planned.memberReplaced(o.ID, memberID) {
 				onInstance[o.ID] = true
 			}
 		}

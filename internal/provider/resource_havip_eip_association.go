@@ -86,14 +86,33 @@ func (r *eipAssociationResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if !plan.HaVipID.IsUnknown() && !plan.AllocationID.IsUnknown() {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), plan.HaVipID.ValueString()+":"+plan.AllocationID.ValueString())...)
 	}
-	replacing := len(resp.RequiresReplace) > 0
-	if (!req.State.Raw.IsNull() && !replacing) || r.data == nil || r.data.client == nil ||
-		plan.HaVipID.IsUnknown() || plan.AllocationID.IsUnknown() {
+	// The framework hands resource-level ModifyPlan an empty
+	// RequiresReplace (the attributes' is merged in only afterwards), so a
+	// replacement is told by the attributes that force it.
+	var state eipAssociationModel
+	replacing := false
+	if !req.State.Raw.IsNull() {
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		replacing = !plan.HaVipID.Equal(state.HaVipID) || !plan.AllocationID.Equal(state.AllocationID)
+	}
+	if (!req.State.Raw.IsNull() && !replacing) || r.data == nil || r.data.client == nil || resp.Diagnostics.HasError() {
+		return
+	}
+	if replacing {
+		// The old binding goes before the new one is made. Terraform plans
+		// the create half of the replacement again from a null prior
+		// state, which no longer says what it replaces: record it.
+		r.data.planned.replaceEIP(state.HaVipID.ValueString(), state.AllocationID.ValueString(), state.EIPAddress.ValueString())
+	}
+	if plan.HaVipID.IsUnknown() || plan.AllocationID.IsUnknown() {
 		return
 	}
 	resp.Diagnostics.Append(r.checkBind(ctx, plan.HaVipID.ValueString(), plan.AllocationID.ValueString())...)
 }
 
+// checkBind applies AssociateEipAddress's rules, not counting the bindings
+// that planned replacements remove first: swapping a HaVip's EIP for
+// another, or moving an EIP to another HaVip, is allowed.
 func (r *eipAssociationResource) checkBind(ctx context.Context, havipID, allocationID string) diag.Diagnostics {
 	var diags diag.Diagnostics
 	client := r.data.client
@@ -119,7 +138,8 @@ func (r *eipAssociationResource) checkBind(ctx context.Context, havipID, allocat
 	if eip.InstanceID == havipID {
 		return diags // already bound here: Create adopts it
 	}
-	if eip.Status != "Available" || eip.InstanceID != "" {
+	freed := eip.InstanceID != "" && r.data.planned.eipReplaced(eip.InstanceID, allocationID)
+	if !freed && (eip.Status != "Available" || eip.InstanceID != "") {
 		bound := ""
 		if eip.InstanceID != "" {
 			bound = fmt.Sprintf(", bound to %s %s", eip.InstanceType, eip.InstanceID)
@@ -128,9 +148,15 @@ func (r *eipAssociationResource) checkBind(ctx context.Context, havipID, allocat
 			fmt.Sprintf("EIP %s (%s) is %s%s; only an Available EIP can be bound to a HaVip.", allocationID, eip.IPAddress, eip.Status, bound))
 		return diags
 	}
+	var bound []string // public addresses, as DescribeHaVips lists them
+	for _, ip := range h.AssociatedEIPAddresses {
+		if !r.data.planned.eipAddressReplaced(havipID, ip) {
+			bound = append(bound, ip)
+		}
+	}
 	others := r.data.planned.reserveEIP(havipID, allocationID)
-	if n := len(h.AssociatedEIPAddresses) + len(others); n >= maxEIPsPerHaVip {
-		existing := append(append([]string{}, h.AssociatedEIPAddresses...), others...)
+	if n := len(bound) + len(others); n >= maxEIPsPerHaVip {
+		existing := append(append([]string{}, bound...), others...)
 		diags.AddAttributeError(path.Root("havip_id"), "HaVip already has an EIP",
 			fmt.Sprintf("HaVip %s already has (or is planned to get) EIP %s; a HaVip takes at most %d EIP. Remove that association first.",
 				havipID, strings.Join(existing, ", "), maxEIPsPerHaVip))

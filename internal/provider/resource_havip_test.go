@@ -235,3 +235,38 @@ func TestAccHaVip_throttledThreeTimes(t *testing.T) {
 }
 
 func mockcloudOptions() mockcloud.Options { return mockcloud.Options{} }
+
+// Replacing a HaVip at the quota is allowed: the old one is destroyed
+// before the new one is created, so the check must not count it, nor
+// treat its IP as taken.
+func TestAccHaVip_replaceAtQuota(t *testing.T) {
+	fx := mockcloud.SeedFixtures()
+	for i := 0; i < 49; i++ {
+		fx.HaVips = append(fx.HaVips, mockcloud.FixtureHaVip{VSwitchID: acctest.SeedVSwitch, IP: fmt.Sprintf("192.168.0.%d", 100+i)})
+	}
+	env := acctest.NewEnv(t, mockcloud.Options{Fixtures: fx})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: env.Config(havipConfig(`  ip_address = "192.168.0.24"`))},
+			{
+				Config: env.Config(havipConfig(`  ip_address = "192.168.0.30"`)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("havip.test", plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("havip.test", tfjsonpath.New("ip_address"), knownvalue.StringExact("192.168.0.30")),
+				},
+			},
+			// A 51st HaVip beside it is still refused.
+			{
+				Config: env.Config(havipConfig(`  ip_address = "192.168.0.30"`) + fmt.Sprintf(`
+resource "havip" "extra" {
+  vswitch_id = %q
+}
+`, acctest.SeedVSwitch)),
+				ExpectError: regexp.MustCompile(`(?s)already has 50 HaVips`),
+			},
+		},
+	})
+}

@@ -1,0 +1,966 @@
+package provider_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/vpc"
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/havip-oss/terraform-provider-havip/internal/acctest"
+	"github.com/havip-oss/terraform-provider-havip/internal/mockcloud"
+)
+
+// Fixture IDs of these tests, beside the seed topology's.
+const (
+	accVSwitch2 = "vsw-bp1accvsw0000000000002" // 192.168.1.0/24 in the seed VPC
+	accECS3     = "i-bp1accecs0000000000003"   // in accVSwitch2
+	accEIP2     = "eip-bp1acceip0000000000002"
+)
+
+func accENI(i int) string   { return fmt.Sprintf("eni-bp1acceni%013d", i) }
+func accHaVip(i int) string { return fmt.Sprintf("havip-bp1acchavip%011d", i) }
+
+func accENIs(from, to int) []string {
+	var out []string
+	for i := from; i <= to; i++ {
+		out = append(out, accENI(i))
+	}
+	return out
+}
+
+// fixturesWithENIs is the seed topology plus n secondary ENIs in the seed
+// vSwitch (192.168.0.101…), attached alternately to SeedECS1 and SeedECS2.
+func fixturesWithENIs(n int) *mockcloud.Fixtures {
+	fx := mockcloud.SeedFixtures()
+	for i := 1; i <= n; i++ {
+		owner := acctest.SeedECS1
+		if i%2 == 0 {
+			owner = acctest.SeedECS2
+		}
+		fx.ENIs = append(fx.ENIs, mockcloud.FixtureENI{ID: accENI(i), VSwitchID: acctest.SeedVSwitch,
+			PrivateIP: fmt.Sprintf("192.168.0.%d", 100+i), InstanceID: owner})
+	}
+	return fx
+}
+
+// fixtureHaVip is HaVip i of the seed vSwitch, at 192.168.0.(30+i).
+func fixtureHaVip(i int, members ...string) mockcloud.FixtureHaVip {
+	return mockcloud.FixtureHaVip{ID: accHaVip(i), VSwitchID: acctest.SeedVSwitch, IP: fmt.Sprintf("192.168.0.%d", 30+i), Members: members}
+}
+
+func hclStrings(ids []string) string {
+	b, _ := json.Marshal(ids)
+	return string(b)
+}
+
+// attachmentConfig attaches instanceID to a HaVip given by ID.
+func attachmentConfig(name, havipID, instanceID, extra string) string {
+	return fmt.Sprintf(`
+resource "havip_attachment" %q {
+  havip_id    = %q
+  instance_id = %q
+%s}
+`, name, havipID, instanceID, extra)
+}
+
+// eniAttachments attaches every ID to the HaVip expression havip, as
+// instances of one resource that Terraform creates concurrently. It uses
+// count: terraform-plugin-testing's legacy state shim, which it runs before
+// every destroy, fails on string for_each keys ("unexpected index type
+// (string) … for_each is not supported", terraform-plugin-sdk#536), and
+// Terraform walks count and for_each instances alike.
+func eniAttachments(havip string, ids []string) string {
+	return fmt.Sprintf(`
+locals {
+  enis = %s
+}
+
+resource "havip_attachment" "eni" {
+  count       = length(local.enis)
+  havip_id    = %s
+  instance_id = local.enis[count.index]
+}
+`, hclStrings(ids), havip)
+}
+
+func eipAssociationConfig(name, havipID, allocationID string) string {
+	return fmt.Sprintf(`
+resource "havip_eip_association" %q {
+  havip_id      = %q
+  allocation_id = %q
+}
+`, name, havipID, allocationID)
+}
+
+// words matches s however Terraform wraps it.
+func words(s string) string {
+	f := strings.Fields(s)
+	for i := range f {
+		f[i] = regexp.QuoteMeta(f[i])
+	}
+	return strings.Join(f, `\s+`)
+}
+
+// diagAt matches an error diagnostic with the given summary whose source
+// snippet is the line of attribute attr of resource addr (any instance
+// key; "" = any resource), followed by the detail texts in order.
+func diagAt(summary, addr, attr string, details ...string) *regexp.Regexp {
+	a := `havip_[a-z_]+\.[a-z0-9_]+`
+	if addr != "" {
+		a = regexp.QuoteMeta(addr)
+	}
+	re := `(?s)Error: ` + words(summary) +
+		`\s+with ` + a + `(?:\[[^\]]*\])?,` +
+		`\s+on [^\n]+:\s+\d+:\s+` + regexp.QuoteMeta(attr) + `\s+=[^\n]*\n`
+	for _, d := range details {
+		re += `.*?` + words(d)
+	}
+	return regexp.MustCompile(re)
+}
+
+func journalOf(env *acctest.Env, action string, since int64) []mockcloud.JournalEntry {
+	return env.Server.Journal(mockcloud.JournalFilter{Account: env.Cred.AccountID, Action: action, Since: since})
+}
+
+// mutations lists the mutating calls since seq, of the given actions only
+// when some are given.
+func mutations(env *acctest.Env, since int64, actions ...string) []mockcloud.JournalEntry {
+	var out []mockcloud.JournalEntry
+	for _, e := range env.MutatingCalls(since) {
+		if len(actions) == 0 || slices.Contains(actions, e.Action) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func expectNoMutations(t *testing.T, env *acctest.Env, since int64, actions ...string) {
+	t.Helper()
+	if calls := mutations(env, since, actions...); len(calls) != 0 {
+		t.Fatalf("a refused change made mutating calls:\n%s", acctest.Describe(calls))
+	}
+}
+
+// mockHaVip is the HaVip as the mock holds it.
+func mockHaVip(t *testing.T, env *acctest.Env, id string) (vpc.HaVip, error) {
+	for _, h := range env.HaVips(t) {
+		if h.HaVipId == id {
+			return h, nil
+		}
+	}
+	return vpc.HaVip{}, fmt.Errorf("the mock has no HaVip %s", id)
+}
+
+func sortedMembers(h vpc.HaVip) []string {
+	m := append([]string{}, h.AssociatedInstances.AssociatedInstance...)
+	sort.Strings(m)
+	return m
+}
+
+// Ten ENI attachments of one resource are created by Terraform ten at a
+// time (its default -parallelism=10). The mock keeps the HaVip
+// Associating for two describes after each AssociateHaVip, so any two
+// associations that reached the API at once would meet
+// IncorrectHaVipStatus; the client queues them per HaVip instead.
+func TestAccMembership_tenENIsInParallel(t *testing.T) {
+	fx := fixturesWithENIs(10)
+	fx.Transitions = map[string]mockcloud.Transition{"havip": {Mode: "describes", Describes: 2}}
+	env := acctest.NewEnv(t, mockcloud.Options{Fixtures: fx})
+	ids := accENIs(1, 10)
+	cfg := env.Config(havipConfig(`  ip_address = "192.168.0.24"`) + eniAttachments("havip.test.id", ids))
+	var checks []statecheck.StateCheck
+	for i, id := range ids {
+		addr := fmt.Sprintf("havip_attachment.eni[%d]", i)
+		checks = append(checks,
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("instance_type"), knownvalue.StringExact("NetworkInterface")),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("Associated")),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^havip-[a-z0-9]+:`+id+`$`))),
+		)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             checkDestroyed(env, t),
+		Steps: []resource.TestStep{
+			{
+				Config:            cfg,
+				ConfigStateChecks: checks,
+				Check: func(*terraform.State) error {
+					hs := env.HaVips(t)
+					if len(hs) != 1 {
+						return fmt.Errorf("%d HaVips in the mock, want 1", len(hs))
+					}
+					if got := sortedMembers(hs[0]); !slices.Equal(got, ids) || hs[0].AssociatedInstanceType != "NetworkInterface" {
+						return fmt.Errorf("the mock's HaVip has %s members %v, want the 10 ENIs %v", hs[0].AssociatedInstanceType, got, ids)
+					}
+					assoc := journalOf(env, "AssociateHaVip", 0)
+					seen := map[string]bool{}
+					for _, e := range assoc {
+						if e.Status != 200 || e.Code != "" || e.Fault != "" || e.Replayed {
+							return fmt.Errorf("an AssociateHaVip call was not a clean first success:\n%s", acctest.Describe(assoc))
+						}
+						seen[e.Params["InstanceId"]] = true
+					}
+					if len(assoc) != 10 || len(seen) != 10 {
+						return fmt.Errorf("want exactly 10 AssociateHaVip calls, one per ENI; got %d for %d ENIs:\n%s", len(assoc), len(seen), acctest.Describe(assoc))
+					}
+					if busy := env.Server.Journal(mockcloud.JournalFilter{Account: env.Cred.AccountID, Code: "IncorrectHaVipStatus"}); len(busy) != 0 {
+						return fmt.Errorf("associations collided at the API (IncorrectHaVipStatus):\n%s", acctest.Describe(busy))
+					}
+					return nil
+				},
+			},
+			// After a refresh the HaVip lists all ten members and nothing
+			// is planned.
+			{
+				RefreshState: true,
+				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttr("havip.test", "associated_instance_ids.#", "10"),
+					resource.TestCheckResourceAttr("havip.test", "associated_instance_type", "NetworkInterface"),
+				),
+			},
+		},
+	})
+}
+
+// HaVip takes at most 10 members. The 11th is refused at plan time when
+// the HaVip exists (whether the other ten are in the API or only planned),
+// and at apply time, before its AssociateHaVip, when the HaVip is created
+// by the same apply.
+func TestAccMembership_eleventhMember(t *testing.T) {
+	t.Parallel()
+	t.Run("HaVip with 10 members", func(t *testing.T) {
+		t.Parallel()
+		fx := fixturesWithENIs(11)
+		fx.HaVips = []mockcloud.FixtureHaVip{fixtureHaVip(1, accENIs(1, 10)...)}
+		env := acctest.NewEnv(t, mockcloud.Options{Fixtures: fx})
+		before := env.Server.JournalSeq()
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: acctest.ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config:   env.Config(attachmentConfig("eleventh", accHaVip(1), accENI(11), "")),
+				PlanOnly: true,
+				ExpectError: diagAt("Too many HaVip members", "havip_attachment.eleventh", "havip_id",
+					"HaVip "+accHaVip(1)+" would have 11 members with "+accENI(11), "a HaVip takes at most 10 ECS instances or ENIs"),
+			}},
+		})
+		expectNoMutations(t, env, before)
+	})
+	t.Run("11 planned for an empty HaVip", func(t *testing.T) {
+		t.Parallel()
+		fx := fixturesWithENIs(11)
+		fx.HaVips = []mockcloud.FixtureHaVip{fixtureHaVip(1)}
+		env := acctest.NewEnv(t, mockcloud.Options{Fixtures: fx})
+		before := env.Server.JournalSeq()
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: acctest.ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config:      env.Config(eniAttachments(fmt.Sprintf("%q", accHaVip(1)), accENIs(1, 11))),
+				PlanOnly:    true,
+				ExpectError: diagAt("Too many HaVip members", "havip_attachment.eni", "havip_id", "would have 11 members", "at most 10"),
+			}},
+		})
+		expectNoMutations(t, env, before)
+	})
+	t.Run("11 for a HaVip of the same apply", func(t *testing.T) {
+		t.Parallel()
+		env := acctest.NewEnv(t, mockcloud.Options{Fixtures: fixturesWithENIs(11)})
+		ids := accENIs(1, 11)
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: acctest.ProviderFactories,
+			CheckDestroy:             checkDestroyed(env, t),
+			Steps: []resource.TestStep{{
+				Config:      env.Config(havipConfig(`  ip_address = "192.168.0.24"`) + eniAttachments("havip.test.id", ids)),
+				ExpectError: diagAt("Too many HaVip members", "havip_attachment.eni", "havip_id", "would have 11 members", "at most 10"),
+			}},
+		})
+		assoc := journalOf(env, "AssociateHaVip", 0)
+		members := map[string]bool{}
+		for _, e := range assoc {
+			if e.Status != 200 || e.Code != "" {
+				t.Errorf("AssociateHaVip reached the API and was refused (%s): the 11th must be stopped before the call", e.Code)
+			}
+			members[e.Params["InstanceId"]] = true
+		}
+		if len(assoc) != 10 || len(members) != 10 {
+			t.Fatalf("want exactly 10 AssociateHaVip calls for 10 distinct ENIs, got %d for %d:\n%s", len(assoc), len(members), acctest.Describe(assoc))
+		}
+		// The ten that were made were in state: the harness detached each.
+		if un := journalOf(env, "UnassociateHaVip", 0); len(un) != 10 {
+			t.Fatalf("destroy detached %d members, want the 10 that were attached:\n%s", len(un), acctest.Describe(un))
+		}
+	})
+}
+
+// Every rule of AssociateHaVip and AssociateEipAddress is checked at plan
+// time, reported on the attribute at fault, before any mutating call.
+func TestAccMembership_refusedAtPlanTime(t *testing.T) {
+	t.Parallel()
+	withHaVips := func(fx *mockcloud.Fixtures, hs ...mockcloud.FixtureHaVip) *mockcloud.Fixtures {
+		fx.HaVips = append(fx.HaVips, hs...)
+		return fx
+	}
+	hv := accHaVip(1)
+	cases := []struct {
+		name     string
+		fixtures *mockcloud.Fixtures
+		body     string
+		want     *regexp.Regexp
+	}{
+		{
+			name:     "ENI for a HaVip with an ECS member",
+			fixtures: withHaVips(fixturesWithENIs(1), fixtureHaVip(1, acctest.SeedECS1)),
+			body:     attachmentConfig("eni", hv, accENI(1), ""),
+			want: diagAt("ECS and ENI members mixed", "havip_attachment.eni", "instance_id",
+				"HaVip "+hv+" has (or is planned to have) EcsInstance member "+acctest.SeedECS1+"; it cannot also take NetworkInterface "+accENI(1),
+				"never both"),
+		},
+		{
+			name:     "ECS and ENI planned together",
+			fixtures: withHaVips(fixturesWithENIs(1), fixtureHaVip(1)),
+			body:     attachmentConfig("ecs", hv, acctest.SeedECS1, "") + attachmentConfig("eni", hv, accENI(1), ""),
+			want:     diagAt("ECS and ENI members mixed", "", "instance_id", "HaVip "+hv+" has (or is planned to have)", "never both"),
+		},
+		{
+			name: "member in another vSwitch",
+			fixtures: func() *mockcloud.Fixtures {
+				fx := withHaVips(mockcloud.SeedFixtures(), fixtureHaVip(1))
+				fx.VSwitches = append(fx.VSwitches, mockcloud.FixtureVSwitch{ID: accVSwitch2, VpcID: acctest.SeedVPC, Zone: "cn-hangzhou-h", CIDR: "192.168.1.0/24"})
+				fx.Instances = append(fx.Instances, mockcloud.FixtureInstance{ID: accECS3, VSwitchID: accVSwitch2, PrivateIP: "192.168.1.25"})
+				return fx
+			}(),
+			body: attachmentConfig("other", hv, accECS3, ""),
+			want: diagAt("Member in another vSwitch", "havip_attachment.other", "instance_id",
+				accECS3+" is in vSwitch "+accVSwitch2+", but HaVip "+hv+" is in vSwitch "+acctest.SeedVSwitch),
+		},
+		{
+			name: "sixth HaVip of an instance",
+			fixtures: withHaVips(mockcloud.SeedFixtures(),
+				fixtureHaVip(1, acctest.SeedECS1), fixtureHaVip(2, acctest.SeedECS1), fixtureHaVip(3, acctest.SeedECS1),
+				fixtureHaVip(4, acctest.SeedECS1), fixtureHaVip(5, acctest.SeedECS1), fixtureHaVip(6)),
+			body: attachmentConfig("sixth", accHaVip(6), acctest.SeedECS1, ""),
+			want: diagAt("Too many HaVips on the instance", "havip_attachment.sixth", "instance_id",
+				acctest.SeedECS1+" would be a member of 6 HaVips", "an instance takes at most 5 HaVips"),
+		},
+		{
+			name: "second EIP",
+			fixtures: func() *mockcloud.Fixtures {
+				fx := mockcloud.SeedFixtures()
+				fx.EIPs = append(fx.EIPs, mockcloud.FixtureEIP{ID: accEIP2, Region: "cn-hangzhou"})
+				h := fixtureHaVip(1)
+				h.EIPs = []string{acctest.SeedEIP}
+				return withHaVips(fx, h)
+			}(),
+			body: eipAssociationConfig("second", hv, accEIP2),
+			want: diagAt("HaVip already has an EIP", "havip_eip_association.second", "havip_id",
+				"HaVip "+hv+" already has (or is planned to get) EIP", "a HaVip takes at most 1 EIP"),
+		},
+		{
+			name: "two EIPs planned together",
+			fixtures: func() *mockcloud.Fixtures {
+				fx := mockcloud.SeedFixtures()
+				fx.EIPs = append(fx.EIPs, mockcloud.FixtureEIP{ID: accEIP2, Region: "cn-hangzhou"})
+				return withHaVips(fx, fixtureHaVip(1))
+			}(),
+			body: eipAssociationConfig("one", hv, acctest.SeedEIP) + eipAssociationConfig("two", hv, accEIP2),
+			want: diagAt("HaVip already has an EIP", "", "havip_id", "HaVip "+hv+" already has (or is planned to get) EIP"),
+		},
+		{
+			name: "ENI not attached to an instance",
+			fixtures: func() *mockcloud.Fixtures {
+				fx := withHaVips(mockcloud.SeedFixtures(), fixtureHaVip(1))
+				fx.ENIs = append(fx.ENIs, mockcloud.FixtureENI{ID: accENI(50), VSwitchID: acctest.SeedVSwitch, PrivateIP: "192.168.0.150"})
+				return fx
+			}(),
+			body: attachmentConfig("loose", hv, accENI(50), ""),
+			want: diagAt("ENI not attached", "havip_attachment.loose", "instance_id",
+				accENI(50)+" is not attached to an ECS instance"),
+		},
+		{
+			name:     "instance_type contradicting the ID",
+			fixtures: withHaVips(fixturesWithENIs(1), fixtureHaVip(1)),
+			body:     attachmentConfig("typed", hv, accENI(1), "  instance_type = \"EcsInstance\"\n"),
+			want: diagAt("instance_type contradicts instance_id", "havip_attachment.typed", "instance_type",
+				accENI(1)+" is an NetworkInterface ID, but instance_type is EcsInstance"),
+		},
+		{
+			name:     "unknown ECS instance",
+			fixtures: withHaVips(mockcloud.SeedFixtures(), fixtureHaVip(1)),
+			body:     attachmentConfig("ghost", hv, "i-bp1doesnotexist000000001", ""),
+			want: diagAt("ECS instance not found", "havip_attachment.ghost", "instance_id",
+				"ECS instance i-bp1doesnotexist000000001 does not exist in region cn-hangzhou"),
+		},
+		{
+			name:     "unknown HaVip",
+			fixtures: mockcloud.SeedFixtures(),
+			body:     attachmentConfig("nohavip", accHaVip(9), acctest.SeedECS1, ""),
+			want:     diagAt("HaVip not found", "havip_attachment.nohavip", "havip_id", "HaVip "+accHaVip(9)+" does not exist"),
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			env := acctest.NewEnv(t, mockcloud.Options{Fixtures: tc.fixtures})
+			before := env.Server.JournalSeq()
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProviderFactories,
+				Steps:                    []resource.TestStep{{Config: env.Config(tc.body), PlanOnly: true, ExpectError: tc.want}},
+			})
+			expectNoMutations(t, env, before)
+		})
+	}
+
+	// The same rule when the HaVip is created by the same apply: checked
+	// when Terraform plans the attachment again at apply time, still
+	// before AssociateHaVip.
+	t.Run("sixth HaVip of an instance, created in the same apply", func(t *testing.T) {
+		t.Parallel()
+		fx := withHaVips(mockcloud.SeedFixtures(),
+			fixtureHaVip(1, acctest.SeedECS1), fixtureHaVip(2, acctest.SeedECS1), fixtureHaVip(3, acctest.SeedECS1),
+			fixtureHaVip(4, acctest.SeedECS1), fixtureHaVip(5, acctest.SeedECS1))
+		env := acctest.NewEnv(t, mockcloud.Options{Fixtures: fx})
+		before := env.Server.JournalSeq()
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: acctest.ProviderFactories,
+			CheckDestroy: func(*terraform.State) error {
+				if hs := env.HaVips(t); len(hs) != 5 {
+					return fmt.Errorf("%d HaVips after destroy, want the 5 fixtures", len(hs))
+				}
+				return nil
+			},
+			Steps: []resource.TestStep{{
+				Config: env.Config(havipConfig(`  ip_address = "192.168.0.24"`) + `
+resource "havip_attachment" "sixth" {
+  havip_id    = havip.test.id
+  instance_id = "` + acctest.SeedECS1 + `"
+}
+`),
+				ExpectError: diagAt("Too many HaVips on the instance", "havip_attachment.sixth", "instance_id",
+					acctest.SeedECS1+" would be a member of 6 HaVips", "at most 5 HaVips"),
+			}},
+		})
+		expectNoMutations(t, env, before, "AssociateHaVip")
+		if creates := mutations(env, before, "CreateHaVip"); len(creates) != 1 {
+			t.Fatalf("want the one CreateHaVip of the apply, got:\n%s", acctest.Describe(creates))
+		}
+	})
+}
+
+// Malformed import IDs of every resource are refused with a diagnostic,
+// never a panic, and without a mutating call.
+func TestAccMembership_malformedImportIDs(t *testing.T) {
+	env := acctest.NewEnv(t, mockcloud.Options{})
+	configs := map[string]string{
+		"havip.test":                 env.Config(havipConfig("")),
+		"havip_attachment.test":      env.Config(attachmentConfig("test", accHaVip(1), acctest.SeedECS1, "")),
+		"havip_eip_association.test": env.Config(eipAssociationConfig("test", accHaVip(1), acctest.SeedEIP)),
+	}
+	invalid := regexp.MustCompile(`Error: Invalid import ID`)
+	cases := []struct{ addr, id string }{
+		{"havip.test", "x"},
+		{"havip.test", "havip-"},
+		{"havip.test", "i-bp1abc"},
+		{"havip.test", "vsw-bp1abc"},
+		{"havip_attachment.test", "havip-x"},
+		{"havip_attachment.test", "havip-x:"},
+		{"havip_attachment.test", ":i-1"},
+		{"havip_attachment.test", "havip-:i-1"},
+		{"havip_attachment.test", "havip-x:foo-1"},
+		{"havip_attachment.test", "havip-x:i-"},
+		{"havip_attachment.test", "eip-1:havip-x"},
+		{"havip_attachment.test", "havip-x:i-1:i-2"},
+		{"havip_eip_association.test", "havip-x"},
+		{"havip_eip_association.test", "havip-x:"},
+		{"havip_eip_association.test", ":eip-1"},
+		{"havip_eip_association.test", "havip-x:i-1"},
+		{"havip_eip_association.test", "havip-x:eip-"},
+		{"havip_eip_association.test", "eip-1:havip-x"},
+		{"havip_eip_association.test", "havip-x:eip-1:eip-2"},
+	}
+	var steps []resource.TestStep
+	for _, c := range cases {
+		steps = append(steps, resource.TestStep{
+			Config: configs[c.addr], ResourceName: c.addr, ImportState: true, ImportStateId: c.id, ExpectError: invalid,
+		})
+	}
+	// Well-formed but absent: an error from the read, not a panic.
+	steps = append(steps, resource.TestStep{
+		Config: configs["havip_attachment.test"], ResourceName: "havip_attachment.test", ImportState: true,
+		ImportStateId: accHaVip(1) + ":" + acctest.SeedECS1, ExpectError: regexp.MustCompile(`Cannot import non-existent remote object`),
+	})
+	before := env.Server.JournalSeq()
+	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: acctest.ProviderFactories, Steps: steps})
+	expectNoMutations(t, env, before)
+}
+
+// masterConfig imports the two members of fixture HaVip 1 and, with ecs1,
+// keeps SeedECS1's attachment (with extra attributes), on HaVip ecs1HaVip
+// ("" = HaVip 1).
+func masterConfig(ecs1 bool, extra string, ecs1HaVip ...string) string {
+	hv := accHaVip(1)
+	target := hv
+	if len(ecs1HaVip) > 0 {
+		target = ecs1HaVip[0]
+	}
+	cfg := fmt.Sprintf(`
+import {
+  to = havip_attachment.ecs2
+  id = "%s:%s"
+}
+`, hv, acctest.SeedECS2) + attachmentConfig("ecs2", hv, acctest.SeedECS2, "")
+	if ecs1 {
+		cfg += fmt.Sprintf(`
+import {
+  to = havip_attachment.ecs1
+  id = "%s:%s"
+}
+`, hv, acctest.SeedECS1) + attachmentConfig("ecs1", target, acctest.SeedECS1, extra)
+	}
+	return cfg
+}
+
+// The master's attachment (the member holding the address) is detached
+// only with force = true, which is an in-place change; without it the
+// destroy, or a replacement that would detach it, is refused at plan time,
+// before any UnassociateHaVip.
+func TestAccMembership_masterDetach(t *testing.T) {
+	fx := mockcloud.SeedFixtures()
+	h := fixtureHaVip(1, acctest.SeedECS1, acctest.SeedECS2)
+	h.Master = acctest.SeedECS1
+	fx.HaVips = []mockcloud.FixtureHaVip{h, fixtureHaVip(2)}
+	env := acctest.NewEnv(t, mockcloud.Options{Fixtures: fx})
+	hv := accHaVip(1)
+	start := env.Server.JournalSeq()
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			got, err := mockHaVip(t, env, hv)
+			if err != nil {
+				return err
+			}
+			if len(got.AssociatedInstances.AssociatedInstance) != 0 {
+				return fmt.Errorf("HaVip %s still has members %v after destroy", hv, got.AssociatedInstances.AssociatedInstance)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: env.Config(masterConfig(true, "")),
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue("havip_attachment.ecs1", tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue("havip_attachment.ecs1", tfjsonpath.New("is_master"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue("havip_attachment.ecs1", tfjsonpath.New("force"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue("havip_attachment.ecs1", tfjsonpath.New("instance_type"), knownvalue.StringExact("EcsInstance")),
+					statecheck.ExpectKnownValue("havip_attachment.ecs2", tfjsonpath.New("is_master"), knownvalue.Bool(false)),
+				},
+			},
+			{
+				Config: env.Config(masterConfig(false, "")),
+				ExpectError: regexp.MustCompile(`(?s)Error: Refusing to detach the HaVip's master.*` +
+					words(acctest.SeedECS1+" is the current master of HaVip "+hv+": it holds 192.168.0.31") + `.*set\s+force\s+=\s+true`),
+			},
+			// Moving the master's attachment to another HaVip replaces it,
+			// which detaches the master first: refused the same way.
+			{
+				Config: env.Config(masterConfig(true, "", accHaVip(2))),
+				ExpectError: regexp.MustCompile(`(?s)Error: Refusing to detach the HaVip's master\s+with havip_attachment\.ecs1,.*` +
+					words(acctest.SeedECS1+" is the current master of HaVip "+hv)),
+			},
+			{
+				PreConfig: func() {
+					if un := journalOf(env, "UnassociateHaVip", start); len(un) != 0 {
+						t.Fatalf("the refused detach reached the API:\n%s", acctest.Describe(un))
+					}
+				},
+				Config: env.Config(masterConfig(true, "  force = true\n")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("havip_attachment.ecs1", plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction("havip_attachment.ecs2", plancheck.ResourceActionNoop),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue("havip_attachment.ecs1", tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue("havip_attachment.ecs1", tfjsonpath.New("force"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue("havip_attachment.ecs1", tfjsonpath.New("is_master"), knownvalue.Bool(true)),
+				},
+				Check: func(*terraform.State) error {
+					if calls := mutations(env, start); len(calls) != 0 {
+						return fmt.Errorf("changing force made mutating calls:\n%s", acctest.Describe(calls))
+					}
+					return nil
+				},
+			},
+			{
+				Config: env.Config(masterConfig(false, "")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("havip_attachment.ecs1", plancheck.ResourceActionDestroy),
+				}},
+				Check: func(*terraform.State) error {
+					un := journalOf(env, "UnassociateHaVip", start)
+					if len(un) != 1 || un[0].Status != 200 || un[0].Params["InstanceId"] != acctest.SeedECS1 || un[0].Params["Force"] != "True" {
+						return fmt.Errorf("want one successful UnassociateHaVip of %s with Force=True, got:\n%s%v", acctest.SeedECS1, acctest.Describe(un), un)
+					}
+					got, err := mockHaVip(t, env, hv)
+					if err != nil {
+						return err
+					}
+					if m := sortedMembers(got); !slices.Equal(m, []string{acctest.SeedECS2}) || got.MasterInstanceId != "" {
+						return fmt.Errorf("HaVip %s has members %v and master %q, want only %s and no master", hv, m, got.MasterInstanceId, acctest.SeedECS2)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// An instance deleted outside Terraform leaves every HaVip (as the
+// platform does). The next refresh drops its attachment from state without
+// an error; planning to attach it again is refused on instance_id, since
+// it no longer exists; dropping it from the configuration applies cleanly.
+func TestAccMembership_deletedInstance(t *testing.T) {
+	env := acctest.NewEnv(t, mockcloud.Options{})
+	withoutECS2 := fmt.Sprintf(`
+resource "havip" "web" {
+  vswitch_id = %q
+  ip_address = "192.168.0.24"
+  name       = "test_havip_name"
+}
+
+resource "havip_attachment" "ecs1" {
+  havip_id    = havip.web.id
+  instance_id = %q
+}
+
+resource "havip_eip_association" "web" {
+  havip_id      = havip.web.id
+  allocation_id = %q
+}
+`, acctest.SeedVSwitch, acctest.SeedECS1, acctest.SeedEIP)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             checkDestroyed(env, t),
+		Steps: []resource.TestStep{
+			{
+				Config: env.Config(seedTopology()),
+				Check: func(*terraform.State) error {
+					return env.Server.Apply(mockcloud.Event{Type: mockcloud.EventDeleteInstance, Account: env.Cred.AccountID, InstanceID: acctest.SeedECS2})
+				},
+				// The harness refreshes and plans again after Check: the
+				// refresh drops havip_attachment.ecs2 and the plan to
+				// re-create it fails on the instance that is gone.
+				ExpectError: diagAt("ECS instance not found", "havip_attachment.ecs2", "instance_id",
+					"ECS instance "+acctest.SeedECS2+" does not exist in region cn-hangzhou"),
+			},
+			{
+				Config: env.Config(withoutECS2),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("havip.web", tfjsonpath.New("associated_instance_ids"),
+						knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(acctest.SeedECS1)})),
+					statecheck.ExpectKnownValue("havip_attachment.ecs1", tfjsonpath.New("status"), knownvalue.StringExact("Associated")),
+				},
+				Check: func(s *terraform.State) error {
+					if _, ok := s.RootModule().Resources["havip_attachment.ecs2"]; ok {
+						return fmt.Errorf("havip_attachment.ecs2 is still in state")
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// 60 HaVips fill more than one DescribeHaVips page (50). Paging must be
+// followed for the account count and the per-instance count, and a HaVip
+// on page 2 reads and imports like any other.
+func TestAccMembership_sixtyHaVips(t *testing.T) {
+	t.Parallel()
+	fixtures := func() *mockcloud.Fixtures {
+		fx := mockcloud.SeedFixtures()
+		fx.Quotas = map[string]int{mockcloud.QuotaHaVipsPerAccount: 100, mockcloud.QuotaHaVipsPerVPC: 100}
+		for i := 1; i <= 60; i++ {
+			h := fixtureHaVip(i)
+			if i >= 51 && i <= 55 { // page 2 only
+				h.Members = []string{acctest.SeedECS1}
+			}
+			fx.HaVips = append(fx.HaVips, h)
+		}
+		return fx
+	}
+	provider := func(env *acctest.Env, perAccount int) string {
+		return env.ProviderBlock(fmt.Sprintf("  quotas {\n    havips_per_account = %d\n    havips_per_vpc = 100\n  }\n", perAccount))
+	}
+
+	t.Run("account count includes page 2", func(t *testing.T) {
+		t.Parallel()
+		env := acctest.NewEnv(t, mockcloud.Options{Fixtures: fixtures()})
+		before := env.Server.JournalSeq()
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: acctest.ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config:      provider(env, 60) + havipConfig(""),
+				PlanOnly:    true,
+				ExpectError: diagAt("HaVip quota of the account reached", "havip.test", "vswitch_id", "The account already has 60 HaVips", "the limit is 60 HaVips per account"),
+			}},
+		})
+		expectNoMutations(t, env, before)
+	})
+
+	t.Run("instance count includes page 2", func(t *testing.T) {
+		t.Parallel()
+		env := acctest.NewEnv(t, mockcloud.Options{Fixtures: fixtures()})
+		before := env.Server.JournalSeq()
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: acctest.ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config:   provider(env, 100) + attachmentConfig("sixth", accHaVip(56), acctest.SeedECS1, ""),
+				PlanOnly: true,
+				ExpectError: diagAt("Too many HaVips on the instance", "havip_attachment.sixth", "instance_id",
+					acctest.SeedECS1+" would be a member of 6 HaVips ("+strings.Join([]string{accHaVip(51), accHaVip(52), accHaVip(53), accHaVip(54), accHaVip(55), accHaVip(56)}, ", ")+")"),
+			}},
+		})
+		expectNoMutations(t, env, before)
+	})
+
+	t.Run("page 2 HaVip imported and attached, 61st created", func(t *testing.T) {
+		t.Parallel()
+		env := acctest.NewEnv(t, mockcloud.Options{Fixtures: fixtures()})
+		start := env.Server.JournalSeq()
+		cfg := provider(env, 100) + fmt.Sprintf(`
+import {
+  to = havip.p2
+  id = %q
+}
+
+resource "havip" "p2" {
+  vswitch_id = %q
+}
+
+resource "havip_attachment" "p2" {
+  havip_id    = havip.p2.id
+  instance_id = %q
+}
+`, accHaVip(57), acctest.SeedVSwitch, acctest.SeedECS2) + havipConfig("")
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: acctest.ProviderFactories,
+			CheckDestroy: func(*terraform.State) error {
+				if hs := env.HaVips(t); len(hs) != 59 {
+					return fmt.Errorf("%d HaVips after destroy, want 59 (60 fixtures less the imported one)", len(hs))
+				}
+				return nil
+			},
+			Steps: []resource.TestStep{{
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("havip.p2", tfjsonpath.New("id"), knownvalue.StringExact(accHaVip(57))),
+					statecheck.ExpectKnownValue("havip.p2", tfjsonpath.New("ip_address"), knownvalue.StringExact("192.168.0.87")),
+					statecheck.ExpectKnownValue("havip_attachment.p2", tfjsonpath.New("status"), knownvalue.StringExact("Associated")),
+					statecheck.ExpectKnownValue("havip.test", tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^havip-`))),
+				},
+				Check: func(*terraform.State) error {
+					hs := env.HaVips(t)
+					if len(hs) != 61 {
+						return fmt.Errorf("%d HaVips in the mock, want 61", len(hs))
+					}
+					got, err := mockHaVip(t, env, accHaVip(57))
+					if err != nil {
+						return err
+					}
+					if m := sortedMembers(got); !slices.Equal(m, []string{acctest.SeedECS2}) {
+						return fmt.Errorf("HaVip %s has members %v, want %s", accHaVip(57), m, acctest.SeedECS2)
+					}
+					paged := false
+					for _, e := range journalOf(env, "DescribeHaVips", start) {
+						if e.Params["PageNumber"] == "2" {
+							paged = true
+						}
+					}
+					if !paged {
+						return fmt.Errorf("the provider never asked for page 2 of DescribeHaVips")
+					}
+					return nil
+				},
+			}},
+		})
+	})
+}
+
+// Faults during the seed topology's apply converge: a lost AssociateHaVip
+// answer is retried with the same ClientToken and answered from the
+// service's record (no second association), and three throttled
+// AssociateEipAddress calls end in exactly one binding.
+func TestAccMembership_faultsConverge(t *testing.T) {
+	t.Parallel()
+	t.Run("AssociateHaVip answer lost", func(t *testing.T) {
+		t.Parallel()
+		env := acctest.NewEnv(t, mockcloud.Options{})
+		id, err := env.Server.AddFault(mockcloud.FaultRule{Action: "AssociateHaVip", Count: 1, Effect: mockcloud.FaultEffect{Type: mockcloud.FaultDropAfter}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: acctest.ProviderFactories,
+			CheckDestroy:             checkDestroyed(env, t),
+			Steps: []resource.TestStep{{
+				Config: env.Config(seedTopology()),
+				Check: func(*terraform.State) error {
+					if r, _ := env.Server.Fault(id); r.Fired != 1 {
+						return fmt.Errorf("the drop_after fault fired %d times, want 1", r.Fired)
+					}
+					hs := env.HaVips(t)
+					if len(hs) != 1 {
+						return fmt.Errorf("%d HaVips, want 1", len(hs))
+					}
+					if m := sortedMembers(hs[0]); !slices.Equal(m, []string{acctest.SeedECS1, acctest.SeedECS2}) {
+						return fmt.Errorf("HaVip members %v, want both seed instances", m)
+					}
+					assoc := journalOf(env, "AssociateHaVip", 0)
+					byToken := map[string][]mockcloud.JournalEntry{}
+					committed := map[string]int{}
+					var dropped string
+					for _, e := range assoc {
+						tok := e.Params["ClientToken"]
+						if tok == "" {
+							return fmt.Errorf("AssociateHaVip #%d carried no ClientToken", e.Seq)
+						}
+						byToken[tok] = append(byToken[tok], e)
+						// drop_after commits, then closes the connection (the
+						// journal records no status for it).
+						if (e.Status == 200 && !e.Replayed) || strings.HasSuffix(e.Fault, ":"+mockcloud.FaultDropAfter) {
+							committed[e.Params["InstanceId"]]++
+						}
+						if e.Fault != "" {
+							dropped = tok
+						}
+						if e.Code == "OperationFailed.InstanceAlreadyAssociated" {
+							return fmt.Errorf("the retry associated again instead of being answered from the token record:\n%s", acctest.Describe(assoc))
+						}
+					}
+					retried := byToken[dropped]
+					if dropped == "" || len(retried) < 2 || !retried[len(retried)-1].Replayed || retried[len(retried)-1].Status != 200 {
+						return fmt.Errorf("want the dropped call retried with the same ClientToken and answered from the record:\n%s", acctest.Describe(assoc))
+					}
+					if len(byToken) != 2 || committed[acctest.SeedECS1] != 1 || committed[acctest.SeedECS2] != 1 {
+						return fmt.Errorf("want one token and one committed association per member, got %d tokens, commits %v:\n%s", len(byToken), committed, acctest.Describe(assoc))
+					}
+					return nil
+				},
+			}},
+		})
+	})
+	t.Run("AssociateEipAddress throttled three times", func(t *testing.T) {
+		t.Parallel()
+		env := acctest.NewEnv(t, mockcloud.Options{})
+		id, err := env.Server.AddFault(mockcloud.FaultRule{Action: "AssociateEipAddress", Count: 3, Effect: mockcloud.FaultEffect{Type: mockcloud.FaultThrottle}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: acctest.ProviderFactories,
+			CheckDestroy:             checkDestroyed(env, t),
+			Steps: []resource.TestStep{{
+				Config: env.Config(seedTopology()),
+				Check: func(*terraform.State) error {
+					if r, _ := env.Server.Fault(id); r.Fired != 3 {
+						return fmt.Errorf("throttling fired %d times, want 3", r.Fired)
+					}
+					hs := env.HaVips(t)
+					if len(hs) != 1 || len(hs[0].AssociatedEipAddresses.AssociatedEipAddresse) != 1 {
+						return fmt.Errorf("want one HaVip with exactly one EIP, got %+v", hs)
+					}
+					assoc := journalOf(env, "AssociateEipAddress", 0)
+					ok := 0
+					for _, e := range assoc {
+						if e.Status == 200 {
+							ok++
+						}
+					}
+					if ok != 1 {
+						return fmt.Errorf("want exactly one committed AssociateEipAddress, got %d:\n%s", ok, acctest.Describe(assoc))
+					}
+					return nil
+				},
+			}},
+		})
+	})
+}
+
+// Replacing an attachment destroys the old association before creating the
+// new one, so the plan-time rules must not count the association being
+// replaced: a 10th member swapped for another, the only ECS member swapped
+// for an ENI, and an instance's 5th HaVip swapped for another are all
+// allowed.
+func TestAccMembership_replaceMember(t *testing.T) {
+	fx := fixturesWithENIs(12)
+	fx.HaVips = []mockcloud.FixtureHaVip{
+		fixtureHaVip(1, accENIs(1, 9)...), fixtureHaVip(2),
+		fixtureHaVip(3, acctest.SeedECS2), fixtureHaVip(4, acctest.SeedECS2), fixtureHaVip(5, acctest.SeedECS2), fixtureHaVip(6, acctest.SeedECS2),
+		fixtureHaVip(7), fixtureHaVip(8),
+	}
+	env := acctest.NewEnv(t, mockcloud.Options{Fixtures: fx})
+	config := func(tenth, only, fifthHaVip string) string {
+		return env.Config(attachmentConfig("tenth", accHaVip(1), tenth, "") +
+			attachmentConfig("only", accHaVip(2), only, "") +
+			attachmentConfig("fifth", fifthHaVip, acctest.SeedECS2, ""))
+	}
+	members := func(want map[string][]string) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			for id, w := range want {
+				h, err := mockHaVip(t, env, id)
+				if err != nil {
+					return err
+				}
+				w = append([]string{}, w...)
+				sort.Strings(w)
+				if got := sortedMembers(h); !slices.Equal(got, w) {
+					return fmt.Errorf("HaVip %s has members %v, want %v", id, got, w)
+				}
+			}
+			return nil
+		}
+	}
+	replace := func(addr string) plancheck.PlanCheck {
+		return plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy: members(map[string][]string{
+			accHaVip(1): accENIs(1, 9), accHaVip(2): nil, accHaVip(7): nil, accHaVip(8): nil,
+		}),
+		Steps: []resource.TestStep{
+			{
+				Config: config(accENI(10), acctest.SeedECS1, accHaVip(7)),
+				Check: members(map[string][]string{
+					accHaVip(1): accENIs(1, 10), accHaVip(2): {acctest.SeedECS1}, accHaVip(7): {acctest.SeedECS2},
+				}),
+			},
+			{
+				Config: config(accENI(11), accENI(12), accHaVip(8)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					replace("havip_attachment.tenth"), replace("havip_attachment.only"), replace("havip_attachment.fifth"),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("havip_attachment.only", tfjsonpath.New("instance_type"), knownvalue.StringExact("NetworkInterface")),
+				},
+				Check: members(map[string][]string{
+					accHaVip(1): append(accENIs(1, 9), accENI(11)), accHaVip(2): {accENI(12)},
+					accHaVip(7): nil, accHaVip(8): {acctest.SeedECS2},
+				}),
+			},
+		},
+	})
+}
