@@ -392,7 +392,7 @@ func TestAccMembership_refusedAtPlanTime(t *testing.T) {
 			fixtures: withHaVips(fixturesWithENIs(1), fixtureHaVip(1)),
 			body:     attachmentConfig("typed", hv, accENI(1), "  instance_type = \"EcsInstance\"\n"),
 			want: diagAt("instance_type contradicts instance_id", "havip_attachment.typed", "instance_type",
-				accENI(1)+" is an NetworkInterface ID, but instance_type is EcsInstance"),
+				accENI(1)+" is an ID of type NetworkInterface, but instance_type is EcsInstance"),
 		},
 		{
 			name:     "unknown ECS instance",
