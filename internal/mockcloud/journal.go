@@ -22,8 +22,11 @@ type JournalEntry struct {
 	RequestID   string            `json:"request_id"`
 	Fault       string            `json:"fault,omitempty"`
 	Replayed    bool              `json:"replayed,omitempty"` // answered from a ClientToken record
-	Signature   string            `json:"signature,omitempty"`
-	Millis      float64           `json:"millis"`
+	// Committed: a mutating action ran and changed state, whether or not
+	// its answer reached the client. Counting these finds duplicates.
+	Committed bool    `json:"committed,omitempty"`
+	Signature string  `json:"signature,omitempty"`
+	Millis    float64 `json:"millis"`
 }
 
 // JournalFilter selects entries; zero values match everything.

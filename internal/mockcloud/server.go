@@ -341,6 +341,7 @@ type request struct {
 	sigKind   string
 	fault     string
 	replayed  bool
+	committed bool
 }
 
 var productHost = map[string]string{"Vpc": "vpc.aliyuncs.com", "Ecs": "ecs.aliyuncs.com"}
@@ -381,7 +382,7 @@ func (s *Server) dropConnection(w http.ResponseWriter) {
 func (s *Server) record(req *request, status int, body []byte, dropped bool) {
 	e := JournalEntry{
 		Time: req.start, Product: req.product, Version: req.version, Action: req.action,
-		Status: status, RequestID: req.requestID, Fault: req.fault, Replayed: req.replayed,
+		Status: status, RequestID: req.requestID, Fault: req.fault, Replayed: req.replayed, Committed: req.committed,
 		Signature: req.sigKind, Millis: float64(time.Since(req.start).Microseconds()) / 1000,
 	}
 	if req.meta != nil {
@@ -562,6 +563,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, req *request) 
 	}
 
 	out, aerr := s.dispatch(req)
+	req.committed = aerr == nil && meta.mutating()
 	var status int
 	var b []byte
 	if aerr != nil {
