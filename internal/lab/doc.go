@@ -1,0 +1,55 @@
+// Package lab proves that rendered keepalived configs really fail over.
+//
+// keepalived -t only says a config parses. Whether two nodes elect the right
+// MASTER, hand the HaVip over within the computed budget, keep it on the new
+// owner when the old one returns (nopreempt) and end a split brain with one
+// owner can only be shown by running them. The lab does that on one Linux
+// host with network namespaces:
+//
+//	hub namespace:       bridge br0, one veth port per namespace below
+//	instance namespaces: one per node, the config's interface (eth0) with the
+//	                     node's IP, real keepalived with the rendered config,
+//	                     and the seed guide's web check: an HTTP server on
+//	                     :8000 answering "ECS 1", "ECS 2", ...
+//	client namespace:    polls http://VIP:8000/ like the guide's curl
+//
+// Nothing is created in the host's namespace and no namespace has a route
+// off its own subnet, so lab traffic cannot leave the lab. Namespace names
+// carry the process ID and a random run ID; everything is removed when Run
+// returns (success, failure, panic, cancelled context), and [Sweep] removes
+// what a killed lab process left behind.
+//
+// # Notify hook
+//
+// The lab watches which instance becomes MASTER through keepalived's
+// notify_master: the script [Lab.NotifyCommand] names appends the instance's
+// namespace to a file the lab tails, and [Config.OnMaster] relays the node
+// name (to the mock cloud's set_master, in the demo and tests). Render the
+// cluster with Notify.Master set to that command; configs that do not call
+// it (files written by the demo, say) get it injected: any notify_master
+// line is replaced and script security is added to global_defs, which
+// keepalived 2.2.7 requires before it runs any script.
+//
+// # Scenarios
+//
+// Each is timed from the fault until the expected node answers the client
+// (a new probe every 50 ms, each with a 1 s timeout, so one stuck on a stale
+// ARP entry does not delay the next) and holds the VIP alone (interface
+// addresses sampled every 25 ms through netlink), with the notify hook's
+// timestamp alongside:
+//
+//  1. initial election: the highest priority answers;
+//  2. graceful stop (SIGTERM) of the primary: the next priority answers
+//     within its skew;
+//  3. crash of the primary (SIGKILL of keepalived's process group and its
+//     bridge port down, i.e. power loss): the next priority answers within
+//     its master-down time;
+//  4. the old primary returns: with nopreempt the VIP stays put;
+//  5. split brain heals: the instances' bridge ports are isolated from each
+//     other (links stay up, the client still reaches everyone) until every
+//     node is MASTER, then joined again; exactly one node, the highest
+//     priority, must keep the VIP and answer the client.
+//
+// Budgets come from the rendered timing (NodeOutput.Failover) plus
+// [Config.Tolerance] for GARP, scheduling and the probe interval.
+package lab
