@@ -132,6 +132,20 @@ if command -v keepalived >/dev/null 2>&1; then
 fi
 
 
+if [ "$(id -u)" = 0 ] && command -v keepalived >/dev/null 2>&1 && command -v ip >/dev/null 2>&1; then
+  step "Failover lab: real keepalived in network namespaces, on the configs just rendered"
+  (cd "$root" && go build -o "$work/lab" ./tools/lab)
+  account=$(sed -n 's/.*"account_id": "\(.*\)".*/\1/p' "$work/ready.json")
+  instances=$(tf output -json node_instance_ids | python3 -c 'import json,sys; print(",".join(f"{k}={v}" for k,v in sorted(json.load(sys.stdin).items())))')
+  "$work/lab" -configs "$rendered" -mock "$mock_url" -account "$account" -havip "$havip_id" -instances "$instances" -q \
+    || die "the failover lab failed"
+  step "terraform refresh: master_instance_id follows keepalived's MASTER"
+  run_tf "master_instance_id" apply -refresh-only -input=false -auto-approve -no-color
+  tf output -no-color master_instance_id
+else
+  step "Skipping the failover lab (it needs root, keepalived and iproute2)"
+fi
+
 step "What the cloud holds (terraform state show havip.web)"
 tf apply -refresh-only -input=false -auto-approve -no-color >/dev/null
 tf state show -no-color havip.web

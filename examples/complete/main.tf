@@ -112,6 +112,10 @@ output "master_instance_id" {
   value       = havip.web.master_instance_id
 }
 
+output "node_instance_ids" {
+  value = { for name, n in var.nodes : name => n.instance_id }
+}
+
 output "eip_address" {
   value = havip_eip_association.web.eip_address
 }

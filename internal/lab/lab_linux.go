@@ -450,7 +450,10 @@ func (l *Lab) deleteNS(name string) error {
 			break
 		}
 		for _, p := range pids {
-			if pid, err := strconv.Atoi(p); err == nil {
+			// The lab's own servers run on threads switched into these
+			// namespaces; when one of them is the main thread, the lab
+			// itself is listed. Never kill ourselves.
+			if pid, err := strconv.Atoi(p); err == nil && pid != os.Getpid() {
 				_ = syscall.Kill(pid, syscall.SIGKILL)
 			}
 		}
