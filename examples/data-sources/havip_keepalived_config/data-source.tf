@@ -1,6 +1,11 @@
 # keepalived for the ECS pair behind a HaVip, as in the HaVip guide: one
 # model renders both nodes, each node's boot script goes into its
 # instance's user_data.
+resource "havip" "web" {
+  vswitch_id = "vsw-bp1seedvsw000000000001"
+  ip_address = "192.168.0.24"
+}
+
 data "havip_keepalived_config" "web" {
   name              = "havip_web"
   virtual_ips       = [havip.web.ip_address]
