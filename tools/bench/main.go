@@ -2,7 +2,12 @@
 // the real provider against the mock, next to the floor: the same graph
 // served by a no-op provider (./floor). It writes a markdown report.
 //
-//	go run ./tools/bench -runs 3 -sizes 1,50 -out tools/bench/report.md
+// It also times the scale case (-scale HaVips × 10 ENI members each, as
+// havip_attachment resources), splits one HaVip's create→destroy into
+// lifecycle calls and plan-time lookups from the mock's journal, and
+// measures the mock's throughput with BenchmarkStandaloneDescribeHaVips.
+//
+//	go run ./tools/bench -runs 3 -sizes 1,50 -scale 50 -out tools/bench/report.md
 package main
 
 import (
@@ -12,6 +17,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"sort"
 	"strconv"
@@ -26,15 +32,81 @@ func main() {
 	sizes := flag.String("sizes", "1,50", "HaVip counts to time")
 	out := flag.String("out", "", "write the markdown report here as well as to stdout")
 	parallelism := flag.Int("parallelism", 10, "terraform -parallelism")
+	scale := flag.Int("scale", 50, "HaVips of the scale case, each with 10 ENI members (0: skip)")
+	benchtime := flag.String("benchtime", "3s", "-benchtime of the mock throughput benchmark (empty: skip)")
+	note := flag.String("note", "", "a sentence on the conditions of the run, appended to the report")
 	flag.Parse()
+	opts = options{scale: *scale, benchtime: *benchtime, note: *note}
 	if err := run(*runs, *sizes, *out, *parallelism); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
+type options struct {
+	scale     int
+	benchtime string
+	note      string
+}
+
+var opts options
+
+// Targets the report states next to each figure.
+const (
+	targetRatio      = 2.0
+	targetLifecycle  = 5
+	targetThroughput = 5000.0
+)
+
+// Scale fixtures: a /20 vSwitch in the seed VPC, ten instances, and ten
+// ENIs of its own per HaVip (an ENI takes at most 5 HaVips).
+const (
+	scaleVSwitch = "vsw-bp1scalevsw00000000001"
+	scaleCIDR    = "192.168.16.0/20"
+	scaleMembers = 10
+)
+
+func scaleECS(j int) string    { return fmt.Sprintf("i-bp1scaleecs%011d", j) }
+func scaleENI(i, j int) string { return fmt.Sprintf("eni-bp1scaleeni%06d%05d", i, j) }
+func addr4(n int) string       { return fmt.Sprintf("192.168.%d.%d", 16+n/256, n%256) }
+
+func addScaleFixtures(fx *mockcloud.Fixtures, n int) {
+	fx.VSwitches = append(fx.VSwitches, mockcloud.FixtureVSwitch{ID: scaleVSwitch, VpcID: fx.VPCs[0].ID, Zone: fx.VSwitches[0].Zone, CIDR: scaleCIDR, Name: "scale"})
+	for j := 0; j < scaleMembers; j++ {
+		fx.Instances = append(fx.Instances, mockcloud.FixtureInstance{ID: scaleECS(j), VSwitchID: scaleVSwitch, PrivateIP: addr4(10 + j)})
+	}
+	for i := 0; i < n; i++ {
+		for j := 0; j < scaleMembers; j++ {
+			fx.ENIs = append(fx.ENIs, mockcloud.FixtureENI{ID: scaleENI(i, j), VSwitchID: scaleVSwitch,
+				PrivateIP: addr4(256 + i*scaleMembers + j), InstanceID: scaleECS(j)})
+		}
+	}
+}
+
+// benchCase is one graph: size plain HaVips, or (scale) size HaVips with
+// ten ENI attachments each.
+type benchCase struct {
+	size  int
+	scale bool
+}
+
+func (c benchCase) key() string {
+	if c.scale {
+		return fmt.Sprintf("scale-%d", c.size)
+	}
+	return fmt.Sprintf("%d", c.size)
+}
+
+func (c benchCase) label() string {
+	if c.scale {
+		return fmt.Sprintf("%d HaVips × %d ENI members (%d resources)", c.size, scaleMembers, c.size*(scaleMembers+1))
+	}
+	return fmt.Sprintf("%d HaVips", c.size)
+}
+
 type result struct {
 	provider string
+	c        benchCase
 	size     int
 	median   time.Duration
 	all      []time.Duration
@@ -73,6 +145,8 @@ func run(runs int, sizesFlag, out string, parallelism int) error {
 	}
 	fx := mockcloud.SeedFixtures()
 	fx.Quotas = map[string]int{mockcloud.QuotaHaVipsPerAccount: 1000, mockcloud.QuotaHaVipsPerVPC: 1000}
+	addScaleFixtures(fx, opts.scale)
+	load0 := loadavg()
 	srv, err := mockcloud.Start(mockcloud.Options{Fixtures: fx})
 	if err != nil {
 		return err
@@ -80,10 +154,19 @@ func run(runs int, sizesFlag, out string, parallelism int) error {
 	defer srv.Close()
 	cred := srv.Credentials()
 
-	var results []result
+	var cases []benchCase
 	for _, size := range sizes {
+		cases = append(cases, benchCase{size: size})
+	}
+	if opts.scale > 0 {
+		cases = append(cases, benchCase{size: opts.scale, scale: true})
+	}
+	var results []result
+	var life lifecycle
+	for _, bc := range cases {
+		size := bc.size
 		for _, prov := range []string{"floor", "havip"} {
-			dir := filepath.Join(work, fmt.Sprintf("%s-%d", prov, size))
+			dir := filepath.Join(work, fmt.Sprintf("%s-%s", prov, bc.key()))
 			if err := os.MkdirAll(dir, 0o755); err != nil {
 				return err
 			}
@@ -91,7 +174,7 @@ func run(runs int, sizesFlag, out string, parallelism int) error {
 			if err := os.WriteFile(rc, []byte(fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"havip-oss/havip\" = %q\n  }\n  direct {}\n}\n", dirs[prov])), 0o644); err != nil {
 				return err
 			}
-			if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config(srv, cred, size)), 0o644); err != nil {
+			if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config(srv, cred, bc)), 0o644); err != nil {
 				return err
 			}
 			env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
@@ -111,10 +194,14 @@ func run(runs int, sizesFlag, out string, parallelism int) error {
 				}
 				return time.Since(start), nil
 			}
+			warmFrom := srv.JournalSeq()
 			if _, err := cycle(); err != nil { // warm-up: page cache, plugin start
 				return err
 			}
-			r := result{provider: prov, size: size}
+			if prov == "havip" && !bc.scale && size == 1 {
+				life = classify(srv.Journal(mockcloud.JournalFilter{Account: cred.AccountID, Since: warmFrom}))
+			}
+			r := result{provider: prov, c: bc, size: size}
 			before := srv.JournalCounts(cred.AccountID)
 			for i := 0; i < runs; i++ {
 				d, err := cycle()
@@ -134,10 +221,16 @@ func run(runs int, sizesFlag, out string, parallelism int) error {
 			sort.Slice(sorted, func(i, j int) bool { return sorted[i] < sorted[j] })
 			r.median = sorted[len(sorted)/2]
 			results = append(results, r)
-			fmt.Fprintf(os.Stderr, "bench: %-5s %3d HaVips: median %v of %v\n", prov, size, r.median.Round(time.Millisecond), r.all)
+			fmt.Fprintf(os.Stderr, "bench: %-5s %s: median %v of %v\n", prov, bc.label(), r.median.Round(time.Millisecond), r.all)
 		}
 	}
-	report := render(results, runs, parallelism)
+	load1 := loadavg()
+	var tput throughput
+	if opts.benchtime != "" {
+		tput = measureThroughput(root, opts.benchtime)
+		fmt.Fprintf(os.Stderr, "bench: mock throughput %.0f req/s (%v)\n", tput.reqPerSec, tput.err)
+	}
+	report := render(results, runs, parallelism) + renderExtra(results, life, tput, load0, load1, loadavg())
 	fmt.Print(report)
 	if out != "" {
 		return os.WriteFile(out, []byte(report), 0o644)
@@ -145,7 +238,11 @@ func run(runs int, sizesFlag, out string, parallelism int) error {
 	return nil
 }
 
-func config(srv *mockcloud.Server, cred mockcloud.Credential, size int) string {
+func config(srv *mockcloud.Server, cred mockcloud.Credential, bc benchCase) string {
+	if bc.scale {
+		return scaleConfig(srv, cred, bc.size)
+	}
+	size := bc.size
 	return fmt.Sprintf(`
 terraform {
   required_providers {
@@ -176,30 +273,35 @@ resource "havip" "bench" {
 func render(results []result, runs, parallelism int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# terraform-provider-havip benchmark\n\n")
-	fmt.Fprintf(&b, "`terraform apply` + `terraform destroy` of N `havip` resources against the in-process mock, "+
+	fmt.Fprintf(&b, "`terraform apply` + `terraform destroy` of N `havip` resources, and of the scale graph (N `havip` with 10 ENI `havip_attachment` each), against the in-process mock, "+
 		"median of %d runs after a warm-up, `-parallelism=%d`, %s/%s, %d CPUs, %s. "+
 		"The floor is the same graph served by a no-op provider built with the same framework (tools/bench/floor): "+
 		"Terraform and plugin start-up with zero API work.\n\n", runs, parallelism, runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), time.Now().UTC().Format("2006-01-02"))
-	fmt.Fprintf(&b, "| HaVips | floor | havip | ratio | API calls per run (havip) |\n|---:|---:|---:|---:|---|\n")
-	bySize := map[int]map[string]result{}
-	var sizes []int
+	fmt.Fprintf(&b, "| graph | floor | havip | ratio (target ≤ %.0f×) | API calls per run (havip) |\n|---|---:|---:|---:|---|\n", targetRatio)
+	byCase := map[string]map[string]result{}
+	var keys []benchCase
 	for _, r := range results {
-		if bySize[r.size] == nil {
-			bySize[r.size] = map[string]result{}
-			sizes = append(sizes, r.size)
+		if byCase[r.c.key()] == nil {
+			byCase[r.c.key()] = map[string]result{}
+			keys = append(keys, r.c)
 		}
-		bySize[r.size][r.provider] = r
+		byCase[r.c.key()][r.provider] = r
 	}
-	for _, n := range sizes {
-		f, h := bySize[n]["floor"], bySize[n]["havip"]
+	for _, c := range keys {
+		f, h := byCase[c.key()]["floor"], byCase[c.key()]["havip"]
 		var calls []string
 		total := 0
 		for _, k := range sortedKeys(h.calls) {
 			calls = append(calls, fmt.Sprintf("%s %d", k, h.calls[k]))
 			total += h.calls[k]
 		}
-		fmt.Fprintf(&b, "| %d | %.2f s | %.2f s | %.2f× | %d: %s |\n", n, f.median.Seconds(), h.median.Seconds(),
-			h.median.Seconds()/f.median.Seconds(), total, strings.Join(calls, ", "))
+		ratio := h.median.Seconds() / f.median.Seconds()
+		verdict := "met"
+		if ratio > targetRatio {
+			verdict = "**missed**"
+		}
+		fmt.Fprintf(&b, "| %s | %.2f s | %.2f s | %.2f× (%s) | %d: %s |\n", c.label(), f.median.Seconds(), h.median.Seconds(),
+			ratio, verdict, total, strings.Join(calls, ", "))
 	}
 	return b.String()
 }
@@ -211,4 +313,200 @@ func sortedKeys(m map[string]int) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+func scaleConfig(srv *mockcloud.Server, cred mockcloud.Credential, n int) string {
+	var enis []string
+	for i := 0; i < n; i++ {
+		for j := 0; j < scaleMembers; j++ {
+			enis = append(enis, fmt.Sprintf("%q", scaleENI(i, j)))
+		}
+	}
+	return fmt.Sprintf(`
+terraform {
+  required_providers {
+    havip = { source = "havip-oss/havip" }
+  }
+}
+
+provider "havip" {
+  region     = %q
+  access_key = %q
+  secret_key = %q
+  protocol   = "HTTP"
+  endpoints {
+    vpc = %q
+    ecs = %q
+  }
+  quotas {
+    havips_per_account = 1000
+    havips_per_vpc     = 1000
+  }
+}
+
+locals {
+  enis = [%s]
+}
+
+resource "havip" "s" {
+  count      = %d
+  vswitch_id = %q
+  ip_address = cidrhost(%q, 3000 + count.index)
+  name       = "scale-${count.index}"
+}
+
+resource "havip_attachment" "m" {
+  count       = length(local.enis)
+  havip_id    = havip.s[floor(count.index / %d)].id
+  instance_id = local.enis[count.index]
+}
+`, srv.Region(), cred.AccessKeyID, cred.AccessKeySecret, srv.Endpoint(), srv.Endpoint(), strings.Join(enis, ", "), n, scaleVSwitch, scaleCIDR, scaleMembers)
+}
+
+// lifecycle is one HaVip's create→destroy (apply + destroy of one
+// resource) split by what each call is for.
+type lifecycle struct {
+	ok        bool
+	sequence  []string // every call in order, tagged L (lifecycle) or P (plan-time)
+	lifecycle map[string]int
+	plan      map[string]int
+}
+
+func (l lifecycle) total(m map[string]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
+
+// classify: the mutating calls and the describes of the HaVip itself
+// (a HaVipId filter: waits after create/delete and the refresh before
+// destroy) are the lifecycle; account-wide lists (quota and IP checks)
+// and vSwitch lookups are plan-time checks.
+func classify(entries []mockcloud.JournalEntry) lifecycle {
+	l := lifecycle{ok: true, lifecycle: map[string]int{}, plan: map[string]int{}}
+	for _, e := range entries {
+		if e.Action == "" {
+			continue
+		}
+		own := e.Mutating
+		if e.Action == "DescribeHaVips" {
+			for _, v := range e.Params {
+				if strings.HasPrefix(v, "havip-") {
+					own = true
+				}
+			}
+		}
+		tag := "P"
+		if own {
+			l.lifecycle[e.Action]++
+			tag = "L"
+		} else {
+			l.plan[e.Action]++
+		}
+		l.sequence = append(l.sequence, tag+":"+e.Action)
+	}
+	return l
+}
+
+type throughput struct {
+	reqPerSec float64
+	line      string
+	err       error
+}
+
+var reqPerSec = regexp.MustCompile(`([0-9.]+) req/s`)
+
+// measureThroughput runs BenchmarkStandaloneDescribeHaVips: the built
+// mock binary, 8 concurrent SDK clients, every request signed.
+func measureThroughput(root, benchtime string) throughput {
+	cmd := exec.Command("go", "test", "-run", "^$", "-bench", "StandaloneDescribeHaVips", "-benchtime", benchtime, "./tools/mockcloud/")
+	cmd.Dir = root
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return throughput{err: fmt.Errorf("%v\n%s", err, out)}
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		if m := reqPerSec.FindStringSubmatch(line); m != nil {
+			v, _ := strconv.ParseFloat(m[1], 64)
+			return throughput{reqPerSec: v, line: strings.Join(strings.Fields(line), " ")}
+		}
+	}
+	return throughput{err: fmt.Errorf("no req/s in the benchmark output:\n%s", out)}
+}
+
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "n/a"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "n/a"
+	}
+	return strings.Join(f[:3], " ")
+}
+
+func fmtCounts(m map[string]int) string {
+	var parts []string
+	for _, k := range sortedKeys(m) {
+		parts = append(parts, fmt.Sprintf("%s %d", k, m[k]))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func renderExtra(results []result, l lifecycle, t throughput, load0, load1, load2 string) string {
+	var b strings.Builder
+	for _, r := range results {
+		if r.provider == "havip" && r.c.scale {
+			total := 0
+			for _, v := range r.calls {
+				total += v
+			}
+			res := r.c.size * (scaleMembers + 1)
+			fmt.Fprintf(&b, "\nScale graph: %d resources applied and destroyed with 0 failures in every run; %d API calls per run, %.1f per resource.\n",
+				res, total, float64(total)/float64(res))
+		}
+	}
+	b.WriteString("\n## API calls of one HaVip's create → destroy\n\n")
+	if !l.ok {
+		b.WriteString("Not measured (run with 1 in -sizes).\n")
+	} else {
+		n := l.total(l.lifecycle)
+		verdict := "met"
+		if n > targetLifecycle {
+			verdict = "**missed**"
+		}
+		fmt.Fprintf(&b, "From the mock's journal for `apply` + `destroy` of one `havip` (the warm-up run):\n\n")
+		fmt.Fprintf(&b, "| kind | calls | target | |\n|---|---:|---:|---|\n")
+		fmt.Fprintf(&b, "| lifecycle: create, wait, refresh, delete, wait | %d (%s) | ≤ %d | %s |\n", n, fmtCounts(l.lifecycle), targetLifecycle, verdict)
+		fmt.Fprintf(&b, "| plan-time lookups (vSwitch, quota and IP checks; plan and the re-plan at apply) | %d (%s) | — | |\n", l.total(l.plan), fmtCounts(l.plan))
+		fmt.Fprintf(&b, "\nOrder (L lifecycle, P plan-time): %s.\n", strings.Join(l.sequence, ", "))
+	}
+	b.WriteString("\n## Mock throughput\n\n")
+	switch {
+	case t.err != nil:
+		fmt.Fprintf(&b, "Not measured: %v\n", t.err)
+	case t.reqPerSec == 0:
+		b.WriteString("Not measured (-benchtime empty).\n")
+	default:
+		verdict := "met"
+		if t.reqPerSec < targetThroughput {
+			verdict = "**missed**"
+		}
+		fmt.Fprintf(&b, "`BenchmarkStandaloneDescribeHaVips` (tools/mockcloud: the built binary, 8 concurrent SDK clients, every request signed, `-benchtime %s`): "+
+			"**%.0f req/s** (target ≥ %.0f: %s).\n\n    %s\n", opts.benchtime, t.reqPerSec, targetThroughput, verdict, t.line)
+	}
+	fmt.Fprintf(&b, "\nLoad average (1, 5, 15 min) at start %s, after the Terraform runs %s, at the end %s, on %d CPUs.", load0, load1, load2, runtime.NumCPU())
+	if f := strings.Fields(load0); len(f) > 0 {
+		if v, err := strconv.ParseFloat(f[0], 64); err == nil && v > float64(runtime.NumCPU()) {
+			b.WriteString(" The machine was busy when the run started (load above the CPU count), which inflates the timings.")
+		}
+	}
+	if opts.note != "" {
+		b.WriteString(" " + opts.note)
+	}
+	b.WriteString("\n")
+	return b.String()
 }

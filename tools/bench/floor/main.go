@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -43,9 +44,12 @@ func (p *floorProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 	resp.Schema = pschema.Schema{
 		Attributes: map[string]pschema.Attribute{
 			"region": opt(), "access_key": opt(), "secret_key": opt(), "protocol": opt(),
+			"max_retries": pschema.Int64Attribute{Optional: true},
 		},
 		Blocks: map[string]pschema.Block{
 			"endpoints": pschema.SingleNestedBlock{Attributes: map[string]pschema.Attribute{"vpc": opt(), "ecs": opt()}},
+			"quotas": pschema.SingleNestedBlock{Attributes: map[string]pschema.Attribute{
+				"havips_per_account": pschema.Int64Attribute{Optional: true}, "havips_per_vpc": pschema.Int64Attribute{Optional: true}}},
 		},
 	}
 }
@@ -54,7 +58,11 @@ func (p *floorProvider) Configure(context.Context, provider.ConfigureRequest, *p
 }
 
 func (p *floorProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{func() resource.Resource { return &floorHaVip{} }}
+	return []func() resource.Resource{
+		func() resource.Resource { return &floorHaVip{} },
+		func() resource.Resource { return &floorAttachment{} },
+		func() resource.Resource { return &floorEIPAssociation{} },
+	}
 }
 
 func (p *floorProvider) DataSources(context.Context) []func() datasource.DataSource { return nil }
@@ -106,3 +114,103 @@ func (r *floorHaVip) Update(ctx context.Context, req resource.UpdateRequest, res
 }
 
 func (r *floorHaVip) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
+
+// floorAttachment is havip_attachment with the same attributes, storing
+// its inputs only.
+type floorAttachment struct{}
+
+type floorAttachmentModel struct {
+	ID           types.String `tfsdk:"id"`
+	HaVipID      types.String `tfsdk:"havip_id"`
+	InstanceID   types.String `tfsdk:"instance_id"`
+	InstanceType types.String `tfsdk:"instance_type"`
+	Force        types.Bool   `tfsdk:"force"`
+	IsMaster     types.Bool   `tfsdk:"is_master"`
+	Status       types.String `tfsdk:"status"`
+}
+
+func (r *floorAttachment) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_attachment"
+}
+
+func (r *floorAttachment) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	resp.Schema = schema.Schema{Attributes: map[string]schema.Attribute{
+		"id":            schema.StringAttribute{Computed: true, PlanModifiers: keep},
+		"havip_id":      schema.StringAttribute{Required: true, PlanModifiers: replace},
+		"instance_id":   schema.StringAttribute{Required: true, PlanModifiers: replace},
+		"instance_type": schema.StringAttribute{Optional: true, Computed: true, PlanModifiers: keep},
+		"force":         schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false)},
+		"is_master":     schema.BoolAttribute{Computed: true},
+		"status":        schema.StringAttribute{Computed: true},
+	}}
+}
+
+func (r *floorAttachment) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var m floorAttachmentModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	m.ID = types.StringValue(m.HaVipID.ValueString() + ":" + m.InstanceID.ValueString())
+	if m.InstanceType.IsUnknown() {
+		m.InstanceType = types.StringValue("NetworkInterface")
+	}
+	m.IsMaster = types.BoolValue(false)
+	m.Status = types.StringValue("Associated")
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *floorAttachment) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
+
+func (r *floorAttachment) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var m floorAttachmentModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *floorAttachment) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
+
+// floorEIPAssociation is havip_eip_association with the same attributes.
+type floorEIPAssociation struct{}
+
+type floorEIPModel struct {
+	ID           types.String `tfsdk:"id"`
+	HaVipID      types.String `tfsdk:"havip_id"`
+	AllocationID types.String `tfsdk:"allocation_id"`
+	Force        types.Bool   `tfsdk:"force"`
+	EIPAddress   types.String `tfsdk:"eip_address"`
+}
+
+func (r *floorEIPAssociation) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_eip_association"
+}
+
+func (r *floorEIPAssociation) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	resp.Schema = schema.Schema{Attributes: map[string]schema.Attribute{
+		"id":            schema.StringAttribute{Computed: true, PlanModifiers: keep},
+		"havip_id":      schema.StringAttribute{Required: true, PlanModifiers: replace},
+		"allocation_id": schema.StringAttribute{Required: true, PlanModifiers: replace},
+		"force":         schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false)},
+		"eip_address":   schema.StringAttribute{Computed: true, PlanModifiers: keep},
+	}}
+}
+
+func (r *floorEIPAssociation) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var m floorEIPModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	m.ID = types.StringValue(m.HaVipID.ValueString() + ":" + m.AllocationID.ValueString())
+	m.EIPAddress = types.StringValue("203.0.113.1")
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *floorEIPAssociation) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
+
+func (r *floorEIPAssociation) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var m floorEIPModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *floorEIPAssociation) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
+}
