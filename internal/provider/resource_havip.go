@@ -190,7 +190,7 @@ func (r *havipResource) checkNew(ctx context.Context, vswitchID, ip string) diag
 			}
 		}
 	}
-	all, err := client.ListHaVips(ctx, alicloud.HaVipFilter{})
+	all, err := r.data.allHaVips(ctx)
 	if err != nil {
 		diags.AddError("Cannot count the HaVips of the account", apiErrorDetail(err))
 		return diags

@@ -256,7 +256,7 @@ func (r *attachmentResource) checkAttach(ctx context.Context, havipID, memberID,
 			fmt.Sprintf("HaVip %s would have %d members with %s (%s); a HaVip takes at most %d ECS instances or ENIs.",
 				havipID, n, memberID, strings.Join(sortedIDs(members), ", "), maxMembersPerHaVip))
 	}
-	all, err := client.ListHaVips(ctx, alicloud.HaVipFilter{})
+	all, err := r.data.allHaVips(ctx)
 	if err != nil {
 		diags.AddError("Cannot list HaVips", apiErrorDetail(err))
 	} else {
