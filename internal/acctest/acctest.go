@@ -124,7 +124,7 @@ func (e *Env) MutatingCalls(since int64) []mockcloud.JournalEntry {
 	return e.Server.Journal(mockcloud.JournalFilter{Account: e.Cred.AccountID, Mutating: true, Since: since})
 }
 
-// DescribeCalls is a short text of journal entries for failure messages.
+// Describe renders journal entries as a short text for failure messages.
 func Describe(entries []mockcloud.JournalEntry) string {
 	var b strings.Builder
 	for _, e := range entries {
