@@ -460,20 +460,20 @@ func memberType(op, id, typ string) (string, error) {
 
 // AssociateHaVip adds a member under the HaVip's lock and waits until the
 // HaVip is InUse with the member listed.
-func (c *Client) AssociateHaVip(ctx context.Context, havipID, instanceID, instanceType string) error {
+func (c *Client) AssociateHaVip(ctx context.Context, havipID, instanceID, instanceType string) (*HaVip, error) {
 	const op = "AssociateHaVip"
 	typ, err := memberType(op, instanceID, instanceType)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if havipID == "" {
-		return invalid(op, "a HaVip ID is required")
+		return nil, invalid(op, "a HaVip ID is required")
 	}
 	ctx, cancel := opContext(ctx)
 	defer cancel()
 	unlock, err := c.locks.lock(ctx, op, havipID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer unlock()
 	token := newClientToken()
@@ -503,16 +503,18 @@ func (c *Client) AssociateHaVip(ctx context.Context, havipID, instanceID, instan
 		})
 	}, judge)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	stable := 0
-	return c.waitFor(ctx, op, fmt.Sprintf("%s to be associated with HaVip %s", instanceID, havipID), func(ctx context.Context) (bool, string, error) {
+	var settledHaVip *HaVip
+	err = c.waitFor(ctx, op, fmt.Sprintf("%s to be associated with HaVip %s", instanceID, havipID), func(ctx context.Context) (bool, string, error) {
 		h, err := c.DescribeHaVip(ctx, havipID)
 		if err != nil {
 			return false, "", err
 		}
 		member := h.HasMember(instanceID)
 		if member && h.Status == statusInUse {
+			settledHaVip = h
 			return true, "", nil
 		}
 		if !member && !inTransition(h.Status) {
@@ -523,6 +525,9 @@ func (c *Client) AssociateHaVip(ctx context.Context, havipID, instanceID, instan
 		}
 		return false, fmt.Sprintf("%s, member listed: %t", h.Status, member), nil
 	})
+	// The waiter's last describe is the settled HaVip: callers need not
+	// describe it again.
+	return settledHaVip, err
 }
 
 // UnassociateHaVip removes a member under the HaVip's lock and waits until
@@ -597,17 +602,18 @@ func (c *Client) UnassociateHaVip(ctx context.Context, havipID, instanceID, inst
 	})
 }
 
-// AssociateEIP binds an EIP to a HaVip and waits until it is InUse there.
-func (c *Client) AssociateEIP(ctx context.Context, havipID, allocationID string) error {
+// AssociateEIP binds an EIP to a HaVip, waits until it is InUse there
+// and returns it as the waiter last saw it.
+func (c *Client) AssociateEIP(ctx context.Context, havipID, allocationID string) (*EIP, error) {
 	const op = "AssociateEipAddress"
 	if havipID == "" || allocationID == "" {
-		return invalid(op, "a HaVip ID and an EIP allocation ID are required")
+		return nil, invalid(op, "a HaVip ID and an EIP allocation ID are required")
 	}
 	ctx, cancel := opContext(ctx)
 	defer cancel()
 	unlock, err := c.locks.lock(ctx, op, havipID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer unlock()
 	token := newClientToken()
@@ -646,16 +652,18 @@ func (c *Client) AssociateEIP(ctx context.Context, havipID, allocationID string)
 		})
 	}, judge)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	stable := 0
-	return c.waitFor(ctx, op, fmt.Sprintf("EIP %s to be bound to HaVip %s", allocationID, havipID), func(ctx context.Context) (bool, string, error) {
+	var boundEIP *EIP
+	err = c.waitFor(ctx, op, fmt.Sprintf("EIP %s to be bound to HaVip %s", allocationID, havipID), func(ctx context.Context) (bool, string, error) {
 		eip, err := c.DescribeEIP(ctx, allocationID)
 		if err != nil {
 			return false, "", err
 		}
 		bound := eip.InstanceID == havipID
 		if bound && eip.Status == statusInUse {
+			boundEIP = eip
 			return true, "", nil
 		}
 		if !bound && !inTransition(eip.Status) {
@@ -666,6 +674,7 @@ func (c *Client) AssociateEIP(ctx context.Context, havipID, allocationID string)
 		}
 		return false, fmt.Sprintf("%s, bound to %q", eip.Status, eip.InstanceID), nil
 	})
+	return boundEIP, err
 }
 
 // UnassociateEIP unbinds and waits until the EIP is Available; an EIP

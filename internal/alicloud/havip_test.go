@@ -85,14 +85,24 @@ func TestHaVipLifecycle(t *testing.T) {
 		t.Fatalf("an empty description must be refused up front, got %v", err)
 	}
 
-	if err := c.AssociateHaVip(ctx, h.ID, seedECS1, ""); err != nil {
+	if _, err := c.AssociateHaVip(ctx, h.ID, seedECS1, ""); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.AssociateHaVip(ctx, h.ID, seedECS2, MemberECS); err != nil {
+	// The settled HaVip and EIP come back from the waiters, so callers
+	// need not describe them again.
+	settled, err := c.AssociateHaVip(ctx, h.ID, seedECS2, MemberECS)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := c.AssociateEIP(ctx, h.ID, seedEIP); err != nil {
+	if settled == nil || settled.Status != "InUse" || !settled.HasMember(seedECS1) || !settled.HasMember(seedECS2) {
+		t.Fatalf("AssociateHaVip returned %+v, want the InUse HaVip listing both members", settled)
+	}
+	bound, err := c.AssociateEIP(ctx, h.ID, seedEIP)
+	if err != nil {
 		t.Fatal(err)
+	}
+	if bound == nil || bound.InstanceID != h.ID || bound.Status != "InUse" || bound.IPAddress == "" {
+		t.Fatalf("AssociateEIP returned %+v, want the EIP InUse on %s", bound, h.ID)
 	}
 	got, _ = c.DescribeHaVip(ctx, h.ID)
 	if got.Status != "InUse" || len(got.AssociatedInstances) != 2 || len(got.AssociatedEIPAddresses) != 1 {
@@ -168,16 +178,16 @@ func TestIdempotentOutcomes(t *testing.T) {
 	if err := c.UnassociateHaVip(ctx, "havip-doesnotexist0000000", seedECS1, "", false); err != nil {
 		t.Fatalf("unassociating from a missing HaVip: %v", err)
 	}
-	if err := c.AssociateEIP(ctx, h.ID, seedEIP); err != nil {
+	if _, err := c.AssociateEIP(ctx, h.ID, seedEIP); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.AssociateEIP(ctx, h.ID, seedEIP); err != nil {
+	if _, err := c.AssociateEIP(ctx, h.ID, seedEIP); err != nil {
 		t.Fatalf("binding an EIP already bound here: %v", err)
 	}
-	if err := c.AssociateHaVip(ctx, h.ID, seedECS1, ""); err != nil {
+	if _, err := c.AssociateHaVip(ctx, h.ID, seedECS1, ""); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.AssociateHaVip(ctx, h.ID, seedECS1, ""); err != nil {
+	if _, err := c.AssociateHaVip(ctx, h.ID, seedECS1, ""); err != nil {
 		t.Fatalf("associating a member already there: %v", err)
 	}
 }
@@ -239,7 +249,7 @@ func TestAssociateHaVipLostResponseReusesToken(t *testing.T) {
 	h := mustCreate(t, c, CreateHaVipInput{})
 	addFault(t, s, mockcloud.FaultRule{Account: cred.AccountID, Action: "AssociateHaVip", Count: 1,
 		Effect: mockcloud.FaultEffect{Type: mockcloud.FaultDropAfter}})
-	if err := c.AssociateHaVip(testCtx(t), h.ID, seedECS1, ""); err != nil {
+	if _, err := c.AssociateHaVip(testCtx(t), h.ID, seedECS1, ""); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := c.DescribeHaVip(testCtx(t), h.ID)
@@ -258,7 +268,7 @@ func TestAssociateEIPLostResponseReusesToken(t *testing.T) {
 	h := mustCreate(t, c, CreateHaVipInput{})
 	addFault(t, s, mockcloud.FaultRule{Account: cred.AccountID, Action: "AssociateEipAddress", Count: 1,
 		Effect: mockcloud.FaultEffect{Type: mockcloud.FaultDropAfter}})
-	if err := c.AssociateEIP(testCtx(t), h.ID, seedEIP); err != nil {
+	if _, err := c.AssociateEIP(testCtx(t), h.ID, seedEIP); err != nil {
 		t.Fatal(err)
 	}
 	eip, _ := c.DescribeEIP(testCtx(t), seedEIP)
@@ -281,7 +291,7 @@ func TestConflictLoopRetriesWithSameToken(t *testing.T) {
 	h := mustCreate(t, c, CreateHaVipInput{})
 	addFault(t, s, mockcloud.FaultRule{Account: cred.AccountID, Action: "AssociateHaVip", Count: 2,
 		Effect: mockcloud.FaultEffect{Type: mockcloud.FaultConflict}})
-	if err := c.AssociateHaVip(testCtx(t), h.ID, seedECS1, ""); err != nil {
+	if _, err := c.AssociateHaVip(testCtx(t), h.ID, seedECS1, ""); err != nil {
 		t.Fatal(err)
 	}
 	entries := journal(s, cred, "AssociateHaVip")
@@ -314,7 +324,7 @@ func TestConflictLoopBoundedByDeadline(t *testing.T) {
 	ctx, cancel := context.WithTimeout(testCtx(t), 300*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	err := c.AssociateHaVip(ctx, h.ID, seedECS1, "")
+	_, err := c.AssociateHaVip(ctx, h.ID, seedECS1, "")
 	elapsed := time.Since(start)
 	e := asError(t, err)
 	if e.Class != ClassConflict || e.Code != "IncorrectHaVipStatus" || e.RequestID == "" {
@@ -350,7 +360,7 @@ func TestCreateWaitsForAvailable(t *testing.T) {
 			t.Fatalf("describe not filtered by HaVipId: %v", e.Params)
 		}
 	}
-	if err := c.AssociateHaVip(testCtx(t), h.ID, seedECS1, ""); err != nil {
+	if _, err := c.AssociateHaVip(testCtx(t), h.ID, seedECS1, ""); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := c.DescribeHaVip(testCtx(t), h.ID)
@@ -365,7 +375,7 @@ func TestCreateWaitsForAvailable(t *testing.T) {
 		t.Fatalf("Unassociate returned early: %+v", got)
 	}
 	setTransition(t, s, cred, "eip", 2)
-	if err := c.AssociateEIP(testCtx(t), h.ID, seedEIP); err != nil {
+	if _, err := c.AssociateEIP(testCtx(t), h.ID, seedEIP); err != nil {
 		t.Fatal(err)
 	}
 	if eip, _ := c.DescribeEIP(testCtx(t), seedEIP); eip.Status != "InUse" {
@@ -427,7 +437,7 @@ func TestPerHaVipLockSerialisesAssociations(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[i] = c.AssociateHaVip(testCtx(t), h.ID, id, "")
+			_, errs[i] = c.AssociateHaVip(testCtx(t), h.ID, id, "")
 		}()
 	}
 	wg.Wait()
@@ -475,7 +485,7 @@ func TestErrorClasses(t *testing.T) {
 			_, err := c.CreateHaVip(ctx, CreateHaVipInput{VSwitchID: "vsw-nope"})
 			return err
 		}, "InvalidVSwitch.NotFound"},
-		{"associate missing havip", func() error { return c.AssociateHaVip(ctx, "havip-nope", seedECS1, "") }, "InvalidHaVipId.NotFound"},
+		{"associate missing havip", func() error { _, err := c.AssociateHaVip(ctx, "havip-nope", seedECS1, ""); return err }, "InvalidHaVipId.NotFound"},
 	}
 	for _, tc := range notFound {
 		err := tc.err()

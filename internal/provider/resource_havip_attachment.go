@@ -341,7 +341,8 @@ func (r *attachmentResource) Create(ctx context.Context, req resource.CreateRequ
 	if typ == "" {
 		typ = alicloud.MemberTypeOf(memberID)
 	}
-	if err := client.AssociateHaVip(ctx, havipID, memberID, typ); err != nil {
+	h, err := client.AssociateHaVip(ctx, havipID, memberID, typ)
+	if err != nil {
 		r.data.planned.releaseMember(havipID, memberID)
 		addAssociateError(&resp.Diagnostics, err)
 		return
@@ -349,11 +350,6 @@ func (r *attachmentResource) Create(ctx context.Context, req resource.CreateRequ
 	tflog.Info(ctx, "associated HaVip member", map[string]any{"havip_id": havipID, "instance_id": memberID})
 	plan.ID = types.StringValue(havipID + ":" + memberID)
 	plan.InstanceType = types.StringValue(typ)
-	h, err := client.DescribeHaVip(ctx, havipID)
-	if err != nil {
-		resp.Diagnostics.AddError("Error reading HaVip "+havipID+" after the association", apiErrorDetail(err))
-		return
-	}
 	r.fill(&plan, h)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -436,19 +432,20 @@ func (r *attachmentResource) Delete(ctx context.Context, req resource.DeleteRequ
 	defer cancel()
 	havipID, memberID := state.HaVipID.ValueString(), state.InstanceID.ValueString()
 	force := state.Force.ValueBool()
-	// The master may have moved since the plan: check again, still before
-	// any mutating call.
-	if !force {
-		if diags := r.masterGuard(ctx, havipID, memberID); diags.HasError() {
-			resp.Diagnostics.Append(diags...)
-			return
-		}
-	}
 	typ := state.InstanceType.ValueString()
 	if typ == "" {
 		typ = alicloud.MemberTypeOf(memberID)
 	}
+	// The plan refused a known master already. If keepalived moved the
+	// HaVip to this member since, the service itself refuses the detach
+	// without Force and changes nothing; say what to do about it.
 	if err := client.UnassociateHaVip(ctx, havipID, memberID, typ, force); err != nil {
+		if alicloud.CodeOf(err) == "Forbidden.UnassociateMaster" {
+			resp.Diagnostics.AddAttributeError(path.Root("force"), "Refusing to detach the HaVip's master",
+				fmt.Sprintf("%s became the master of HaVip %s after the plan. Fail over first, or set force = true on this "+
+					"havip_attachment and apply that before removing it.\n\n%s", memberID, havipID, apiErrorDetail(err)))
+			return
+		}
 		resp.Diagnostics.AddError("Error detaching "+memberID+" from HaVip "+havipID, apiErrorDetail(err))
 		return
 	}

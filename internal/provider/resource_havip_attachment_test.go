@@ -3,6 +3,7 @@ package provider_test
 import (
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -80,6 +81,51 @@ func TestAccSeedTopology_createImportDestroy(t *testing.T) {
 			{ResourceName: "havip_attachment.ecs1", ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts"}},
 			{ResourceName: "havip_attachment.ecs2", ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts"}},
 			{ResourceName: "havip_eip_association.web", ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts"}},
+		},
+	})
+}
+
+// When keepalived makes a member the master between plan and apply, the
+// service refuses its detach without Force; the error says what to do
+// and the member stays.
+func TestAccAttachment_masterAfterPlan(t *testing.T) {
+	env := acctest.NewEnv(t, mockcloud.Options{})
+	topology := seedTopology()
+	withoutECS2 := strings.Replace(topology, fmt.Sprintf(`
+resource "havip_attachment" "ecs2" {
+  havip_id    = havip.web.id
+  instance_id = %q
+}
+`, acctest.SeedECS2), "", 1)
+	if withoutECS2 == topology {
+		t.Fatal("could not remove the ecs2 attachment from the configuration")
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: env.Config(topology)},
+			{
+				// The plan sees no master; the service's refusal stands in
+				// for a failover that lands between plan and apply.
+				PreConfig: func() {
+					if _, err := env.Server.AddFault(mockcloud.FaultRule{Action: "UnassociateHaVip", Count: 1,
+						Effect: mockcloud.FaultEffect{Type: mockcloud.FaultError, Status: 400, Code: "Forbidden.UnassociateMaster",
+							Message: "The master instance cannot be unassociated without Force."}}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:      env.Config(withoutECS2),
+				ExpectError: regexp.MustCompile(`(?s)Refusing to detach the HaVip's master.*became the master.*set force\s+=\s+true`),
+			},
+			{
+				Config: env.Config(topology),
+				Check: func(*terraform.State) error {
+					if hs := env.HaVips(t); len(hs) != 1 || len(hs[0].AssociatedInstances.AssociatedInstance) != 2 {
+						return fmt.Errorf("the refused detach changed the members: %+v", hs)
+					}
+					return nil
+				},
+			},
 		},
 	})
 }

@@ -175,7 +175,8 @@ func (r *eipAssociationResource) Create(ctx context.Context, req resource.Create
 	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
 	defer cancel()
 	havipID, allocationID := plan.HaVipID.ValueString(), plan.AllocationID.ValueString()
-	if err := client.AssociateEIP(ctx, havipID, allocationID); err != nil {
+	eip, err := client.AssociateEIP(ctx, havipID, allocationID)
+	if err != nil {
 		r.data.planned.releaseEIP(havipID, allocationID)
 		code := alicloud.CodeOf(err)
 		switch {
@@ -189,11 +190,6 @@ func (r *eipAssociationResource) Create(ctx context.Context, req resource.Create
 		return
 	}
 	tflog.Info(ctx, "bound EIP to HaVip", map[string]any{"havip_id": havipID, "allocation_id": allocationID})
-	eip, err := client.DescribeEIP(ctx, allocationID)
-	if err != nil {
-		resp.Diagnostics.AddError("Error reading EIP "+allocationID+" after binding it", apiErrorDetail(err))
-		return
-	}
 	plan.ID = types.StringValue(havipID + ":" + allocationID)
 	plan.EIPAddress = types.StringValue(eip.IPAddress)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
