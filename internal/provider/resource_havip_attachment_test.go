@@ -46,12 +46,7 @@ func TestAccSeedTopology_createImportDestroy(t *testing.T) {
 	env := acctest.NewEnv(t, mockcloud.Options{})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy: func(s *terraform.State) error {
-			if err := checkDestroyed(env, t)(s); err != nil {
-				return err
-			}
-			return nil
-		},
+		CheckDestroy:             checkDestroyed(env, t),
 		Steps: []resource.TestStep{
 			{
 				Config: env.Config(seedTopology()),
