@@ -366,6 +366,9 @@ func deleteHaVip(c *call) (any, *APIError) {
 	if h.Status != StatusAvailable {
 		return nil, badRequest("IncorrectStatus", "The HaVip %s is %s with %d members; it can be deleted only when it is Available.", h.ID, h.Status, len(h.Members))
 	}
+	if routes := c.a.routesTo(h.ID); len(routes) > 0 {
+		return nil, badRequest("DependencyViolation.HaVipReferedByRouteEntry", "The HaVip %s is the next hop of route entry %s; delete the route entries first.", h.ID, strings.Join(routes, ", "))
+	}
 	if p := c.a.begin("havip", c.now, StatusDeleting, "", true); p != nil {
 		h.Pending = p
 	} else {

@@ -32,7 +32,8 @@ func describeVpcs(c *call) (any, *APIError) {
 	for _, id := range sortedKeys(c.a.vpcs) {
 		v := c.a.vpcs[id]
 		if v.Region != c.region || (len(ids) > 0 && !ids[id]) || (c.p.str("VpcName") != "" && c.p.str("VpcName") != v.Name) ||
-			(c.p.has("IsDefault") && c.p.boolOr("IsDefault", false)) {
+			(c.p.has("IsDefault") && c.p.boolOr("IsDefault", false)) ||
+			(c.p.str("ResourceGroupId") != "" && c.p.str("ResourceGroupId") != defaultResourceGroup(c.a)) {
 			continue
 		}
 		match = append(match, v)
@@ -47,6 +48,13 @@ func describeVpcs(c *call) (any, *APIError) {
 		for _, sid := range sortedKeys(c.a.vswitches) {
 			if c.a.vswitches[sid].VpcID == v.ID {
 				w.VSwitchIds.VSwitchId = append(w.VSwitchIds.VSwitchId, sid)
+			}
+		}
+		w.VRouterId, w.ResourceGroupId = routerID(v.ID), defaultResourceGroup(c.a)
+		w.RouterTableIds.RouterTableIds = []string{}
+		for _, t := range c.a.sortedTables() {
+			if t.VpcID == v.ID {
+				w.RouterTableIds.RouterTableIds = append(w.RouterTableIds.RouterTableIds, t.ID)
 			}
 		}
 		out.Vpcs.Vpc = append(out.Vpcs.Vpc, w)
@@ -75,8 +83,9 @@ func (c *call) wireVSwitch(s *vswitchRec) wireVSwitch {
 	w := wireVSwitch{VSwitchId: s.ID, VpcId: s.VpcID, Status: StatusAvailable, CidrBlock: s.CIDR, ZoneId: s.Zone,
 		AvailableIpAddressCount: avail, VSwitchName: s.Name, CreationTime: s.Created.UTC().Format(timeFmt),
 		OwnerId: c.ownerID(), ResourceGroupId: defaultResourceGroup(c.a), Tags: wireTagList(nil)}
-	w.RouteTable.RouteTableId = "vtb-" + strings.TrimPrefix(s.VpcID, "vpc-")
-	w.RouteTable.RouteTableType = "System"
+	if t := c.a.tableOfVSwitch(s); t != nil {
+		w.RouteTable.RouteTableId, w.RouteTable.RouteTableType = t.ID, t.Type
+	}
 	return w
 }
 

@@ -111,8 +111,8 @@ func (s *Server) Apply(ev Event) error {
 		}
 		in.Status = ev.Status
 	case EventSetTransition:
-		if ev.Kind != "havip" && ev.Kind != "eip" {
-			return fmt.Errorf("transition kind must be havip or eip, not %q", ev.Kind)
+		if ev.Kind != "havip" && ev.Kind != "eip" && ev.Kind != "route_entry" {
+			return fmt.Errorf("transition kind must be havip, eip or route_entry, not %q", ev.Kind)
 		}
 		t := Transition{}
 		if ev.Transition != nil {
@@ -248,6 +248,9 @@ type accountState struct {
 	HaVips        []*havipRec           `json:"havips"`
 	HaVipSeq      map[string]int64      `json:"havip_seq"`
 	Tokens        map[string]*tokenRec  `json:"tokens"`
+	RouteTables   []*routeTableRec      `json:"route_tables,omitempty"`
+	RouteEntries  []*routeEntryRec      `json:"route_entries,omitempty"`
+	RouteSeq      map[string]int64      `json:"route_seq,omitempty"`
 }
 
 func values[V any](m map[string]V) []V {
@@ -283,6 +286,7 @@ func (s *Server) Dump() ([]byte, error) {
 			Transitions: a.transitions, AutoMaster: a.autoMaster, EIPPool: a.eipPool.String(), Seq: a.seq,
 			VPCs: values(a.vpcs), VSwitches: values(a.vswitches), Instances: values(a.instances), ENIs: values(a.enis),
 			EIPs: values(a.eips), EIPSeq: a.eipSeq, HaVips: values(a.havips), HaVipSeq: a.havipSeq, Tokens: a.tokens,
+			RouteTables: values(a.routeTables), RouteEntries: values(a.routeEntries), RouteSeq: a.routeSeq,
 		})
 		b, err := json.Marshal(st.Accounts[len(st.Accounts)-1])
 		a.mu.Unlock()
@@ -329,7 +333,8 @@ func (s *Server) Restore(b []byte) error {
 			quotas: as.Quotas, transitions: as.Transitions, autoMaster: as.AutoMaster, eipPool: pool, seq: as.Seq,
 			vpcs: map[string]*vpcRec{}, vswitches: map[string]*vswitchRec{}, instances: map[string]*instanceRec{},
 			enis: map[string]*eniRec{}, eips: map[string]*eipRec{}, havips: map[string]*havipRec{},
-			havipSeq: orEmpty(as.HaVipSeq), eipSeq: orEmpty(as.EIPSeq), tokens: as.Tokens}
+			havipSeq: orEmpty(as.HaVipSeq), eipSeq: orEmpty(as.EIPSeq), tokens: as.Tokens,
+			routeTables: map[string]*routeTableRec{}, routeEntries: map[string]*routeEntryRec{}, routeSeq: orEmpty(as.RouteSeq)}
 		if a.tokens == nil {
 			a.tokens = map[string]*tokenRec{}
 		}
@@ -362,6 +367,13 @@ func (s *Server) Restore(b []byte) error {
 		for _, v := range as.HaVips {
 			a.havips[v.ID] = v
 		}
+		for _, v := range as.RouteTables {
+			a.routeTables[v.ID] = v
+		}
+		for _, v := range as.RouteEntries {
+			a.routeEntries[v.ID] = v
+		}
+		a.ensureSystemTables(st.SavedAt)
 		accounts[a.ID] = a
 		order = append(order, a.ID)
 	}

@@ -208,6 +208,8 @@ func conflictFor(action string) *APIError {
 	switch action {
 	case "AssociateHaVip", "UnassociateHaVip", "AssociateEipAddress", "UnassociateEipAddress":
 		return badRequest("IncorrectHaVipStatus", "The HaVip is being modified by another operation; retry when it is Available or InUse.")
+	case "CreateRouteEntry", "DeleteRouteEntry":
+		return badRequest("TaskConflict", "The route table is being changed by another operation; retry when the change has finished.")
 	case "DeleteHaVip", "ModifyHaVipAttribute":
 		return badRequest("IncorrectStatus", "The HaVip can be modified or deleted only when it is Available or InUse.")
 	}

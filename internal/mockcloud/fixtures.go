@@ -9,7 +9,7 @@ import (
 )
 
 // Fixtures declare the world every account starts with: regions, networks,
-// instances, ENIs, EIPs and optionally HaVips (to pre-fill a quota, say).
+// custom route tables, instances, ENIs, EIPs and optionally HaVips (to pre-fill a quota, say).
 // Omitted IDs are generated from the server's seed.
 type Fixtures struct {
 	Version     int                   `json:"version"`
@@ -24,6 +24,7 @@ type Fixtures struct {
 	ENIs        []FixtureENI          `json:"enis,omitempty"`
 	EIPs        []FixtureEIP          `json:"eips,omitempty"`
 	HaVips      []FixtureHaVip        `json:"havips,omitempty"`
+	RouteTables []FixtureRouteTable   `json:"route_tables,omitempty"` // Custom ones; every VPC has a System table
 }
 
 type FixtureVPC struct {

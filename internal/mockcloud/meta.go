@@ -42,7 +42,8 @@ func (p *paramMeta) sub(name string) *paramMeta {
 func (a *actionMeta) mutating() bool {
 	switch a.Name {
 	case "DescribeHaVips", "DescribeEipAddresses", "DescribeVpcs", "DescribeVSwitches",
-		"DescribeVSwitchAttributes", "ListTagResources", "DescribeInstances", "DescribeNetworkInterfaces":
+		"DescribeVSwitchAttributes", "ListTagResources", "DescribeInstances", "DescribeNetworkInterfaces",
+		"DescribeRouteEntryList", "DescribeRouteTableList":
 		return false
 	}
 	return true

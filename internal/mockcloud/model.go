@@ -26,17 +26,21 @@ const (
 	QuotaMembersPerHaVip   = "members_per_havip"
 	QuotaHaVipsPerInstance = "havips_per_instance"
 	QuotaEipsPerHaVip      = "eips_per_havip"
+	// QuotaHaVipRoutesPerTable is vpc_quota_havip_custom_route_entry:
+	// route entries with a HaVip next hop in one route table.
+	QuotaHaVipRoutesPerTable = "havip_route_entries_per_table"
 )
 
 // DefaultQuotas are the limits of the HaVip user guide; all are adjustable
 // in the mock because Alibaba adjusts them per account.
 func DefaultQuotas() map[string]int {
 	return map[string]int{
-		QuotaHaVipsPerAccount:  50,
-		QuotaHaVipsPerVPC:      50,
-		QuotaMembersPerHaVip:   10,
-		QuotaHaVipsPerInstance: 5,
-		QuotaEipsPerHaVip:      1,
+		QuotaHaVipsPerAccount:    50,
+		QuotaHaVipsPerVPC:        50,
+		QuotaMembersPerHaVip:     10,
+		QuotaHaVipsPerInstance:   5,
+		QuotaEipsPerHaVip:        1,
+		QuotaHaVipRoutesPerTable: 5,
 	}
 }
 

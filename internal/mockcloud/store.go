@@ -42,6 +42,10 @@ type account struct {
 	havipSeq  map[string]int64
 	eipSeq    map[string]int64
 	tokens    map[string]*tokenRec
+
+	routeTables  map[string]*routeTableRec
+	routeEntries map[string]*routeEntryRec
+	routeSeq     map[string]int64
 }
 
 func seedFor(seed uint64, salt string) (uint64, uint64) {
@@ -56,22 +60,25 @@ func newAccount(id string, seed uint64, now time.Time, fx *Fixtures) (*account, 
 	s1, s2 := seedFor(seed, id)
 	pcg := rand.NewPCG(s1, s2)
 	a := &account{
-		ID:          id,
-		pcg:         pcg,
-		rng:         rand.New(pcg),
-		regions:     map[string]bool{},
-		quotas:      DefaultQuotas(),
-		transitions: map[string]Transition{},
-		vpcs:        map[string]*vpcRec{},
-		vswitches:   map[string]*vswitchRec{},
-		instances:   map[string]*instanceRec{},
-		enis:        map[string]*eniRec{},
-		eips:        map[string]*eipRec{},
-		havips:      map[string]*havipRec{},
-		havipSeq:    map[string]int64{},
-		eipSeq:      map[string]int64{},
-		tokens:      map[string]*tokenRec{},
-		eipPool:     netip.MustParsePrefix("198.51.100.0/24"),
+		ID:           id,
+		pcg:          pcg,
+		rng:          rand.New(pcg),
+		regions:      map[string]bool{},
+		quotas:       DefaultQuotas(),
+		transitions:  map[string]Transition{},
+		vpcs:         map[string]*vpcRec{},
+		vswitches:    map[string]*vswitchRec{},
+		instances:    map[string]*instanceRec{},
+		enis:         map[string]*eniRec{},
+		eips:         map[string]*eipRec{},
+		havips:       map[string]*havipRec{},
+		havipSeq:     map[string]int64{},
+		eipSeq:       map[string]int64{},
+		tokens:       map[string]*tokenRec{},
+		routeTables:  map[string]*routeTableRec{},
+		routeEntries: map[string]*routeEntryRec{},
+		routeSeq:     map[string]int64{},
+		eipPool:      netip.MustParsePrefix("198.51.100.0/24"),
 	}
 	if fx == nil {
 		fx = SeedFixtures()
@@ -116,8 +123,8 @@ func (a *account) load(fx *Fixtures, now time.Time) error {
 		a.quotas[k] = v
 	}
 	for k, t := range fx.Transitions {
-		if k != "havip" && k != "eip" {
-			return fmt.Errorf("fixtures: transitions apply to havip or eip, not %q", k)
+		if k != "havip" && k != "eip" && k != "route_entry" {
+			return fmt.Errorf("fixtures: transitions apply to havip, eip or route_entry, not %q", k)
 		}
 		if err := t.validate(); err != nil {
 			return fmt.Errorf("fixtures: transitions.%s: %w", k, err)
@@ -344,7 +351,7 @@ func (a *account) load(fx *Fixtures, now time.Time) error {
 		a.havips[h.ID] = rec
 		a.havipSeq[h.ID] = a.nextSeq()
 	}
-	return nil
+	return a.loadRoutes(fx, now, claim)
 }
 
 func (a *account) memberCheckFixture(h *havipRec, id string) (string, error) {
@@ -517,6 +524,7 @@ func (a *account) settle(now time.Time) {
 			e.Status, e.Pending = p.Final, nil
 		}
 	}
+	a.settleRoutes(now)
 }
 
 func (a *account) finishHaVip(id string, h *havipRec) {

@@ -122,6 +122,11 @@ type wireVpc struct {
 	VSwitchIds   struct {
 		VSwitchId []string `json:"VSwitchId"`
 	} `json:"VSwitchIds"`
+	VRouterId       string `json:"VRouterId"`
+	ResourceGroupId string `json:"ResourceGroupId"`
+	RouterTableIds  struct {
+		RouterTableIds []string `json:"RouterTableIds"`
+	} `json:"RouterTableIds"`
 	Tags wireTags `json:"Tags"`
 }
 

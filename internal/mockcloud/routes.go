@@ -1,0 +1,251 @@
+package mockcloud
+
+import (
+	"fmt"
+	"hash/fnv"
+	"net/netip"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Route table and route entry values, as the API spells them.
+const (
+	RouteTableSystem = "System"
+	RouteTableCustom = "Custom"
+
+	RouteEntryCustom = "Custom"
+	RouteEntrySystem = "System"
+
+	NextHopHaVip = "HaVip"
+	nextHopLocal = "local"
+
+	StatusPending = "Pending"
+)
+
+// routeTableRec is a route table of a VPC's vRouter. Every VPC has one
+// System table; Custom tables come from fixtures and are associated with
+// vSwitches, which then route through them instead of the System table.
+type routeTableRec struct {
+	ID, Region, VpcID, RouterID, Name, Description, Type string
+	VSwitches                                            []string
+	Created                                              time.Time
+}
+
+// routeEntryRec is a custom route entry. The mock serves HaVip next hops
+// only; the System entries of a table are derived from its VPC's vSwitches.
+type routeEntryRec struct {
+	ID, TableID, Region, Dest, NextHopType, NextHopID, Name, Description string
+	Status                                                               string
+	Created                                                              time.Time
+	Pending                                                              *pending
+}
+
+func (e *routeEntryRec) shownStatus() string {
+	if e.Pending != nil {
+		return e.Pending.Shown
+	}
+	return e.Status
+}
+
+// systemTableID and routerID derive a VPC's System table and vRouter IDs
+// from its ID, so they are stable across restarts and fixture reloads.
+func systemTableID(vpcID string) string { return "vtb-" + strings.TrimPrefix(vpcID, "vpc-") }
+func routerID(vpcID string) string      { return "vrt-" + strings.TrimPrefix(vpcID, "vpc-") }
+
+// FixtureRouteTable declares a Custom route table and the vSwitches that
+// use it.
+type FixtureRouteTable struct {
+	ID        string   `json:"id,omitempty"`
+	VpcID     string   `json:"vpc_id"`
+	Name      string   `json:"name,omitempty"`
+	VSwitches []string `json:"vswitches,omitempty"`
+}
+
+// loadRoutes gives every VPC its System table and adds the fixtures'
+// Custom tables. It runs after VPCs and vSwitches are loaded.
+func (a *account) loadRoutes(fx *Fixtures, now time.Time, claim func(kind, id string) error) error {
+	a.ensureSystemTables(now)
+	for _, t := range fx.RouteTables {
+		if t.ID == "" {
+			t.ID = a.newID("vtb-")
+		}
+		if err := claim("route table", t.ID); err != nil {
+			return err
+		}
+		if a.routeTables[t.ID] != nil {
+			return fmt.Errorf("fixtures: route table %s is the System table of a VPC", t.ID)
+		}
+		vpc := a.vpcs[t.VpcID]
+		if vpc == nil {
+			return fmt.Errorf("fixtures: route table %s: VPC %q is not declared", t.ID, t.VpcID)
+		}
+		rec := &routeTableRec{ID: t.ID, Region: vpc.Region, VpcID: vpc.ID, RouterID: routerID(vpc.ID), Name: t.Name,
+			Type: RouteTableCustom, Created: now}
+		for _, sid := range t.VSwitches {
+			vsw := a.vswitches[sid]
+			if vsw == nil || vsw.VpcID != vpc.ID {
+				return fmt.Errorf("fixtures: route table %s: vSwitch %q is not declared in VPC %s", t.ID, sid, vpc.ID)
+			}
+			if other := a.customTableOf(sid); other != nil {
+				return fmt.Errorf("fixtures: vSwitch %s is associated with route tables %s and %s", sid, other.ID, t.ID)
+			}
+			rec.VSwitches = append(rec.VSwitches, sid)
+		}
+		a.routeTables[t.ID] = rec
+	}
+	return nil
+}
+
+// ensureSystemTables adds the System table of every VPC that lacks one
+// (a state file written before the mock served route tables).
+func (a *account) ensureSystemTables(now time.Time) {
+	for _, v := range a.vpcs {
+		id := systemTableID(v.ID)
+		if a.routeTables[id] == nil {
+			a.routeTables[id] = &routeTableRec{ID: id, Region: v.Region, VpcID: v.ID, RouterID: routerID(v.ID),
+				Type: RouteTableSystem, Created: now}
+		}
+	}
+}
+
+func (a *account) customTableOf(vswitchID string) *routeTableRec {
+	for _, t := range a.routeTables {
+		if t.Type == RouteTableCustom && contains(t.VSwitches, vswitchID) {
+			return t
+		}
+	}
+	return nil
+}
+
+// tableOfVSwitch is the table a vSwitch routes through: its Custom table,
+// else its VPC's System table.
+func (a *account) tableOfVSwitch(s *vswitchRec) *routeTableRec {
+	if t := a.customTableOf(s.ID); t != nil {
+		return t
+	}
+	return a.routeTables[systemTableID(s.VpcID)]
+}
+
+// sortedTables lists tables in ID order, the stable order paging needs.
+func (a *account) sortedTables() []*routeTableRec {
+	out := make([]*routeTableRec, 0, len(a.routeTables))
+	for _, k := range sortedKeys(a.routeTables) {
+		out = append(out, a.routeTables[k])
+	}
+	return out
+}
+
+// tableEntries lists a table's entries, System first (one per vSwitch
+// CIDR of the VPC, next hop local), then Custom in creation order.
+func (a *account) tableEntries(t *routeTableRec) []*routeEntryRec {
+	var out []*routeEntryRec
+	for _, sid := range sortedKeys(a.vswitches) {
+		s := a.vswitches[sid]
+		if s.VpcID != t.VpcID {
+			continue
+		}
+		out = append(out, &routeEntryRec{ID: systemEntryID(t.ID, s.ID),
+			TableID: t.ID, Region: t.Region, Dest: s.CIDR, NextHopType: nextHopLocal, Status: StatusAvailable, Created: s.Created})
+	}
+	var custom []*routeEntryRec
+	for _, e := range a.routeEntries {
+		if e.TableID == t.ID {
+			custom = append(custom, e)
+		}
+	}
+	sort.Slice(custom, func(i, j int) bool { return a.routeSeq[custom[i].ID] < a.routeSeq[custom[j].ID] })
+	return append(out, custom...)
+}
+
+// systemEntryID is stable per table and vSwitch: System entries are
+// derived, not stored.
+func systemEntryID(tableID, vswitchID string) string {
+	h := fnv.New64a()
+	h.Write([]byte(tableID + "/" + vswitchID))
+	return fmt.Sprintf("rte-sys%016x", h.Sum64())
+}
+
+// systemEntry finds a System entry by ID.
+func (a *account) systemEntry(id string) *routeEntryRec {
+	for _, t := range a.sortedTables() {
+		for _, e := range a.tableEntries(t) {
+			if e.ID == id {
+				return e
+			}
+		}
+	}
+	return nil
+}
+
+// routedHaVipEntries counts a table's entries whose next hop is a HaVip,
+// the number CountLimitExceed.HaVipRouteEntry is about. An entry being
+// deleted still counts until it is gone.
+func (a *account) routedHaVipEntries(tableID string) int {
+	n := 0
+	for _, e := range a.routeEntries {
+		if e.TableID == tableID && e.NextHopType == NextHopHaVip {
+			n++
+		}
+	}
+	return n
+}
+
+// tableBusy names an entry of the table whose change is still running:
+// the table takes one change at a time.
+func (a *account) tableBusy(tableID string) *routeEntryRec {
+	for _, id := range sortedKeys(a.routeEntries) {
+		if e := a.routeEntries[id]; e.TableID == tableID && e.Pending != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+// routesTo lists the IDs of the route entries whose next hop is the HaVip.
+func (a *account) routesTo(havipID string) []string {
+	var out []string
+	for _, id := range sortedKeys(a.routeEntries) {
+		if e := a.routeEntries[id]; e.NextHopType == NextHopHaVip && e.NextHopID == havipID {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func (a *account) settleRoutes(now time.Time) {
+	for id, e := range a.routeEntries {
+		if p := e.Pending; p != nil && !p.At.IsZero() && !now.Before(p.At) {
+			a.finishRoute(id, e)
+		}
+	}
+}
+
+func (a *account) finishRoute(id string, e *routeEntryRec) {
+	p := e.Pending
+	e.Pending = nil
+	if p.Gone {
+		delete(a.routeEntries, id)
+		delete(a.routeSeq, id)
+		return
+	}
+	e.Status = p.Final
+}
+
+// describedRoute counts one describe that showed the entry's transitional
+// status, as described does for HaVips.
+func (a *account) describedRoute(e *routeEntryRec) {
+	if p := e.Pending; p != nil && p.At.IsZero() {
+		p.Describes--
+		if p.Describes <= 0 {
+			a.finishRoute(e.ID, e)
+		}
+	}
+}
+
+// parseDestination accepts a canonical IPv4 CIDR (host bits zero), the
+// form the route table stores and compares.
+func parseDestination(s string) (netip.Prefix, bool) {
+	p, err := netip.ParsePrefix(s)
+	return p, err == nil && p.Addr().Is4() && p == p.Masked()
+}
