@@ -237,8 +237,14 @@ func TestCreateRouteEntryErrors(t *testing.T) {
 	hB := mkHaVip(t, vc, vswB1, "10.0.0.50").HaVipId
 	mkRoute(t, vc, customTable, "10.10.0.0/16", h)
 
-	serverErr(t, func() error { _, err := vc.CreateRouteEntry(routeReq("vtb-nosuchtable0000000001", "10.1.0.0/16", h)); return err }(), 404, "InvalidRouteTableId.NotFound")
-	serverErr(t, func() error { _, err := vc.CreateRouteEntry(routeReq(customTable, "10.1.0.0/16", "havip-nosuch")); return err }(), 404, "InvalidHaVipId.NotFound")
+	serverErr(t, func() error {
+		_, err := vc.CreateRouteEntry(routeReq("vtb-nosuchtable0000000001", "10.1.0.0/16", h))
+		return err
+	}(), 404, "InvalidRouteTableId.NotFound")
+	serverErr(t, func() error {
+		_, err := vc.CreateRouteEntry(routeReq(customTable, "10.1.0.0/16", "havip-nosuch"))
+		return err
+	}(), 404, "InvalidHaVipId.NotFound")
 	serverErr(t, func() error { _, err := vc.CreateRouteEntry(routeReq(customTable, "10.10.0.0/16", h)); return err }(), 400, "InvalidCIDRBlock.Duplicate")
 	// A vSwitch's CIDR is a System entry of every table of the VPC.
 	serverErr(t, func() error { _, err := vc.CreateRouteEntry(routeReq(customTable, "192.168.0.0/24", h)); return err }(), 400, "InvalidCIDRBlock.Duplicate")
@@ -253,7 +259,10 @@ func TestCreateRouteEntryErrors(t *testing.T) {
 	// IncorrectHaVipStatus: the HaVip is still Creating.
 	must(t, s.Apply(Event{Type: EventSetTransition, Kind: "havip", Transition: &Transition{Mode: "describes", Describes: 3}}))
 	creating := mkHaVip(t, vc, vswA1, "192.168.0.51").HaVipId
-	serverErr(t, func() error { _, err := vc.CreateRouteEntry(routeReq(customTable, "10.1.0.0/16", creating)); return err }(), 400, "IncorrectHaVipStatus")
+	serverErr(t, func() error {
+		_, err := vc.CreateRouteEntry(routeReq(customTable, "10.1.0.0/16", creating))
+		return err
+	}(), 400, "IncorrectHaVipStatus")
 
 	n := 0
 	for _, e := range listRoutes(t, vc, customTable, nil) {
@@ -459,10 +468,12 @@ func TestRouteStateAndFixtures(t *testing.T) {
 	}
 
 	for name, fx := range map[string]func(*Fixtures){
-		"unknown VPC":       func(f *Fixtures) { f.RouteTables[0].VpcID = "vpc-nosuch" },
-		"foreign vSwitch":   func(f *Fixtures) { f.RouteTables[0].VSwitches = []string{vswB1} },
-		"System table ID":   func(f *Fixtures) { f.RouteTables[0].ID = "vtb-testa0000000000000001" },
-		"vSwitch in two":    func(f *Fixtures) { f.RouteTables = append(f.RouteTables, FixtureRouteTable{VpcID: vpcA, VSwitches: []string{vswA2}}) },
+		"unknown VPC":     func(f *Fixtures) { f.RouteTables[0].VpcID = "vpc-nosuch" },
+		"foreign vSwitch": func(f *Fixtures) { f.RouteTables[0].VSwitches = []string{vswB1} },
+		"System table ID": func(f *Fixtures) { f.RouteTables[0].ID = "vtb-testa0000000000000001" },
+		"vSwitch in two": func(f *Fixtures) {
+			f.RouteTables = append(f.RouteTables, FixtureRouteTable{VpcID: vpcA, VSwitches: []string{vswA2}})
+		},
 		"route transitions": func(f *Fixtures) { f.Transitions = map[string]Transition{"route_entry": {Mode: "bogus"}} },
 	} {
 		f := routeFixtures()
