@@ -5,14 +5,6 @@ import (
 	"strings"
 )
 
-func init() {
-	register(vpcVersion, "AllocateEipAddress", allocateEip)
-	register(vpcVersion, "DescribeEipAddresses", describeEips)
-	register(vpcVersion, "AssociateEipAddress", associateEip)
-	register(vpcVersion, "UnassociateEipAddress", unassociateEip)
-	register(vpcVersion, "ReleaseEipAddress", releaseEip)
-}
-
 func allocateEip(c *call) (any, *APIError) {
 	bw := c.p.str("Bandwidth")
 	if bw == "" {

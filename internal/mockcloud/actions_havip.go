@@ -4,15 +4,6 @@ import (
 	"strings"
 )
 
-func init() {
-	register(vpcVersion, "CreateHaVip", createHaVip)
-	register(vpcVersion, "DescribeHaVips", describeHaVips)
-	register(vpcVersion, "ModifyHaVipAttribute", modifyHaVip)
-	register(vpcVersion, "AssociateHaVip", associateHaVip)
-	register(vpcVersion, "UnassociateHaVip", unassociateHaVip)
-	register(vpcVersion, "DeleteHaVip", deleteHaVip)
-}
-
 func (c *call) havip(id string) (*havipRec, *APIError) {
 	h := c.a.havips[id]
 	if h == nil || h.Region != c.region {

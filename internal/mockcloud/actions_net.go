@@ -8,17 +8,6 @@ import (
 	"strings"
 )
 
-func init() {
-	register(vpcVersion, "DescribeVpcs", describeVpcs)
-	register(vpcVersion, "DescribeVSwitches", describeVSwitches)
-	register(vpcVersion, "DescribeVSwitchAttributes", describeVSwitchAttributes)
-	register(vpcVersion, "TagResources", tagResources)
-	register(vpcVersion, "UnTagResources", untagResources)
-	register(vpcVersion, "ListTagResources", listTagResources)
-	register(ecsVersion, "DescribeInstances", describeInstances)
-	register(ecsVersion, "DescribeNetworkInterfaces", describeENIs)
-}
-
 func describeVpcs(c *call) (any, *APIError) {
 	number, size, err := c.page(10, 50)
 	if err != nil {

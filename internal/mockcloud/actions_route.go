@@ -5,13 +5,6 @@ import (
 	"strings"
 )
 
-func init() {
-	register(vpcVersion, "CreateRouteEntry", createRouteEntry)
-	register(vpcVersion, "DeleteRouteEntry", deleteRouteEntry)
-	register(vpcVersion, "DescribeRouteEntryList", describeRouteEntryList)
-	register(vpcVersion, "DescribeRouteTableList", describeRouteTableList)
-}
-
 func (c *call) routeTable(id string) (*routeTableRec, *APIError) {
 	t := c.a.routeTables[id]
 	if t == nil || t.Region != c.region {

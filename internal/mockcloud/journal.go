@@ -1,6 +1,7 @@
 package mockcloud
 
 import (
+	"encoding/json"
 	"sync"
 	"time"
 )
@@ -128,4 +129,47 @@ func (j *journal) clear() {
 	defer j.mu.Unlock()
 	j.entries, j.start = nil, 0
 	j.counts = map[string]map[string]int{}
+}
+
+// record journals one request with its outcome; dropped means the
+// connection was cut instead of answered.
+func (s *Server) record(req *request, status int, body []byte, dropped bool) {
+	e := JournalEntry{
+		Time: req.start, Product: req.product, Version: req.version, Action: req.action,
+		Status: status, RequestID: req.requestID, Fault: req.fault, Replayed: req.replayed, Committed: req.committed,
+		Signature: req.sigKind, Millis: float64(time.Since(req.start).Microseconds()) / 1000,
+	}
+	if req.meta != nil {
+		e.Mutating = req.meta.mutating()
+	}
+	if req.acct != nil {
+		e.Account = req.acct.ID
+	}
+	e.AccessKeyID = req.cred.AccessKeyID
+	if req.raw != nil {
+		e.Params = map[string]string{}
+		for k, v := range req.raw {
+			if redacted[k] {
+				e.Params[k] = "REDACTED"
+			} else if len(v) > 0 {
+				val := v[0]
+				if len(val) > 256 {
+					val = val[:256] + "…"
+				}
+				e.Params[k] = val
+			}
+		}
+	}
+	if status >= 300 && !dropped {
+		var env errorEnvelope
+		if json.Unmarshal(body, &env) == nil {
+			e.Code = env.Code
+		}
+	}
+	if dropped {
+		e.Status = 0
+	}
+	s.journal.add(e)
+	s.changes.Add(1)
+	s.log.Debug("request", "request_id", req.requestID, "action", req.action, "status", e.Status, "code", e.Code, "fault", req.fault)
 }

@@ -38,13 +38,8 @@ func (p *paramMeta) sub(name string) *paramMeta {
 }
 
 // mutating reports whether an action changes state; the journal marks these
-// so tests can assert that a refused plan made no mutating call.
+// so tests can assert that a refused plan made no mutating call. An action
+// described but not served counts as mutating: the safe side for that proof.
 func (a *actionMeta) mutating() bool {
-	switch a.Name {
-	case "DescribeHaVips", "DescribeEipAddresses", "DescribeVpcs", "DescribeVSwitches",
-		"DescribeVSwitchAttributes", "ListTagResources", "DescribeInstances", "DescribeNetworkInterfaces",
-		"DescribeRouteEntryList", "DescribeRouteTableList":
-		return false
-	}
-	return true
+	return !actionTable[actionKey{a.Version, a.Name}].reads
 }

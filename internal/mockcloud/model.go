@@ -100,11 +100,3 @@ type tagKV struct {
 	Key   string `json:"key"`
 	Value string `json:"value"`
 }
-
-// tokenRec remembers the outcome of a call made with a ClientToken so that a
-// retry returns it instead of acting twice.
-type tokenRec struct {
-	Fingerprint string `json:"fingerprint"`
-	Processing  bool   `json:"processing,omitempty"`
-	Body        []byte `json:"body,omitempty"`
-}

@@ -3,45 +3,13 @@ package mockcloud
 import (
 	"strconv"
 	"strings"
-	"time"
 )
 
-// call is what an action handler sees: the account, locked for the whole
-// call, and the validated parameters.
-type call struct {
-	s      *Server
-	req    *request
-	a      *account
-	p      *params
-	now    time.Time
-	region string
-}
-
-type handler func(c *call) (any, *APIError)
-
-var handlers = map[string]handler{}
-
-func register(version, action string, h handler) { handlers[version+"/"+action] = h }
-
+// Time formats of the answers: VPC actions give seconds, ECS minutes.
 const (
-	vpcVersion = "2016-04-28"
-	ecsVersion = "2014-05-26"
 	timeFmt    = "2006-01-02T15:04:05Z"
 	timeFmtEcs = "2006-01-02T15:04Z"
 )
-
-func (s *Server) dispatch(req *request) (any, *APIError) {
-	h := handlers[req.version+"/"+req.action]
-	if h == nil {
-		return nil, apiErr(501, "NotImplemented", "%s %s is described but not implemented by this mock.", req.action, req.version)
-	}
-	a := req.acct
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	c := &call{s: s, req: req, a: a, p: req.p, now: s.now(), region: req.p.str("RegionId")}
-	a.settle(c.now)
-	return h(c)
-}
 
 // page applies PageNumber/PageSize the way the describe APIs do: 1-based
 // pages, a per-action maximum, never a short page except the last.

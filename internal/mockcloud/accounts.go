@@ -1,0 +1,101 @@
+package mockcloud
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+)
+
+// Credential is one AccessKey pair; each maps to one account with its own
+// isolated state.
+type Credential struct {
+	AccessKeyID     string `json:"access_key_id"`
+	AccessKeySecret string `json:"access_key_secret"`
+	AccountID       string `json:"account_id"`
+}
+
+// Credentials returns the first (default) credential.
+func (s *Server) Credentials() Credential {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for _, c := range s.keys {
+		if c.AccountID == s.order[0] {
+			return c
+		}
+	}
+	return Credential{}
+}
+
+func (s *Server) deriveCredential() Credential {
+	s.nextAcct++
+	r := rand.New(rand.NewPCG(s.seed, uint64(s.nextAcct)))
+	const upper = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+	pick := func(n int) string {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = upper[r.IntN(len(upper))]
+		}
+		return string(b)
+	}
+	return Credential{
+		AccessKeyID:     "LTAI5mock" + pick(15),
+		AccessKeySecret: pick(30),
+		AccountID:       fmt.Sprintf("%016d", 1000000000000000+r.Int64N(8999999999999999)),
+	}
+}
+
+func (s *Server) addCredential(c Credential) (Credential, error) {
+	if c.AccessKeyID == "" || c.AccessKeySecret == "" {
+		return c, errors.New("mockcloud: a credential needs an AccessKeyId and a secret")
+	}
+	if c.AccountID == "" {
+		c.AccountID = deriveAccountID(s.seed, c.AccessKeyID)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, dup := s.keys[c.AccessKeyID]; dup {
+		return c, fmt.Errorf("mockcloud: AccessKeyId %q is configured twice", c.AccessKeyID)
+	}
+	if s.accounts[c.AccountID] == nil {
+		a, err := newAccount(c.AccountID, s.seed, s.now(), s.fixtures)
+		if err != nil {
+			return c, err
+		}
+		s.accounts[c.AccountID] = a
+		s.order = append(s.order, c.AccountID)
+	}
+	s.keys[c.AccessKeyID] = c
+	s.changes.Add(1)
+	return c, nil
+}
+
+func deriveAccountID(seed uint64, ak string) string {
+	a, _ := seedFor(seed, "account/"+ak)
+	return fmt.Sprintf("%016d", 1000000000000000+a%8999999999999999)
+}
+
+// NewAccount registers a fresh credential whose account starts from the
+// fixtures: one per parallel test gives isolation for free.
+func (s *Server) NewAccount() (Credential, error) {
+	s.mu.Lock()
+	c := s.deriveCredential()
+	s.mu.Unlock()
+	return s.addCredential(c)
+}
+
+// resolveAccount finds an account by ID or by one of its AccessKeyIds; ""
+// is the default account.
+func (s *Server) resolveAccount(ref string) (*account, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if ref == "" {
+		return s.accounts[s.order[0]], nil
+	}
+	if a := s.accounts[ref]; a != nil {
+		return a, nil
+	}
+	if c, ok := s.keys[ref]; ok {
+		return s.accounts[c.AccountID], nil
+	}
+	return nil, fmt.Errorf("mockcloud: no account or AccessKeyId %q", ref)
+}
