@@ -73,9 +73,11 @@ var conflictCodes = map[string]bool{
 	"OperationFailed.IdempotentTokenProcessing": true,
 	"OperationFailed.LastTokenProcessing":       true,
 	"IncorrectEipStatus":                        true,
-	"OperationFailed.DistibuteLock":             true, // sic, as documented
-	"OperationFailed.DistributeLock":            true,
-	"Operation.Conflict":                        true,
+	"IncorrectRouteEntryStatus":                 true, // the route table is changing
+
+	"OperationFailed.DistibuteLock":  true, // sic, as documented
+	"OperationFailed.DistributeLock": true,
+	"Operation.Conflict":             true,
 }
 
 // redactor removes credentials from text that may reach logs or users.
