@@ -1,9 +1,11 @@
 package mockcloud
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"time"
 )
 
 // Credential is one AccessKey pair; each maps to one account with its own
@@ -12,6 +14,14 @@ type Credential struct {
 	AccessKeyID     string `json:"access_key_id"`
 	AccessKeySecret string `json:"access_key_secret"`
 	AccountID       string `json:"account_id"`
+	// SecurityToken makes the key an STS session: every request must carry
+	// the token, and none is served after Expiration (when set).
+	SecurityToken string    `json:"security_token,omitempty"`
+	Expiration    time.Time `json:"expiration,omitzero"`
+	// Policy is a RAM policy document (policy.go); a key without one may do
+	// everything, as an account's own AccessKey can.
+	Policy json.RawMessage `json:"policy,omitempty"`
+	policy *Policy
 }
 
 // Credentials returns the first (default) credential.
@@ -50,6 +60,9 @@ func (s *Server) addCredential(c Credential) (Credential, error) {
 	}
 	if c.AccountID == "" {
 		c.AccountID = deriveAccountID(s.seed, c.AccessKeyID)
+	}
+	if err := c.loadPolicy(); err != nil {
+		return c, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -210,10 +210,18 @@ func (s *Server) LoadFixtures(fx *Fixtures) error {
 	if _, err := newAccount("0000000000000000", seed, s.now(), fx); err != nil {
 		return err
 	}
+	for _, c := range fx.Credentials {
+		if err := c.loadPolicy(); err != nil {
+			return err
+		}
+	}
 	s.mu.Lock()
 	s.fixtures = fx
 	s.mu.Unlock()
-	return s.Reset("")
+	if err := s.Reset(""); err != nil {
+		return err
+	}
+	return s.registerFixtureCredentials(fx.Credentials)
 }
 
 const stateFormat = "mockcloud-state"
@@ -382,6 +390,9 @@ func (s *Server) Restore(b []byte) error {
 		if accounts[c.AccountID] == nil {
 			return fmt.Errorf("state: credential %s points at unknown account %s", c.AccessKeyID, c.AccountID)
 		}
+		if err := c.loadPolicy(); err != nil {
+			return fmt.Errorf("state: %w", err)
+		}
 		keys[c.AccessKeyID] = c
 	}
 	if len(order) == 0 {
@@ -549,6 +560,39 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		reply(200, c)
+	case route == "POST /credentials":
+		var c Credential
+		if !readBody(&c) {
+			return
+		}
+		c, err := s.AddCredential(c)
+		if err != nil {
+			fail(http.StatusBadRequest, err)
+			return
+		}
+		reply(200, c)
+	case strings.HasPrefix(path, "/credentials/") && strings.HasSuffix(path, "/policy") && (r.Method == http.MethodPut || r.Method == http.MethodDelete):
+		akid := strings.TrimSuffix(strings.TrimPrefix(path, "/credentials/"), "/policy")
+		var doc []byte
+		if r.Method == http.MethodPut {
+			b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
+			if err != nil {
+				fail(http.StatusRequestEntityTooLarge, err)
+				return
+			}
+			doc = b
+		}
+		if err := s.SetPolicy(akid, doc); err != nil {
+			fail(http.StatusBadRequest, err)
+			return
+		}
+		reply(200, map[string]string{"status": "policy set"})
+	case r.Method == http.MethodPost && strings.HasPrefix(path, "/credentials/") && strings.HasSuffix(path, "/expire"):
+		if err := s.ExpireSession(strings.TrimSuffix(strings.TrimPrefix(path, "/credentials/"), "/expire")); err != nil {
+			fail(http.StatusBadRequest, err)
+			return
+		}
+		reply(200, map[string]string{"status": "expired"})
 	case route == "GET /clock":
 		reply(200, map[string]string{"now": s.now().UTC().Format(time.RFC3339Nano), "offset": time.Duration(s.offset.Load()).String()})
 	case route == "PUT /clock" || route == "POST /clock":

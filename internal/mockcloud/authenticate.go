@@ -51,9 +51,15 @@ func (s *Server) authenticate(r *http.Request, req *request, all url.Values, bod
 		return notFound("InvalidAccessKeyId.NotFound", "Specified access key is not found.")
 	}
 	req.cred, req.acct = cred, acct
+	token := all.Get("SecurityToken")
+	if v3 {
+		token = r.Header.Get("x-acs-security-token")
+	}
 	if s.opts.SignatureMode == SignatureOff {
+		// A session's token and expiry are no part of the signature: they
+		// hold whatever the signature mode.
 		req.sigKind += "-unchecked"
-		return nil
+		return checkSession(cred, token, s.now())
 	}
 	strict := s.opts.SignatureMode == SignatureStrict
 	soft := func(e *APIError) *APIError {
@@ -110,7 +116,7 @@ func (s *Server) authenticate(r *http.Request, req *request, all url.Values, bod
 	if nonce != "" && !s.nonces.use(akid, nonce, s.now()) {
 		return soft(badRequest("SignatureNonceUsed", "Specified signature nonce was used already."))
 	}
-	return nil
+	return checkSession(cred, token, s.now())
 }
 
 func (s *Server) verifyV3(r *http.Request, auth *v3Auth, body []byte, secret string) *APIError {

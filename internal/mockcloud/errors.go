@@ -12,6 +12,8 @@ type APIError struct {
 	Status  int
 	Code    string
 	Message string
+	// AccessDenied is set on a RAM refusal and travels in the envelope.
+	AccessDenied *AccessDeniedDetail
 }
 
 func (e *APIError) Error() string { return fmt.Sprintf("%d %s: %s", e.Status, e.Code, e.Message) }
@@ -44,4 +46,6 @@ type errorEnvelope struct {
 	Code      string `json:"Code"`
 	Message   string `json:"Message"`
 	Recommend string `json:"Recommend"`
+	// AccessDeniedDetail is an object, as the SDK expects it.
+	AccessDeniedDetail *AccessDeniedDetail `json:"AccessDeniedDetail,omitempty"`
 }

@@ -25,6 +25,9 @@ type Fixtures struct {
 	EIPs        []FixtureEIP          `json:"eips,omitempty"`
 	HaVips      []FixtureHaVip        `json:"havips,omitempty"`
 	RouteTables []FixtureRouteTable   `json:"route_tables,omitempty"` // Custom ones; every VPC has a System table
+	// Credentials are registered besides the server's own: RAM users
+	// with a policy, STS sessions. Their accounts start from these fixtures.
+	Credentials []Credential `json:"credentials,omitempty"`
 }
 
 type FixtureVPC struct {

@@ -83,7 +83,7 @@ func (s *Server) errorBody(req *request, host string, e *APIError) (int, []byte)
 		host = "mockcloud"
 	}
 	env := errorEnvelope{
-		RequestId: req.requestID, HostId: host, Code: e.Code, Message: e.Message,
+		RequestId: req.requestID, HostId: host, Code: e.Code, Message: e.Message, AccessDeniedDetail: e.AccessDenied,
 		Recommend: "https://api.aliyun.com/troubleshoot?q=" + url.QueryEscape(e.Code) + "&product=" + req.product + "&requestId=" + req.requestID,
 	}
 	b, _ := json.Marshal(env)
@@ -115,6 +115,11 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, req *request) 
 	}
 	req.p = p
 	if e := resolveRegion(req); e != nil {
+		return fail(e)
+	}
+	// RAM decides on the action and the resources its parameters name, so
+	// it comes once the caller is known and the request is parsed.
+	if e := authorize(req.cred, req.meta, p, p.str("RegionId")); e != nil {
 		return fail(e)
 	}
 

@@ -95,7 +95,7 @@ func New(opts Options) (*Server, error) {
 	if len(creds) == 0 {
 		creds = []Credential{s.deriveCredential()}
 	}
-	for _, c := range creds {
+	for _, c := range append(creds, fx.Credentials...) {
 		if _, err := s.addCredential(c); err != nil {
 			return nil, err
 		}
