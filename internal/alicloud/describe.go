@@ -133,3 +133,36 @@ func (c *Client) DescribeENI(ctx context.Context, id string) (*ENI, error) {
 	}
 	return nil, c.notListed(op, "InvalidEniId.NotFound", "network interface", id, resp.RequestId)
 }
+
+// EIPsOfHaVip lists the EIPs bound to a HaVip. DescribeHaVips names them
+// by public address only; importing a binding needs the allocation IDs.
+func (c *Client) EIPsOfHaVip(ctx context.Context, havipID string) ([]EIP, error) {
+	const op = "DescribeEipAddresses"
+	if havipID == "" {
+		return nil, invalid(op, "a HaVip ID is required")
+	}
+	var resp *vpc.DescribeEipAddressesResponse
+	err := c.vpcCall(ctx, op, func(cli *vpc.Client) (string, error) {
+		req := vpc.CreateDescribeEipAddressesRequest()
+		req.AssociatedInstanceType = "HaVip"
+		req.AssociatedInstanceId = havipID
+		req.PageSize = requestsInt(100)
+		r, err := cli.DescribeEipAddresses(req)
+		if err != nil {
+			return "", err
+		}
+		resp = r
+		return r.RequestId, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var out []EIP
+	for _, e := range resp.EipAddresses.EipAddress {
+		if e.InstanceId == havipID {
+			out = append(out, EIP{ID: e.AllocationId, IPAddress: e.IpAddress, Status: e.Status, InstanceID: e.InstanceId,
+				InstanceType: e.InstanceType, RegionID: e.RegionId})
+		}
+	}
+	return out, nil
+}

@@ -25,6 +25,8 @@ type membership struct {
 
 	replacedMembers map[memberKey]bool
 	replacedEIPs    map[string]map[string]string // HaVip ID → allocation ID → public address
+
+	claims map[string]map[claim]bool // HaVip ID → resources managing it
 }
 
 // memberKey is one association of a member with a HaVip.
@@ -148,4 +150,94 @@ func (m *membership) releaseEIP(havipID, allocationID string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	delete(m.eips[havipID], allocationID)
+}
+
+// Who manages a HaVip's membership or its EIP. havip_members is
+// authoritative: it detaches what it does not list, so any other resource
+// managing the same HaVip's members (or, when it sets an EIP, the same
+// HaVip's EIP) would fight it on every apply.
+const (
+	ownerMembers        = "havip_members"
+	ownerMembersEIP     = "havip_members (eip_allocation_id)"
+	ownerAttachment     = "havip_attachment"
+	ownerEIPAssociation = "havip_eip_association"
+)
+
+// claim is one resource's management of a HaVip. identity tells resource
+// instances apart, so that planning one instance twice (a replacement is
+// planned twice) is not a conflict with itself.
+type claim struct{ owner, identity string }
+
+// conflicts reports whether two claims on one HaVip cannot coexist.
+func (c claim) conflicts(o claim) bool {
+	switch {
+	case c == o:
+		return false
+	case c.owner == ownerMembers:
+		return o.owner == ownerMembers || o.owner == ownerAttachment
+	case c.owner == ownerMembersEIP:
+		return o.owner == ownerMembersEIP || o.owner == ownerEIPAssociation
+	case c.owner == ownerAttachment:
+		return o.owner == ownerMembers
+	case c.owner == ownerEIPAssociation:
+		return o.owner == ownerMembersEIP
+	}
+	return false
+}
+
+// claimHaVip records that a resource manages havipID and returns a claim
+// of another resource it conflicts with, if any. Check and record are one
+// step, so of two conflicting resources planned at once one always sees
+// the other.
+func (m *membership) claimHaVip(havipID, owner, identity string) (conflict claim, ok bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.claims == nil {
+		m.claims = map[string]map[claim]bool{}
+	}
+	c := claim{owner, identity}
+	for o := range m.claims[havipID] {
+		if c.conflicts(o) {
+			return o, true
+		}
+	}
+	if m.claims[havipID] == nil {
+		m.claims[havipID] = map[claim]bool{}
+	}
+	m.claims[havipID][c] = true
+	return claim{}, false
+}
+
+// releaseClaim forgets a claim of a resource whose plan was refused.
+func (m *membership) releaseClaim(havipID, owner, identity string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.claims[havipID], claim{owner, identity})
+}
+
+// reserveSet records the planned members of a havip_members resource, so
+// that per-instance counts of other resources include them, and returns,
+// per member, the other HaVips it is planned to join. havipID may be a
+// placeholder when the HaVip's ID is unknown at plan time.
+func (m *membership) reserveSet(havipID string, members map[string]string) map[string][]string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := map[string][]string{}
+	if m.members[havipID] == nil {
+		m.members[havipID] = map[string]string{}
+	}
+	for id, typ := range members {
+		for h := range m.instance[id] {
+			if h != havipID {
+				out[id] = append(out[id], h)
+			}
+		}
+		sort.Strings(out[id])
+		m.members[havipID][id] = typ
+		if m.instance[id] == nil {
+			m.instance[id] = map[string]bool{}
+		}
+		m.instance[id][havipID] = true
+	}
+	return out
 }

@@ -352,6 +352,7 @@ func (p *havipProvider) Resources(_ context.Context) []func() resource.Resource 
 		NewHaVipResource,
 		NewAttachmentResource,
 		NewEIPAssociationResource,
+		NewMembersResource,
 	}
 }
 

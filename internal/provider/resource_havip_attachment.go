@@ -137,6 +137,15 @@ func (r *attachmentResource) ModifyPlan(ctx context.Context, req resource.Modify
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), plan.HaVipID.ValueString()+":"+plan.InstanceID.ValueString())...)
 	}
 	replacing := r.replacing(ctx, req, plan, &resp.Diagnostics)
+	if r.data != nil && !plan.HaVipID.IsUnknown() && !plan.InstanceID.IsUnknown() {
+		// Every plan records the claim, so that a havip_members of the same
+		// HaVip sees it; only a new association is refused for it.
+		c, conflict := r.data.planned.claimHaVip(plan.HaVipID.ValueString(), ownerAttachment, plan.InstanceID.ValueString())
+		if conflict && (req.State.Raw.IsNull() || replacing) {
+			resp.Diagnostics.Append(coManaged(plan.HaVipID.ValueString(), c)...)
+			return
+		}
+	}
 	if (!req.State.Raw.IsNull() && !replacing) || r.data == nil || r.data.client == nil || resp.Diagnostics.HasError() {
 		return
 	}

@@ -95,6 +95,13 @@ func (r *eipAssociationResource) ModifyPlan(ctx context.Context, req resource.Mo
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 		replacing = !plan.HaVipID.Equal(state.HaVipID) || !plan.AllocationID.Equal(state.AllocationID)
 	}
+	if r.data != nil && !plan.HaVipID.IsUnknown() && !plan.AllocationID.IsUnknown() {
+		c, conflict := r.data.planned.claimHaVip(plan.HaVipID.ValueString(), ownerEIPAssociation, plan.AllocationID.ValueString())
+		if conflict && (req.State.Raw.IsNull() || replacing) {
+			resp.Diagnostics.Append(coManaged(plan.HaVipID.ValueString(), c)...)
+			return
+		}
+	}
 	if (!req.State.Raw.IsNull() && !replacing) || r.data == nil || r.data.client == nil || resp.Diagnostics.HasError() {
 		return
 	}

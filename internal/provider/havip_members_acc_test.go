@@ -1,0 +1,323 @@
+package provider_test
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/vpc"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/havip-oss/terraform-provider-havip/internal/acctest"
+	"github.com/havip-oss/terraform-provider-havip/internal/mockcloud"
+)
+
+// membersTopology is the seed topology through havip_members: the HaVip
+// created in the same configuration, its members and EIP in one resource.
+// extra goes into the havip_members block.
+func membersTopology(members []string, eip, extra string) string {
+	eipLine := ""
+	if eip != "" {
+		eipLine = fmt.Sprintf("  eip_allocation_id = %q\n", eip)
+	}
+	return fmt.Sprintf(`
+resource "havip" "web" {
+  vswitch_id = %q
+  ip_address = "192.168.0.24"
+  name       = "test_havip_name"
+}
+
+resource "havip_members" "web" {
+  havip_id   = havip.web.id
+  vswitch_id = havip.web.vswitch_id
+  member_ids = %s
+%s%s}
+`, acctest.SeedVSwitch, hclStrings(members), eipLine, extra)
+}
+
+// unassociate detaches a member outside Terraform, as from the console.
+func unassociate(env *acctest.Env, t *testing.T, havipID, member string) error {
+	req := vpc.CreateUnassociateHaVipRequest()
+	req.HaVipId = havipID
+	req.InstanceId = member
+	req.InstanceType = "EcsInstance"
+	_, err := env.VPCClient(t).UnassociateHaVip(req)
+	return err
+}
+
+func seedMembers() []string { return []string{acctest.SeedECS1, acctest.SeedECS2} }
+
+// commitsOf counts the committed mutating calls per action since seq.
+func commitsOf(env *acctest.Env, since int64) map[string]int {
+	out := map[string]int{}
+	for _, e := range env.MutatingCalls(since) {
+		if e.Committed {
+			out[e.Action]++
+		}
+	}
+	return out
+}
+
+// callsOf counts every call per action (reads too) since seq.
+func callsOf(env *acctest.Env, since int64) map[string]int {
+	out := map[string]int{}
+	for _, e := range env.Server.Journal(mockcloud.JournalFilter{Account: env.Cred.AccountID, Since: since}) {
+		out[e.Action]++
+	}
+	return out
+}
+
+// Every whole-set rule refuses at plan, on the attribute, with the HaVip
+// created in the same configuration (its ID unknown at plan), and nothing
+// is created.
+func TestAccMembers_refusedAtPlan(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name string
+		body string
+		want *regexp.Regexp
+	}{
+		{
+			name: "11 members",
+			body: membersTopology(accENIs(1, 11), "", ""),
+			want: diagAt("Too many HaVip members", "havip_members.web", "member_ids", "member_ids lists 11 members; a HaVip takes at most 10"),
+		},
+		{
+			name: "ECS and ENI mixed",
+			body: membersTopology([]string{acctest.SeedECS1, accENI(1)}, "", ""),
+			want: diagAt("ECS and ENI members mixed", "havip_members.web", "member_ids",
+				"member_ids lists ECS instance "+acctest.SeedECS1+" and ENI "+accENI(1), "never both"),
+		},
+		{
+			name: "duplicate member",
+			body: membersTopology([]string{acctest.SeedECS1, acctest.SeedECS2, acctest.SeedECS1}, "", ""),
+			want: diagAt("Duplicate HaVip member", "havip_members.web", "member_ids",
+				acctest.SeedECS1+" is listed twice in member_ids (elements 0 and 2)"),
+		},
+		{
+			name: "member in another vSwitch",
+			body: membersTopology([]string{acctest.SeedECS1, accECS3}, "", ""),
+			want: diagAt("Member in another vSwitch", "havip_members.web", "member_ids",
+				accECS3+" is in vSwitch "+accVSwitch2+", but the HaVip is in vSwitch "+acctest.SeedVSwitch),
+		},
+		{
+			name: "missing member",
+			body: membersTopology([]string{acctest.SeedECS1, "i-bp1nosuchecs000000000009"}, "", ""),
+			want: diagAt("ECS instance not found", "havip_members.web", "member_ids", "ECS instance i-bp1nosuchecs000000000009 does not exist"),
+		},
+		{
+			name: "unattached ENI",
+			body: membersTopology([]string{accENI(1), badUnattached}, "", ""),
+			want: diagAt("ENI not attached", "havip_members.web", "member_ids", "ENI "+badUnattached+" is not attached"),
+		},
+		{
+			name: "6th HaVip of an ENI",
+			body: membersTopology([]string{accENI(12)}, "", ""),
+			want: diagAt("Too many HaVips on the instance", "havip_members.web", "member_ids", accENI(12)+" would be a member of 6 HaVips"),
+		},
+		{
+			name: "EIP bound elsewhere",
+			body: membersTopology(seedMembers(), accEIP2, ""),
+			want: diagAt("EIP not available", "havip_members.web", "eip_allocation_id", "EIP "+accEIP2),
+		},
+		{
+			name: "vswitch_id not the HaVip's",
+			body: strings.Replace(membersTopology([]string{acctest.SeedECS1}, "", ""), "vswitch_id = havip.web.vswitch_id", fmt.Sprintf("vswitch_id = %q", accVSwitch2), 1),
+			want: diagAt("Member in another vSwitch", "havip_members.web", "member_ids", acctest.SeedECS1+" is in vSwitch "+acctest.SeedVSwitch+", but the HaVip is in vSwitch "+accVSwitch2),
+		},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			env := acctest.NewEnv(t, mockcloud.Options{Fixtures: badInputFixtures()})
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      env.Config(c.body),
+					ExpectError: c.want,
+				}},
+			})
+			expectNoMutations(t, env, 0)
+		})
+	}
+}
+
+// havip_members owns the whole set: a havip_attachment or (when the set
+// has an EIP) a havip_eip_association on the same HaVip is refused at plan
+// when the HaVip's ID is known, and before any change of the membership
+// when it is created in the same apply.
+func TestAccMembers_coManagement(t *testing.T) {
+	t.Parallel()
+	hv := accHaVip(1)
+	known := fmt.Sprintf(`
+resource "havip_members" "web" {
+  havip_id   = %q
+  member_ids = [%q]
+}
+`, hv, acctest.SeedECS1)
+	t.Run("attachment on a known HaVip", func(t *testing.T) {
+		t.Parallel()
+		env := acctest.NewEnv(t, mockcloud.Options{Fixtures: badInputFixtures()})
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: acctest.ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config:      env.Config(known + attachmentConfig("ecs2", hv, acctest.SeedECS2, "")),
+				ExpectError: regexp.MustCompile(`(?s)Error: HaVip managed by another resource.*HaVip ` + hv + `\s+is\s+also\s+managed\s+by\s+a\s+havip_(members|attachment)\s+resource`),
+			}},
+		})
+		expectNoMutations(t, env, 0)
+	})
+	t.Run("EIP association on a known HaVip", func(t *testing.T) {
+		t.Parallel()
+		env := acctest.NewEnv(t, mockcloud.Options{Fixtures: badInputFixtures()})
+		withEIP := strings.Replace(known, "member_ids", fmt.Sprintf("eip_allocation_id = %q\n  member_ids", acctest.SeedEIP), 1)
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: acctest.ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config:      env.Config(withEIP + eipAssociationConfig("other", hv, accEIP2)),
+				ExpectError: regexp.MustCompile(`(?s)Error: (HaVip managed by another resource|HaVip already has an EIP)`),
+			}},
+		})
+		expectNoMutations(t, env, 0)
+	})
+	t.Run("two EIPs for a HaVip of the same apply", func(t *testing.T) {
+		t.Parallel()
+		fx := mockcloud.SeedFixtures()
+		fx.EIPs = append(fx.EIPs, mockcloud.FixtureEIP{ID: accEIP2, Region: "cn-hangzhou"})
+		env := acctest.NewEnv(t, mockcloud.Options{Fixtures: fx})
+		body := membersTopology(seedMembers(), acctest.SeedEIP, "") + `
+resource "havip_eip_association" "second" {
+  havip_id      = havip.web.id
+  allocation_id = "` + accEIP2 + `"
+}
+`
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: acctest.ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config:      env.Config(body),
+				ExpectError: regexp.MustCompile(`(?s)Error: (HaVip managed by another resource|HaVip already has an EIP)`),
+			}},
+		})
+		if n := len(mutations(env, 0, "AssociateEipAddress")); n > 1 {
+			t.Fatalf("%d AssociateEipAddress, want at most the one of whichever resource applied first", n)
+		}
+	})
+	t.Run("attachment on a HaVip of the same apply", func(t *testing.T) {
+		t.Parallel()
+		env := acctest.NewEnv(t, mockcloud.Options{})
+		body := membersTopology([]string{acctest.SeedECS1}, "", "") + `
+resource "havip_attachment" "ecs2" {
+  havip_id    = havip.web.id
+  instance_id = "` + acctest.SeedECS2 + `"
+}
+`
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: acctest.ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config:      env.Config(body),
+				ExpectError: regexp.MustCompile(`(?s)Error: (HaVip managed by another resource|HaVip has members managed elsewhere)`),
+			}},
+		})
+		// One of the two got in first; the other changed nothing.
+		if n := len(mutations(env, 0, "AssociateHaVip")); n != 1 {
+			t.Fatalf("%d AssociateHaVip, want the 1 of whichever resource applied first:\n%s", n, acctest.Describe(env.MutatingCalls(0)))
+		}
+	})
+}
+
+// The seed topology through havip_members: one AssociateHaVip per member,
+// import of the whole set, drift repaired, a shrink that detaches only the
+// removed member, and one terraform destroy with the master set.
+func TestAccMembers_lifecycle(t *testing.T) {
+	t.Parallel()
+	env := acctest.NewEnv(t, mockcloud.Options{})
+	var applied, shrunk int64
+	var havipID string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy: func(s *terraform.State) error {
+			if err := checkDestroyed(env, t)(s); err != nil {
+				return err
+			}
+			if n := len(mutations(env, shrunk, "UnassociateHaVip")); n != 1 {
+				return fmt.Errorf("destroy detached %d members, want the 1 left", n)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: env.Config(membersTopology(seedMembers(), acctest.SeedEIP, "")),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("havip_members.web", tfjsonpath.New("instance_type"), knownvalue.StringExact("EcsInstance")),
+					statecheck.ExpectKnownValue("havip_members.web", tfjsonpath.New("eip_address"), knownvalue.StringRegexp(regexp.MustCompile(`^\d+\.\d+\.\d+\.\d+$`))),
+				},
+				Check: func(s *terraform.State) error {
+					havipID = s.RootModule().Resources["havip.web"].Primary.ID
+					c := commitsOf(env, 0)
+					if c["AssociateHaVip"] != 2 || c["AssociateEipAddress"] != 1 || c["CreateHaVip"] != 1 || len(c) != 3 {
+						return fmt.Errorf("apply committed %v, want CreateHaVip 1, AssociateHaVip 2, AssociateEipAddress 1", c)
+					}
+					t.Logf("seed topology through havip_members, apply: %v", callsOf(env, 0))
+					applied = env.Server.JournalSeq()
+					return nil
+				},
+			},
+			{
+				ResourceName:            "havip_members.web",
+				ImportState:             true,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"timeouts"},
+			},
+			{
+				// Detached outside Terraform: the next plan re-attaches it.
+				PreConfig: func() {
+					if err := unassociate(env, t, havipID, acctest.SeedECS2); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: env.Config(membersTopology(seedMembers(), acctest.SeedEIP, "")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("havip_members.web", plancheck.ResourceActionUpdate),
+				}},
+				Check: func(*terraform.State) error {
+					h, err := mockHaVip(t, env, havipID)
+					if err != nil {
+						return err
+					}
+					if got := sortedMembers(h); !slices.Equal(got, seedMembers()) {
+						return fmt.Errorf("members %v after the drift was repaired", got)
+					}
+					return nil
+				},
+			},
+			{
+				// Shrink: only the removed member is detached.
+				PreConfig: func() { applied = env.Server.JournalSeq() },
+				Config:    env.Config(membersTopology([]string{acctest.SeedECS1}, acctest.SeedEIP, "")),
+				Check: func(*terraform.State) error {
+					m := mutations(env, applied)
+					if len(m) != 1 || m[0].Action != "UnassociateHaVip" {
+						return fmt.Errorf("the shrink made %d mutating calls, want one UnassociateHaVip:\n%s", len(m), acctest.Describe(m))
+					}
+					// keepalived makes the remaining member MASTER: the
+					// destroy must still need no force step.
+					shrunk = env.Server.JournalSeq()
+					return env.Server.Apply(mockcloud.Event{Type: mockcloud.EventSetMaster, Account: env.Cred.AccountID, HaVipID: havipID, InstanceID: acctest.SeedECS1})
+				},
+			},
+			{
+				Config: env.Config(membersTopology([]string{acctest.SeedECS1}, acctest.SeedEIP, "")),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("havip_members.web", tfjsonpath.New("master_instance_id"), knownvalue.StringExact(acctest.SeedECS1)),
+				},
+			},
+		},
+	})
+}

@@ -1,0 +1,541 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/havip-oss/terraform-provider-havip/internal/alicloud"
+)
+
+var (
+	_ resource.ResourceWithConfigure      = &membersResource{}
+	_ resource.ResourceWithImportState    = &membersResource{}
+	_ resource.ResourceWithModifyPlan     = &membersResource{}
+	_ resource.ResourceWithValidateConfig = &membersResource{}
+)
+
+type membersResource struct{ data *providerData }
+
+// NewMembersResource is the factory of resource "havip_members".
+func NewMembersResource() resource.Resource { return &membersResource{} }
+
+type membersModel struct {
+	ID               types.String   `tfsdk:"id"`
+	HaVipID          types.String   `tfsdk:"havip_id"`
+	VSwitchID        types.String   `tfsdk:"vswitch_id"`
+	MemberIDs        types.List     `tfsdk:"member_ids"`
+	InstanceType     types.String   `tfsdk:"instance_type"`
+	EIPAllocationID  types.String   `tfsdk:"eip_allocation_id"`
+	EIPAddress       types.String   `tfsdk:"eip_address"`
+	Force            types.Bool     `tfsdk:"force"`
+	MasterInstanceID types.String   `tfsdk:"master_instance_id"`
+	Timeouts         timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (r *membersResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_members"
+}
+
+func (r *membersResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		Description: "The whole membership of one HaVip: its ECS instances or ENIs and, optionally, its EIP. Authoritative: " +
+			"members not listed are detached. The set is checked whole at plan time, also when the HaVip is created in the same apply: " +
+			"at most 10 members, no duplicates, one member type, every member in the HaVip's vSwitch (given by `vswitch_id` while the HaVip's ID is unknown). " +
+			"Destroying it detaches every member, the master last, without a `force` step.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{Computed: true, Description: "The HaVip ID.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+			"havip_id": schema.StringAttribute{Required: true, Description: "HaVip whose membership this is. Changing it replaces the resource.",
+				Validators:    []validator.String{prefixValidator{prefixes: []string{"havip-"}, what: "a HaVip"}},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},
+			"vswitch_id": schema.StringAttribute{Optional: true, Computed: true,
+				Description: "vSwitch of the HaVip; set it to the havip resource's `vswitch_id`. When the HaVip is created in the same apply its ID " +
+					"is unknown at plan time but its vSwitch usually is, so this lets the plan check that every member is in it. " +
+					"Checked against the HaVip before any change. Read from the HaVip when omitted.",
+				Validators: []validator.String{prefixValidator{prefixes: []string{"vsw-"}, what: "a vSwitch"}}},
+			"member_ids": schema.ListAttribute{Required: true, ElementType: types.StringType,
+				Description: "Every member of the HaVip: ECS instance IDs (`i-…`) or ENI IDs (`eni-…`), never both, at most 10, each once. " +
+					"Order does not matter to the service; it is a list so that a member listed twice is refused instead of silently merged."},
+			"instance_type": schema.StringAttribute{Computed: true,
+				Description: "`EcsInstance` or `NetworkInterface`, from the member IDs; empty without members."},
+			"eip_allocation_id": schema.StringAttribute{Optional: true,
+				Description: "EIP (`eip-…`) to bind to the HaVip, in the provider's region. A HaVip takes one EIP, so this resource then manages the " +
+					"HaVip's EIP and no `havip_eip_association` may bind another. Omitted: the HaVip's EIP is left alone."},
+			"eip_address": schema.StringAttribute{Computed: true, Description: "Public address of the EIP."},
+			"force": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+				Description: "Allow an update to remove the member that holds the HaVip (keepalived's MASTER) from `member_ids`: " +
+					"that drops the service IP until another member takes over. Destroying the resource needs no force."},
+			"master_instance_id": schema.StringAttribute{Computed: true,
+				Description: "Member that holds the HaVip now (keepalived's MASTER); empty when none does."},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+func (r *membersResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configureData(req.ProviderData, &resp.Diagnostics)
+}
+
+// privateApplied is the private-state key of the members and EIP this
+// resource last applied. A plan that re-adds one of them after it was
+// deleted outside Terraform warns instead of failing: Terraform runs the
+// same plan before every destroy, and an error there would block the
+// destroy that removes the dead member from state.
+const privateApplied = "applied"
+
+type appliedSet struct {
+	Members []string `json:"members"`
+	EIP     string   `json:"eip,omitempty"`
+}
+
+type privateGetter interface {
+	GetKey(context.Context, string) ([]byte, diag.Diagnostics)
+}
+
+type privateSetter interface {
+	SetKey(context.Context, string, []byte) diag.Diagnostics
+}
+
+func readApplied(ctx context.Context, p privateGetter) appliedSet {
+	var a appliedSet
+	if p == nil {
+		return a
+	}
+	raw, _ := p.GetKey(ctx, privateApplied)
+	if len(raw) > 0 {
+		_ = json.Unmarshal(raw, &a)
+	}
+	return a
+}
+
+func writeApplied(ctx context.Context, p privateSetter, members []string, eip string, diags *diag.Diagnostics) {
+	raw, _ := json.Marshal(appliedSet{Members: members, EIP: eip})
+	diags.Append(p.SetKey(ctx, privateApplied, raw)...)
+}
+
+// knownStrings returns the known elements of a list of strings, with
+// their indexes, and whether the whole list is known.
+func knownStrings(l types.List) (vals []string, index []int, all bool) {
+	if l.IsNull() || l.IsUnknown() {
+		return nil, nil, false
+	}
+	all = true
+	for i, e := range l.Elements() {
+		s, ok := e.(types.String)
+		if !ok || s.IsUnknown() || s.IsNull() {
+			all = false
+			continue
+		}
+		vals = append(vals, s.ValueString())
+		index = append(index, i)
+	}
+	return vals, index, all
+}
+
+func minus(a, b []string) []string {
+	var out []string
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// ordered lists current members in the order of prior (the
+// configuration's, as last applied), then any others sorted: a refresh
+// must not reorder the list, or every plan would show a change.
+func ordered(prior, current []string) []string {
+	out := []string{}
+	for _, m := range prior {
+		if slices.Contains(current, m) && !slices.Contains(out, m) {
+			out = append(out, m)
+		}
+	}
+	extra := minus(current, out)
+	sort.Strings(extra)
+	return append(out, extra...)
+}
+
+// setIdentity names a havip_members resource in the plan registry by its
+// contents; a replacement planned twice has one identity.
+func setIdentity(members []string, eip string) string {
+	s := append([]string{}, members...)
+	sort.Strings(s)
+	return strings.Join(s, ",") + "|" + eip
+}
+
+func (r *membersResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan membersModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	client := r.data.api(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
+	defer cancel()
+	havipID := plan.HaVipID.ValueString()
+	members, _, _ := knownStrings(plan.MemberIDs)
+	eip := plan.EIPAllocationID.ValueString()
+
+	// Everything below refuses before the first mutating call.
+	h, err := client.DescribeHaVip(ctx, havipID)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("havip_id"), "Cannot read HaVip "+havipID, apiErrorDetail(err))
+		return
+	}
+	if v := plan.VSwitchID.ValueString(); v != "" && v != h.VSwitchID {
+		resp.Diagnostics.AddAttributeError(path.Root("vswitch_id"), "vswitch_id is not the HaVip's vSwitch",
+			fmt.Sprintf("HaVip %s is in vSwitch %s, not %s. Set vswitch_id to the havip resource's vswitch_id.", havipID, h.VSwitchID, v))
+		return
+	}
+	if extra := minus(h.AssociatedInstances, members); len(extra) > 0 {
+		resp.Diagnostics.Append(coManagedMembers(havipID, extra)...)
+		return
+	}
+	if c, ok := r.data.planned.claimHaVip(havipID, ownerMembers, setIdentity(members, eip)); ok {
+		resp.Diagnostics.Append(coManaged(havipID, c)...)
+		return
+	}
+	if eip != "" && len(h.AssociatedEIPAddresses) > 0 {
+		if e, err := client.DescribeEIP(ctx, eip); err != nil || e.InstanceID != havipID {
+			resp.Diagnostics.AddAttributeError(path.Root("eip_allocation_id"), "HaVip already has an EIP",
+				fmt.Sprintf("HaVip %s already has EIP %s; a HaVip takes at most %d EIP. Unbind it first, or import this resource to manage it.",
+					havipID, strings.Join(h.AssociatedEIPAddresses, ", "), maxEIPsPerHaVip))
+			return
+		}
+	}
+
+	done := append([]string{}, h.AssociatedInstances...)
+	save := func(eipBound *alicloud.EIP) {
+		state := plan
+		state.ID = types.StringValue(havipID)
+		state.VSwitchID = types.StringValue(h.VSwitchID)
+		state.MemberIDs = stringList(ctx, ordered(members, done), &resp.Diagnostics)
+		state.InstanceType = types.StringValue(h.AssociatedInstanceType)
+		state.MasterInstanceID = types.StringValue(h.MasterInstanceID)
+		state.EIPAllocationID, state.EIPAddress = types.StringNull(), types.StringNull()
+		if eipBound != nil {
+			state.EIPAllocationID, state.EIPAddress = types.StringValue(eipBound.ID), types.StringValue(eipBound.IPAddress)
+		}
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		writeApplied(ctx, resp.Private, done, state.EIPAllocationID.ValueString(), &resp.Diagnostics)
+	}
+	for _, m := range members {
+		if slices.Contains(done, m) {
+			continue
+		}
+		got, err := client.AssociateHaVip(ctx, havipID, m, alicloud.MemberTypeOf(m))
+		if err != nil {
+			// What is associated stays in state (Terraform marks it
+			// tainted), so a destroy or the next apply sees it.
+			save(nil)
+			addMemberError(&resp.Diagnostics, m, err)
+			return
+		}
+		done = append(done, m)
+		h = got
+		tflog.Info(ctx, "associated HaVip member", map[string]any{"havip_id": havipID, "instance_id": m})
+	}
+	var bound *alicloud.EIP
+	if eip != "" {
+		bound, err = client.AssociateEIP(ctx, havipID, eip)
+		if err != nil {
+			save(nil)
+			resp.Diagnostics.AddAttributeError(path.Root("eip_allocation_id"), "Error binding EIP "+eip+" to HaVip "+havipID, apiErrorDetail(err))
+			return
+		}
+	}
+	if got, err := client.DescribeHaVip(ctx, havipID); err == nil {
+		h = got
+	}
+	save(bound)
+}
+
+func addMemberError(diags *diag.Diagnostics, member string, err error) {
+	diags.AddAttributeError(path.Root("member_ids"), "Error associating "+member+" with the HaVip", apiErrorDetail(err))
+}
+
+// coManaged refuses a plan of a resource whose HaVip another resource of
+// the configuration (claim c) also manages.
+func coManaged(havipID string, c claim) diag.Diagnostics {
+	var diags diag.Diagnostics
+	diags.AddAttributeError(path.Root("havip_id"), "HaVip managed by another resource",
+		fmt.Sprintf("HaVip %s is also managed by a %s resource in this configuration. havip_members owns the whole set of members "+
+			"(and, with eip_allocation_id, the EIP), so the two would undo each other's changes on every apply. Manage each HaVip one way: "+
+			"list every member (and the EIP) in havip_members, or use havip_attachment and havip_eip_association alone. To move members "+
+			"into havip_members, drop the other resources from state (terraform state rm, or a removed block with destroy = false) and import the set.",
+			havipID, c.owner))
+	return diags
+}
+
+func coManagedMembers(havipID string, extra []string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	diags.AddAttributeError(path.Root("member_ids"), "HaVip has members managed elsewhere",
+		fmt.Sprintf("HaVip %s already has members not in member_ids: %s. havip_members owns the whole set and would detach them; they "+
+			"are probably managed by havip_attachment resources or another configuration. List them in member_ids and import the set "+
+			"(terraform import <address> %s) after removing their other management, or leave this HaVip to havip_attachment.",
+			havipID, strings.Join(extra, ", "), havipID))
+	return diags
+}
+
+func (r *membersResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state membersModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	client := r.data.api(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	defer cancel()
+	havipID := state.HaVipID.ValueString()
+	h, err := client.DescribeHaVip(ctx, havipID)
+	if alicloud.IsNotFound(err) {
+		tflog.Warn(ctx, "HaVip is gone; removing its members from state", map[string]any{"havip_id": havipID})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Error reading HaVip "+havipID, apiErrorDetail(err))
+		return
+	}
+	importing := state.MemberIDs.IsNull()
+	prior, _, _ := knownStrings(state.MemberIDs)
+	state.ID = types.StringValue(havipID)
+	state.VSwitchID = types.StringValue(h.VSwitchID)
+	state.MemberIDs = stringList(ctx, ordered(prior, h.AssociatedInstances), &resp.Diagnostics)
+	state.InstanceType = types.StringValue(h.AssociatedInstanceType)
+	state.MasterInstanceID = types.StringValue(h.MasterInstanceID)
+	if state.Force.IsNull() {
+		state.Force = types.BoolValue(false)
+	}
+	switch {
+	case importing:
+		eips, err := client.EIPsOfHaVip(ctx, havipID)
+		if err != nil {
+			resp.Diagnostics.AddError("Error reading the EIPs of HaVip "+havipID, apiErrorDetail(err))
+			return
+		}
+		state.EIPAllocationID, state.EIPAddress = types.StringNull(), types.StringNull()
+		if len(eips) > 0 {
+			state.EIPAllocationID, state.EIPAddress = types.StringValue(eips[0].ID), types.StringValue(eips[0].IPAddress)
+		}
+		writeApplied(ctx, resp.Private, h.AssociatedInstances, state.EIPAllocationID.ValueString(), &resp.Diagnostics)
+	case !state.EIPAllocationID.IsNull():
+		e, err := client.DescribeEIP(ctx, state.EIPAllocationID.ValueString())
+		switch {
+		case alicloud.IsNotFound(err) || (err == nil && e.InstanceID != havipID):
+			// Unbound or released outside Terraform: the next plan binds it again.
+			state.EIPAllocationID, state.EIPAddress = types.StringNull(), types.StringNull()
+		case err != nil:
+			resp.Diagnostics.AddError("Error reading EIP "+state.EIPAllocationID.ValueString(), apiErrorDetail(err))
+			return
+		default:
+			state.EIPAddress = types.StringValue(e.IPAddress)
+		}
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Update makes the HaVip's membership the planned set: it adds first, so
+// the service keeps its members while others leave, then removes the
+// members that do not hold the HaVip, then the master (the plan refused
+// that without force).
+func (r *membersResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state membersModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	client := r.data.api(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Update, defaultUpdateTimeout, &resp.Diagnostics)
+	defer cancel()
+	havipID := plan.HaVipID.ValueString()
+	members, _, _ := knownStrings(plan.MemberIDs)
+	oldEIP, newEIP := state.EIPAllocationID.ValueString(), plan.EIPAllocationID.ValueString()
+	applied := readApplied(ctx, req.Private)
+
+	h, err := client.DescribeHaVip(ctx, havipID)
+	if err != nil {
+		resp.Diagnostics.AddError("Error reading HaVip "+havipID, apiErrorDetail(err))
+		return
+	}
+	adds, removes := minus(members, h.AssociatedInstances), minus(h.AssociatedInstances, members)
+	// Refusals first, so a refused update changes nothing.
+	if slices.Contains(removes, h.MasterInstanceID) && !plan.Force.ValueBool() {
+		resp.Diagnostics.Append(masterRemoval(h, " (it became the master after the plan)")...)
+		return
+	}
+	for _, m := range adds {
+		if slices.Contains(applied.Members, m) {
+			if d := r.memberGone(ctx, m); d != "" {
+				resp.Diagnostics.AddAttributeError(path.Root("member_ids"), "Member deleted outside Terraform", d)
+			}
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	current := append([]string{}, h.AssociatedInstances...)
+	eipID, eipAddr := oldEIP, state.EIPAddress.ValueString()
+	save := func() {
+		out := plan
+		out.MemberIDs = stringList(ctx, ordered(members, current), &resp.Diagnostics)
+		out.VSwitchID = types.StringValue(h.VSwitchID)
+		out.InstanceType = types.StringValue(h.AssociatedInstanceType)
+		out.MasterInstanceID = types.StringValue(h.MasterInstanceID)
+		out.EIPAllocationID, out.EIPAddress = types.StringNull(), types.StringNull()
+		if eipID != "" {
+			out.EIPAllocationID, out.EIPAddress = types.StringValue(eipID), types.StringValue(eipAddr)
+		}
+		resp.Diagnostics.Append(resp.State.Set(ctx, &out)...)
+		writeApplied(ctx, resp.Private, current, eipID, &resp.Diagnostics)
+	}
+	if oldEIP != "" && oldEIP != newEIP {
+		if err := client.UnassociateEIP(ctx, havipID, oldEIP); err != nil {
+			save()
+			resp.Diagnostics.AddAttributeError(path.Root("eip_allocation_id"), "Error unbinding EIP "+oldEIP+" from HaVip "+havipID, apiErrorDetail(err))
+			return
+		}
+		r.data.planned.releaseEIP(havipID, oldEIP)
+		eipID, eipAddr = "", ""
+	}
+	for _, m := range adds {
+		if _, err := client.AssociateHaVip(ctx, havipID, m, alicloud.MemberTypeOf(m)); err != nil {
+			save()
+			addMemberError(&resp.Diagnostics, m, err)
+			return
+		}
+		current = append(current, m)
+	}
+	for _, m := range detachOrder(removes, h.MasterInstanceID) {
+		if err := client.UnassociateHaVip(ctx, havipID, m, alicloud.MemberTypeOf(m), m == h.MasterInstanceID); err != nil {
+			save()
+			if alicloud.CodeOf(err) == "Forbidden.UnassociateMaster" {
+				resp.Diagnostics.Append(masterRemoval(&alicloud.HaVip{ID: havipID, MasterInstanceID: m, IPAddress: h.IPAddress}, " (it became the master during the apply)")...)
+				return
+			}
+			resp.Diagnostics.AddAttributeError(path.Root("member_ids"), "Error detaching "+m+" from HaVip "+havipID, apiErrorDetail(err))
+			return
+		}
+		current = minus(current, []string{m})
+		r.data.planned.releaseMember(havipID, m)
+	}
+	if newEIP != "" && newEIP != eipID {
+		e, err := client.AssociateEIP(ctx, havipID, newEIP)
+		if err != nil {
+			save()
+			resp.Diagnostics.AddAttributeError(path.Root("eip_allocation_id"), "Error binding EIP "+newEIP+" to HaVip "+havipID, apiErrorDetail(err))
+			return
+		}
+		eipID, eipAddr = e.ID, e.IPAddress
+	}
+	if got, err := client.DescribeHaVip(ctx, havipID); err == nil {
+		h = got
+	}
+	save()
+}
+
+// detachOrder puts the master last: the others leave while it still
+// serves the address.
+func detachOrder(members []string, master string) []string {
+	out := minus(members, []string{master})
+	if slices.Contains(members, master) {
+		out = append(out, master)
+	}
+	return out
+}
+
+// masterRemoval refuses to remove the master from the set; note says
+// when it became the master if that was after the plan.
+func masterRemoval(h *alicloud.HaVip, note string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	diags.AddAttributeError(path.Root("force"), "Refusing to detach the HaVip's master",
+		fmt.Sprintf("%s is the current master of HaVip %s%s: it holds %s, and detaching it drops the service IP until another member takes over. "+
+			"Fail over first, or set force = true on this havip_members along with removing it from member_ids. "+
+			"Destroying the whole havip_members needs no force.", h.MasterInstanceID, h.ID, note, h.IPAddress))
+	return diags
+}
+
+// memberGone explains why a member can no longer be associated, or
+// returns "" when it still exists.
+func (r *membersResource) memberGone(ctx context.Context, id string) string {
+	var err error
+	if alicloud.MemberTypeOf(id) == alicloud.MemberENI {
+		_, err = r.data.client.DescribeENI(ctx, id)
+	} else {
+		_, err = r.data.client.DescribeInstance(ctx, id)
+	}
+	if !alicloud.IsNotFound(err) {
+		return ""
+	}
+	return fmt.Sprintf("%s was a member of this havip_members and has been deleted outside Terraform; it cannot be associated again. "+
+		"Remove it from member_ids. (terraform destroy is not affected.)", id)
+}
+
+// Delete tears the whole set down: the EIP, then the members that do not
+// hold the HaVip, then the master, forced, because destroying the
+// resource is the decision to remove them all.
+func (r *membersResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state membersModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	client := r.data.api(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Delete, defaultDeleteTimeout, &resp.Diagnostics)
+	defer cancel()
+	havipID := state.HaVipID.ValueString()
+	if eip := state.EIPAllocationID.ValueString(); eip != "" {
+		if err := client.UnassociateEIP(ctx, havipID, eip); err != nil {
+			resp.Diagnostics.AddError("Error unbinding EIP "+eip+" from HaVip "+havipID, apiErrorDetail(err))
+			return
+		}
+		r.data.planned.releaseEIP(havipID, eip)
+	}
+	h, err := client.DescribeHaVip(ctx, havipID)
+	if alicloud.IsNotFound(err) {
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Error reading HaVip "+havipID, apiErrorDetail(err))
+		return
+	}
+	for _, m := range detachOrder(h.AssociatedInstances, h.MasterInstanceID) {
+		if err := client.UnassociateHaVip(ctx, havipID, m, h.AssociatedInstanceType, true); err != nil {
+			resp.Diagnostics.AddError("Error detaching "+m+" from HaVip "+havipID, apiErrorDetail(err))
+			return
+		}
+		r.data.planned.releaseMember(havipID, m)
+	}
+}
+
+func (r *membersResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if !strings.HasPrefix(req.ID, "havip-") || len(req.ID) <= len("havip-") || strings.ContainsAny(req.ID, ": ,") {
+		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Expected a HaVip ID such as havip-bp1abc; got %q.", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("havip_id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("force"), false)...)
+}
