@@ -3,6 +3,9 @@
 # topology, apply examples/complete with Terraform finding the fresh build
 # in a local filesystem mirror (never the network), show the result, then
 # destroy and stop the mock. Any failure exits non-zero.
+#
+# TERRAFORM names the CLI (default terraform; OpenTofu's tofu works the same:
+# make demo-opentofu). HAVIP_DEMO_LAB=0 leaves out the failover lab.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -15,7 +18,10 @@ goarch=$(go env GOARCH)
 step() { printf '\n==> %s\n' "$*"; }
 die() { printf 'demo: %s\n' "$*" >&2; exit 1; }
 
-command -v terraform >/dev/null 2>&1 || die "terraform is not on PATH (install Terraform >= 1.5, or: go install github.com/hashicorp/terraform@v1.5.7)"
+tfcli=${TERRAFORM:-terraform}
+# No call home for a version check (there may be no internet at all).
+export CHECKPOINT_DISABLE=1
+command -v "$tfcli" >/dev/null 2>&1 || die "$tfcli is not on PATH (install Terraform >= 1.5 or OpenTofu, or: go install github.com/hashicorp/terraform@v1.5.7)"
 command -v python3 >/dev/null 2>&1 || die "python3 is needed to split the rendered configs out of terraform output"
 
 mock_pid=""
@@ -36,10 +42,14 @@ trap 'exit 130' INT TERM
 rm -rf "$work"
 mkdir -p "$work/tf"
 
-step "Building terraform-provider-havip $version and the mock"
+step "Building terraform-provider-havip $version and the mock ($("$tfcli" version | head -n1))"
+# Terraform reads source "havip-oss/havip" as registry.terraform.io/havip-oss/havip,
+# OpenTofu as registry.opentofu.org/havip-oss/havip: the mirror serves both.
 mirror="$work/mirror/registry.terraform.io/havip-oss/havip/$version/${goos}_${goarch}"
 mkdir -p "$mirror"
 (cd "$root" && go build -trimpath -ldflags "-X main.version=$version" -o "$mirror/terraform-provider-havip_v$version" .)
+mkdir -p "$work/mirror/registry.opentofu.org/havip-oss/havip/$version"
+cp -r "$mirror" "$work/mirror/registry.opentofu.org/havip-oss/havip/$version/"
 (cd "$root" && go build -trimpath -o "$work/mockcloud" ./tools/mockcloud)
 
 step "Starting the mock Alibaba Cloud endpoint on loopback (fixtures: $example/fixtures.json)"
@@ -64,17 +74,17 @@ cat >"$work/terraformrc" <<RC
 provider_installation {
   filesystem_mirror {
     path    = "$work/mirror"
-    include = ["registry.terraform.io/havip-oss/havip"]
+    include = ["registry.terraform.io/havip-oss/havip", "registry.opentofu.org/havip-oss/havip"]
   }
   direct {
-    exclude = ["registry.terraform.io/havip-oss/havip"]
+    exclude = ["registry.terraform.io/havip-oss/havip", "registry.opentofu.org/havip-oss/havip"]
   }
 }
 RC
 export TF_CLI_CONFIG_FILE="$work/terraformrc"
 export TF_IN_AUTOMATION=1
 cp "$example"/*.tf "$work/tf/"
-tf() { terraform -chdir="$work/tf" "$@"; }
+tf() { "$tfcli" -chdir="$work/tf" "$@"; }
 # run_tf shows the lines that matter, or everything when Terraform fails.
 run_tf() {
   local pattern=$1 log="$work/tf-$RANDOM.log"
@@ -133,7 +143,9 @@ if command -v keepalived >/dev/null 2>&1; then
 fi
 
 
-if [ "$(id -u)" = 0 ] && command -v keepalived >/dev/null 2>&1 && command -v ip >/dev/null 2>&1; then
+if [ "${HAVIP_DEMO_LAB:-1}" = 0 ]; then
+  step "Skipping the failover lab (HAVIP_DEMO_LAB=0)"
+elif [ "$(id -u)" = 0 ] && command -v keepalived >/dev/null 2>&1 && command -v ip >/dev/null 2>&1; then
   step "Failover lab: real keepalived in network namespaces, on the configs just rendered"
   (cd "$root" && go build -o "$work/lab" ./tools/lab)
   account=$(sed -n 's/.*"account_id": "\(.*\)".*/\1/p' "$work/ready.json")

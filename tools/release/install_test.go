@@ -22,7 +22,6 @@ import (
 )
 
 const (
-	providerHost      = "registry.terraform.io"
 	providerNamespace = "havip-oss"
 	providerType      = "havip"
 	releaseVersion    = "0.1.0"
@@ -33,9 +32,12 @@ const (
 // filesystem mirror, and checks that `terraform init` installs it for
 // `source = "havip-oss/havip"`, records its hashes in the lock file, and
 // that `terraform plan` of the guide's configuration works against the
-// mock. Nothing is downloaded.
+// mock. Nothing is downloaded. With OpenTofu (TF_ACC_TERRAFORM_PATH=tofu)
+// the same zip is installed as registry.opentofu.org/havip-oss/havip, the
+// address OpenTofu gives the same source.
 func TestInstallFromFilesystemMirror(t *testing.T) {
 	tf := terraformOrSkip(t)
+	providerHost := registryHost(t, tf)
 	root, err := filepath.Abs(filepath.Join("..", ".."))
 	if err != nil {
 		t.Fatal(err)
@@ -243,6 +245,20 @@ func terraformOrSkip(t *testing.T) string {
 		t.Skip("skipping the install test: go is not on PATH")
 	}
 	return p
+}
+
+// registryHost is the registry an unqualified source means to this CLI:
+// OpenTofu's own for OpenTofu, the Terraform Registry for Terraform.
+func registryHost(t *testing.T, tf string) string {
+	t.Helper()
+	out, err := exec.Command(tf, "version").Output()
+	if err != nil {
+		t.Fatalf("%s version: %v", tf, err)
+	}
+	if strings.HasPrefix(string(out), "OpenTofu ") {
+		return "registry.opentofu.org"
+	}
+	return "registry.terraform.io"
 }
 
 // cleanEnv drops what would make Terraform or the provider look elsewhere:

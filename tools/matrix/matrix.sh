@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# make matrix: the acceptance suite (every TestAcc* test and the install test)
+# against each CLI named as NAME@VERSION, for example
+#   tools/matrix/matrix.sh terraform@1.5.7 terraform@1.13.3 tofu@1.10.10
+# Each CLI comes from tools/matrix/cli.sh (built from the Go module proxy once,
+# then cached). Ends with one line per CLI; exits non-zero if any failed.
+set -uo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$root" || exit 1
+# No call home for a version check (there may be no internet at all).
+export CHECKPOINT_DISABLE=1
+# A CLI configuration that does not exist only makes every command warn.
+if [ -n "${TF_CLI_CONFIG_FILE:-}" ] && [ ! -e "$TF_CLI_CONFIG_FILE" ]; then unset TF_CLI_CONFIG_FILE; fi
+[ $# -gt 0 ] || { echo "usage: $0 terraform@VERSION|tofu@VERSION ..." >&2; exit 2; }
+
+# The README states the tested range; say so when the module proxy serves a
+# Terraform newer than the newest one tested (offline, this check is silent).
+for spec in "$@"; do
+  case $spec in terraform@*) newest_tested=${spec#terraform@} ;; esac
+done
+if [ -n "${newest_tested:-}" ]; then
+  served=$(GOFLAGS= go list -m -versions github.com/hashicorp/terraform 2>/dev/null | tr ' ' '\n' | grep -E '^v[0-9]+\.[0-9]+\.[0-9]+$' | sort -V | tail -n1)
+  if [ -n "$served" ] && [ "${served#v}" != "$newest_tested" ] &&
+    [ "$(printf '%s\n%s\n' "${served#v}" "$newest_tested" | sort -V | tail -n1)" = "${served#v}" ]; then
+    echo "matrix: NOTE: the module proxy serves Terraform $served, newer than the newest tested ($newest_tested):"
+    echo "matrix:       raise TERRAFORM_NEWEST in GNUmakefile and the tested range in the README"
+  fi
+fi
+
+summary=()
+failed=0
+for spec in "$@"; do
+  name=${spec%@*}
+  version=${spec#*@}
+  echo
+  echo "==> acceptance suite on $name $version"
+  if ! bin=$(bash tools/matrix/cli.sh "$name" "$version"); then
+    summary+=("$(printf '%-20s %s' "$name $version" "FAIL: could not build the CLI")")
+    failed=1
+    continue
+  fi
+  "$bin" version | head -n1
+  env_extra=()
+  # OpenTofu resolves an unqualified provider in its own registry; the test
+  # framework must serve the in-process provider under that address.
+  [ "$name" = tofu ] && env_extra+=(TF_ACC_PROVIDER_HOST=registry.opentofu.org)
+  log=$(mktemp "${TMPDIR:-/tmp}/havip-matrix.XXXXXX")
+  start=$SECONDS
+  # No -race: make test runs the same tests under the race detector; here the
+  # CLI is what varies.
+  env TF_ACC=1 TF_ACC_TERRAFORM_PATH="$bin" CHECKPOINT_DISABLE=1 "${env_extra[@]}" \
+    go test -count=1 -v -timeout 30m -run '^(TestAcc|TestInstall)' ./internal/provider/ ./tools/release/ >"$log" 2>&1
+  rc=$?
+  secs=$((SECONDS - start))
+  passed=$(grep -c '^--- PASS' "$log")
+  skipped=$(grep -c '^--- SKIP' "$log")
+  nfailed=$(grep -c '^--- FAIL' "$log")
+  grep -E '^(--- (FAIL|SKIP)|ok |FAIL|panic)' "$log"
+  result=PASS
+  if [ $rc -ne 0 ]; then
+    result=FAIL
+    grep -q '^--- FAIL' "$log" || tail -n 50 "$log"
+    grep -B2 -A30 '^--- FAIL' "$log" | head -n 200
+  elif [ "$skipped" -gt 0 ] && [ "${CI:-}" = true ]; then
+    result="FAIL (tests skipped in CI)"
+  elif [ "$passed" -eq 0 ]; then
+    result="FAIL (no test ran)"
+  fi
+  [ "$result" = PASS ] || failed=1
+  summary+=("$(printf '%-20s %3d passed, %d failed, %d skipped in %4d s: %s' "$name $version" "$passed" "$nfailed" "$skipped" "$secs" "$result")")
+  rm -f "$log"
+done
+
+echo
+echo "==> version matrix (acceptance suite per CLI)"
+for line in "${summary[@]}"; do echo "matrix: $line"; done
+exit $failed
