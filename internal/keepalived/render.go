@@ -118,7 +118,8 @@ func renderConfig(d Cluster, n Node, t Timing) string {
 	takeover := fmt.Sprintf("As the winning backup this node takes over at most %.2f s after the MASTER crashes", t.CrashSeconds)
 	stop := fmt.Sprintf("and %.2f s after it stops cleanly", t.GracefulSeconds)
 	if d.HealthCheck != nil {
-		w.comment(takeover+",", stop+fmt.Sprintf(" (at least %.2f s after its health check fails).", t.CheckSeconds))
+		w.comment(takeover+",", fmt.Sprintf("%.2f s after it stops cleanly and %.2f s after its service fails (%.2f s if the check hangs).",
+			t.GracefulSeconds, t.CheckSeconds, t.HungCheckSeconds))
 	} else {
 		w.comment(takeover, stop+".")
 	}

@@ -57,8 +57,8 @@ func summary(out map[string]NodeOutput, fs Findings) string {
 	var b strings.Builder
 	for _, name := range SortedNodeNames(out) {
 		o := out[name]
-		fmt.Fprintf(&b, "%s: state=%s priority=%d crash=%v graceful=%v check=%v\n",
-			name, o.State, o.Priority, o.Failover.CrashSeconds, o.Failover.GracefulSeconds, o.Failover.CheckSeconds)
+		fmt.Fprintf(&b, "%s: state=%s priority=%d crash=%v graceful=%v check=%v hung=%v\n",
+			name, o.State, o.Priority, o.Failover.CrashSeconds, o.Failover.GracefulSeconds, o.Failover.CheckSeconds, o.Failover.HungCheckSeconds)
 	}
 	for _, f := range fs {
 		fmt.Fprintf(&b, "%s\n", f)

@@ -17,9 +17,15 @@ type Timing struct {
 	// GracefulSeconds: the MASTER stops cleanly or enters FAULT and sends a
 	// priority-0 advert, so this node only waits out its skew.
 	GracefulSeconds float64
-	// CheckSeconds: the MASTER's health check starts failing (0 without a
-	// health check). A lower bound: a check that hangs adds its timeout.
+	// CheckSeconds: the MASTER's service fails and its health check says
+	// so at once (a refused connection, a non-zero exit): the check fails
+	// `fall` times in a row, the first within one interval, then the
+	// takeover that triggers. 0 without a health check.
 	CheckSeconds float64
+	// HungCheckSeconds: the same when the check hangs instead and
+	// keepalived kills it after its timeout (see HungCheck). Equal to
+	// CheckSeconds for process checks, 0 without a health check.
+	HungCheckSeconds float64
 }
 
 // Skew is the priority-dependent part of the master-down timer. It exists
@@ -57,11 +63,25 @@ func NodeTiming(c Cluster, priority int) Timing {
 		}
 		if hc.Process != "" {
 			t.CheckSeconds = round2(hc.Delay + after)
+			t.HungCheckSeconds = t.CheckSeconds
 		} else {
 			t.CheckSeconds = round2(float64(hc.Fall)*hc.Interval + after)
+			t.HungCheckSeconds = round2(HungCheck(hc.Interval, hc.Timeout, hc.Fall) + after)
 		}
 	}
 	return t
+}
+
+// HungCheck is how long a vrrp_script that starts hanging takes to fail
+// `fall` times. keepalived starts the script every interval but skips a
+// run while the previous one is still running, and kills a run after
+// timeout; with timeout ≥ interval the run due when the hung one is killed
+// has already been skipped (its timer was set first). So hung runs start
+// every interval × (⌊timeout/interval⌋ + 1): the first within one interval
+// of the hang, the last failing timeout after it started.
+func HungCheck(interval, timeout float64, fall int) float64 {
+	period := interval * (math.Floor(timeout/interval) + 1)
+	return interval + float64(fall-1)*period + timeout
 }
 
 // round2 rounds half away from zero to 0.01; the +1e-9 keeps binary noise

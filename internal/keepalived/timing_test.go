@@ -74,6 +74,41 @@ func TestCheckTiming(t *testing.T) {
 	}
 }
 
+// A hanging script fails only when keepalived kills it, and while it runs
+// the runs due meanwhile are skipped (vrrp_script_thread in keepalived
+// 2.2.7's vrrp_scheduler.c).
+func TestHungCheckTiming(t *testing.T) {
+	for _, tc := range []struct {
+		interval, timeout float64
+		fall              int
+		want              float64
+	}{
+		// Runs every interval; the first within one, each killed after 1 s.
+		{2, 1, 2, 2 + 2 + 1},
+		// timeout = interval: every other run is skipped.
+		{2, 2, 2, 2 + 4 + 2},
+		{1, 1, 3, 1 + 2*2 + 1},
+		{1, 3, 2, 1 + 4 + 3},
+		{5, 2, 1, 5 + 2},
+	} {
+		if got := HungCheck(tc.interval, tc.timeout, tc.fall); got != tc.want {
+			t.Errorf("interval %v timeout %v fall %d: %v, want %v", tc.interval, tc.timeout, tc.fall, got, tc.want)
+		}
+	}
+	c := Cluster{Version: 2, AdvertInt: 1, DownTimerAdverts: 3,
+		HealthCheck: &HealthCheck{Script: "/bin/true", Interval: 2, Timeout: 2, Fall: 2}}
+	if got := NodeTiming(c, 100); got.CheckSeconds != 4.61 || got.HungCheckSeconds != 8.61 {
+		t.Errorf("script check: %+v, want check 4.61, hung 8.61", got)
+	}
+	c.HealthCheck = &HealthCheck{Process: "nginx", Delay: 1}
+	if got := NodeTiming(c, 100); got.HungCheckSeconds != got.CheckSeconds {
+		t.Errorf("process check: %+v, hung must equal check", got)
+	}
+	if got := NodeTiming(Cluster{Version: 2, AdvertInt: 1, DownTimerAdverts: 3}, 100); got.CheckSeconds != 0 || got.HungCheckSeconds != 0 {
+		t.Errorf("no check: %+v", got)
+	}
+}
+
 func TestProfiles(t *testing.T) {
 	seed, ok := LookupProfile("seed")
 	if !ok || seed.Version != 2 || seed.AdvertInt != 1 {

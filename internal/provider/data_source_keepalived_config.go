@@ -95,12 +95,14 @@ type kaModel struct {
 }
 
 var kaOutputType = map[string]attr.Type{
-	"config":                    types.StringType,
-	"user_data":                 types.StringType,
-	"state":                     types.StringType,
-	"priority":                  types.Int64Type,
-	"failover_seconds":          types.Float64Type,
-	"graceful_failover_seconds": types.Float64Type,
+	"config":                      types.StringType,
+	"user_data":                   types.StringType,
+	"state":                       types.StringType,
+	"priority":                    types.Int64Type,
+	"failover_seconds":            types.Float64Type,
+	"graceful_failover_seconds":   types.Float64Type,
+	"check_failover_seconds":      types.Float64Type,
+	"hung_check_failover_seconds": types.Float64Type,
 }
 
 func (d *keepalivedConfigDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -191,15 +193,20 @@ func (d *keepalivedConfigDataSource) Schema(_ context.Context, _ datasource.Sche
 				}},
 			"configs": schema.MapNestedAttribute{Computed: true,
 				Description: "By node name: `config` (keepalived.conf), `user_data` (a boot script that installs keepalived, writes the config with mode 0640, " +
-					"refuses to start on any `keepalived -t` output, and starts the service), `state`, `priority`, `failover_seconds` (crash of the MASTER) " +
-					"and `graceful_failover_seconds` (clean stop). `config` and `user_data` are sensitive: they carry auth_pass.",
+					"refuses to start on any `keepalived -t` output, and starts the service), `state`, `priority`, `failover_seconds` (crash of the MASTER)" +
+					", `graceful_failover_seconds` (clean stop), and with a `health_check` `check_failover_seconds` (the MASTER's service fails and the check " +
+					"notices at once: `fall` × `interval` plus the takeover it triggers) and `hung_check_failover_seconds` (the check hangs until keepalived " +
+					"kills it after `timeout`; keepalived skips runs while one is still running). All are this node's figures as the backup that takes over; " +
+					"the health-check ones are null without a health check. `config` and `user_data` are sensitive: they carry auth_pass.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"config":                    schema.StringAttribute{Computed: true, Sensitive: true},
-					"user_data":                 schema.StringAttribute{Computed: true, Sensitive: true},
-					"state":                     schema.StringAttribute{Computed: true},
-					"priority":                  schema.Int64Attribute{Computed: true},
-					"failover_seconds":          schema.Float64Attribute{Computed: true},
-					"graceful_failover_seconds": schema.Float64Attribute{Computed: true},
+					"config":                      schema.StringAttribute{Computed: true, Sensitive: true},
+					"user_data":                   schema.StringAttribute{Computed: true, Sensitive: true},
+					"state":                       schema.StringAttribute{Computed: true},
+					"priority":                    schema.Int64Attribute{Computed: true},
+					"failover_seconds":            schema.Float64Attribute{Computed: true},
+					"graceful_failover_seconds":   schema.Float64Attribute{Computed: true},
+					"check_failover_seconds":      schema.Float64Attribute{Computed: true},
+					"hung_check_failover_seconds": schema.Float64Attribute{Computed: true},
 				}}},
 			"warnings": schema.ListAttribute{Computed: true, ElementType: types.StringType,
 				Description: "Lint warnings: choices that work but that you should know about."},
@@ -246,13 +253,19 @@ func (d *keepalivedConfigDataSource) Read(ctx context.Context, req datasource.Re
 	for _, name := range keepalived.SortedNodeNames(out) {
 		n := out[name]
 		fmt.Fprintf(h, "%s\x00%s\x00%s\x00", name, n.Config, n.UserData)
+		check, hung := types.Float64Null(), types.Float64Null()
+		if m.HealthCheck != nil {
+			check, hung = types.Float64Value(n.Failover.CheckSeconds), types.Float64Value(n.Failover.HungCheckSeconds)
+		}
 		obj, diags := types.ObjectValue(kaOutputType, map[string]attr.Value{
-			"config":                    types.StringValue(n.Config),
-			"user_data":                 types.StringValue(n.UserData),
-			"state":                     types.StringValue(n.State),
-			"priority":                  types.Int64Value(int64(n.Priority)),
-			"failover_seconds":          types.Float64Value(n.Failover.CrashSeconds),
-			"graceful_failover_seconds": types.Float64Value(n.Failover.GracefulSeconds),
+			"config":                      types.StringValue(n.Config),
+			"user_data":                   types.StringValue(n.UserData),
+			"state":                       types.StringValue(n.State),
+			"priority":                    types.Int64Value(int64(n.Priority)),
+			"failover_seconds":            types.Float64Value(n.Failover.CrashSeconds),
+			"graceful_failover_seconds":   types.Float64Value(n.Failover.GracefulSeconds),
+			"check_failover_seconds":      check,
+			"hung_check_failover_seconds": hung,
 		})
 		resp.Diagnostics.Append(diags...)
 		objs[name] = obj

@@ -63,7 +63,45 @@ func TestAccKeepalivedConfig_seed(t *testing.T) {
 				statecheck.ExpectKnownValue(addr, cfg("ecs1", "failover_seconds"), knownvalue.Float64Exact(3.61)),
 				statecheck.ExpectKnownValue(addr, cfg("ecs2", "failover_seconds"), knownvalue.Float64Exact(3.96)),
 				statecheck.ExpectKnownValue(addr, cfg("ecs2", "graceful_failover_seconds"), knownvalue.Float64Exact(0.96)),
+				statecheck.ExpectKnownValue(addr, cfg("ecs2", "check_failover_seconds"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(addr, cfg("ecs2", "hung_check_failover_seconds"), knownvalue.Null()),
 				statecheck.ExpectKnownValue(addr, tfjsonpath.New("warnings"), knownvalue.ListSizeExact(0)),
+			},
+		}},
+	})
+}
+
+// With a health check every node states how long it needs to take over
+// when the MASTER's service fails: weight 0 puts that MASTER in FAULT, so
+// fall × interval plus the backup's skew; a hung check adds its timeout
+// and the runs keepalived skips meanwhile.
+func TestAccKeepalivedConfig_healthCheckFailover(t *testing.T) {
+	acctest.PreCheck(t)
+	cfg := func(node, key string) tfjsonpath.Path {
+		return tfjsonpath.New("configs").AtMapKey(node).AtMapKey(key)
+	}
+	addr := "data.havip_keepalived_config.x"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+provider "havip" {}
+data "havip_keepalived_config" "x" {
+  virtual_ips       = ["192.168.0.24"]
+  virtual_router_id = 51
+  health_check      = { tcp_port = 8000, interval = 2, timeout = 2, fall = 3 }
+  nodes = [
+    { name = "ecs1", private_ip = "192.168.0.25", priority = 100 },
+    { name = "ecs2", private_ip = "192.168.0.26", priority = 10 },
+  ]
+}`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				// 3 × 2 s + (256-10)/256 s.
+				statecheck.ExpectKnownValue(addr, cfg("ecs2", "check_failover_seconds"), knownvalue.Float64Exact(6.96)),
+				// 2 s to the first hung run, 2 more hung runs 4 s apart, 2 s timeout.
+				statecheck.ExpectKnownValue(addr, cfg("ecs2", "hung_check_failover_seconds"), knownvalue.Float64Exact(12.96)),
+				statecheck.ExpectKnownValue(addr, cfg("ecs1", "check_failover_seconds"), knownvalue.Float64Exact(6.61)),
+				statecheck.ExpectKnownValue(addr, cfg("ecs2", "failover_seconds"), knownvalue.Float64Exact(3.96)),
 			},
 		}},
 	})
