@@ -32,6 +32,8 @@ const Address = "registry.terraform.io/havip-oss/havip"
 const (
 	defaultHaVipsPerAccount = 50
 	defaultHaVipsPerVPC     = 50
+	// defaultHaVipRoutesPerTable is vpc_quota_havip_custom_route_entry.
+	defaultHaVipRoutesPerTable = 5
 )
 
 var _ provider.Provider = &havipProvider{}
@@ -66,6 +68,7 @@ type endpointsModel struct {
 type quotasModel struct {
 	HaVipsPerAccount types.Int64 `tfsdk:"havips_per_account"`
 	HaVipsPerVPC     types.Int64 `tfsdk:"havips_per_vpc"`
+	RoutesPerTable   types.Int64 `tfsdk:"havip_route_entries_per_table"`
 }
 
 // providerData is what Configure hands to resources and data sources.
@@ -82,6 +85,11 @@ type providerData struct {
 
 	planned        *membership
 	replacedHaVips sync.Map // IDs of HaVips this plan replaces
+
+	routesPerTable int
+	routes         *plannedRoutes
+	// A route table's VPC never changes: looked up once per process.
+	routeTables sync.Map // route table ID → *alicloud.RouteTable
 
 	listMu     sync.Mutex
 	listFlight *haVipList
@@ -133,6 +141,19 @@ func (d *providerData) vswitch(ctx context.Context, id string) (*alicloud.VSwitc
 	}
 	d.vswitches.Store(id, v)
 	return v, nil
+}
+
+// routeTable returns a route table, from the cache when it was seen before.
+func (d *providerData) routeTable(ctx context.Context, id string) (*alicloud.RouteTable, error) {
+	if v, ok := d.routeTables.Load(id); ok {
+		return v.(*alicloud.RouteTable), nil
+	}
+	t, err := d.client.DescribeRouteTable(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	d.routeTables.Store(id, t)
+	return t, nil
 }
 
 func (p *havipProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -211,6 +232,10 @@ func (p *havipProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 						Optional: true, Description: fmt.Sprintf("HaVips allowed in one VPC. Default %d.", defaultHaVipsPerVPC),
 						Validators: []validator.Int64{int64validator.AtLeast(1)},
 					},
+					"havip_route_entries_per_table": schema.Int64Attribute{
+						Optional: true, Description: fmt.Sprintf("Route entries with a HaVip next hop allowed in one route table (`vpc_quota_havip_custom_route_entry`). Default %d.", defaultHaVipRoutesPerTable),
+						Validators: []validator.Int64{int64validator.AtLeast(1)},
+					},
 				},
 			},
 		},
@@ -244,6 +269,7 @@ func (p *havipProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	if cfg.Quotas != nil {
 		unknown(cfg.Quotas.HaVipsPerAccount, path.Root("quotas").AtName("havips_per_account"), "no")
 		unknown(cfg.Quotas.HaVipsPerVPC, path.Root("quotas").AtName("havips_per_vpc"), "no")
+		unknown(cfg.Quotas.RoutesPerTable, path.Root("quotas").AtName("havip_route_entries_per_table"), "no")
 	}
 	if resp.Diagnostics.HasError() {
 		return
@@ -305,13 +331,17 @@ func (p *havipProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		}
 	}
 
-	data := &providerData{region: ac.Region, havipsPerAccount: defaultHaVipsPerAccount, havipsPerVPC: defaultHaVipsPerVPC, planned: newMembership()}
+	data := &providerData{region: ac.Region, havipsPerAccount: defaultHaVipsPerAccount, havipsPerVPC: defaultHaVipsPerVPC, planned: newMembership(),
+		routesPerTable: defaultHaVipRoutesPerTable, routes: newPlannedRoutes()}
 	if cfg.Quotas != nil {
 		if !cfg.Quotas.HaVipsPerAccount.IsNull() {
 			data.havipsPerAccount = int(cfg.Quotas.HaVipsPerAccount.ValueInt64())
 		}
 		if !cfg.Quotas.HaVipsPerVPC.IsNull() {
 			data.havipsPerVPC = int(cfg.Quotas.HaVipsPerVPC.ValueInt64())
+		}
+		if !cfg.Quotas.RoutesPerTable.IsNull() {
+			data.routesPerTable = int(cfg.Quotas.RoutesPerTable.ValueInt64())
 		}
 	}
 
@@ -353,11 +383,13 @@ func (p *havipProvider) Resources(_ context.Context) []func() resource.Resource 
 		NewAttachmentResource,
 		NewEIPAssociationResource,
 		NewMembersResource,
+		NewRouteEntryResource,
 	}
 }
 
 func (p *havipProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewKeepalivedConfigDataSource,
+		NewHaVipsDataSource,
 	}
 }

@@ -412,6 +412,9 @@ func (r *havipResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 	}
 	ctx, cancel := withTimeout(ctx, state.Timeouts.Delete, defaultDeleteTimeout, &resp.Diagnostics)
 	defer cancel()
+	if refuseRouted(ctx, client, state.ID.ValueString(), state.VpcID.ValueString(), &resp.Diagnostics) {
+		return
+	}
 	if err := client.DeleteHaVip(ctx, state.ID.ValueString()); err != nil {
 		detail := apiErrorDetail(err)
 		switch alicloud.CodeOf(err) {
@@ -419,6 +422,8 @@ func (r *havipResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 			detail += "\n\nThe HaVip still has members. Remove its havip_attachment resources (or detach the instances) first."
 		case "DependencyViolation.HaVipAssociatedWithEIP":
 			detail += "\n\nAn EIP is still bound to the HaVip. Remove its havip_eip_association first."
+		case "DependencyViolation.HaVipReferedByRouteEntry":
+			detail += "\n\nA route entry still points at the HaVip. Remove its havip_route_entry (or the route) first."
 		}
 		resp.Diagnostics.AddError("Error deleting HaVip "+state.ID.ValueString(), detail)
 	}
