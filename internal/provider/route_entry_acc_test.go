@@ -117,9 +117,9 @@ func TestAccRouteEntry_createImportDestroy(t *testing.T) {
 				},
 			},
 			{
-				ResourceName:      "havip_route_entry.web",
-				ImportState:       true,
-				ImportStateVerify: true,
+				ResourceName:            "havip_route_entry.web",
+				ImportState:             true,
+				ImportStateVerify:       true,
 				ImportStateVerifyIgnore: []string{"timeouts"},
 			},
 			{
