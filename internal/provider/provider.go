@@ -89,7 +89,8 @@ type providerData struct {
 	routesPerTable int
 	routes         *plannedRoutes
 	// A route table's VPC never changes: looked up once per process.
-	routeTables sync.Map // route table ID → *alicloud.RouteTable
+	routeTables    sync.Map // route table ID → *alicloud.RouteTable
+	vpcRouteTables sync.Map // VPC ID → []alicloud.RouteTable
 
 	listMu     sync.Mutex
 	listFlight *haVipList

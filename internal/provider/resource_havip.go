@@ -412,7 +412,7 @@ func (r *havipResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 	}
 	ctx, cancel := withTimeout(ctx, state.Timeouts.Delete, defaultDeleteTimeout, &resp.Diagnostics)
 	defer cancel()
-	if refuseRouted(ctx, client, state.ID.ValueString(), state.VpcID.ValueString(), &resp.Diagnostics) {
+	if r.data.refuseRouted(ctx, state.ID.ValueString(), state.VpcID.ValueString(), &resp.Diagnostics) {
 		return
 	}
 	if err := client.DeleteHaVip(ctx, state.ID.ValueString()); err != nil {
