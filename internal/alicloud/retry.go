@@ -4,60 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
-
-// keyedLocks serialises association changes per HaVip. The API refuses a
-// second (un)associate while one is in progress (IncorrectHaVipStatus), so
-// parallel Terraform resources on one HaVip would otherwise burn their
-// timeouts in conflict retries; holding the lock across call and wait
-// makes them queue instead. Waiting for the lock honours ctx.
-type keyedLocks struct {
-	mu sync.Mutex
-	m  map[string]*keyLock
-}
-
-type keyLock struct {
-	ch   chan struct{}
-	refs int
-}
-
-func (k *keyedLocks) lock(ctx context.Context, op, key string) (func(), error) {
-	k.mu.Lock()
-	l := k.m[key]
-	if l == nil {
-		l = &keyLock{ch: make(chan struct{}, 1)}
-		k.m[key] = l
-	}
-	l.refs++
-	k.mu.Unlock()
-	select {
-	case l.ch <- struct{}{}:
-		var once sync.Once
-		return func() {
-			once.Do(func() {
-				<-l.ch
-				k.release(key, l)
-			})
-		}, nil
-	case <-ctx.Done():
-		k.release(key, l)
-		return nil, &Error{Op: op, Class: ClassConflict,
-			Message: fmt.Sprintf("gave up waiting for another operation on %s to finish: %v", key, ctx.Err()), Err: ctx.Err()}
-	}
-}
-
-func (k *keyedLocks) release(key string, l *keyLock) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	l.refs--
-	if l.refs == 0 {
-		delete(k.m, key)
-	}
-}
 
 // verdict is what an operation makes of an error from its API call.
 type verdict int
@@ -161,46 +111,7 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// probe is one look at a resource during a wait: done, or the state to
-// report if the wait times out.
-type probe func(ctx context.Context) (done bool, state string, err error)
-
 // maxTransientRounds is how many times a mutation is sent again after the
 // transport has exhausted its own retries on throttling, 5xx or a broken
 // connection. Few, so that a wrong endpoint still fails in seconds.
 const maxTransientRounds = 2
-
-// maxTransientPolls is how many consecutive throttled or failed polls a
-// waiter rides out (after the transport's own retries) before giving up.
-const maxTransientPolls = 5
-
-// waitFor polls at once, then after PollMin, doubling up to PollMax, until
-// check is done, fails, or ctx ends. There is never a sleep before the
-// first look: with an immediate service (or mock) a wait costs one call.
-func (c *Client) waitFor(ctx context.Context, op, what string, check probe) error {
-	delay := c.cfg.PollMin
-	state, transient := "unknown", 0
-	for polls := 1; ; polls++ {
-		done, st, err := check(ctx)
-		switch {
-		case err == nil:
-			transient = 0
-			if done {
-				tflog.Debug(ctx, "alicloud: wait finished", map[string]any{"op": op, "what": what, "polls": polls})
-				return nil
-			}
-			state = st
-		case ClassOf(err) == ClassTransient && ctx.Err() == nil && transient < maxTransientPolls:
-			transient++
-			state = "error: " + err.Error()
-		default:
-			return err
-		}
-		tflog.Trace(ctx, "alicloud: waiting", map[string]any{"op": op, "what": what, "state": state, "poll": polls, "next_ms": delay.Milliseconds()})
-		if err := sleep(ctx, delay); err != nil {
-			return &Error{Op: op, Class: ClassConflict,
-				Message: fmt.Sprintf("timed out waiting for %s (last seen: %s)", what, state), Err: err}
-		}
-		delay = min(delay*2, c.cfg.PollMax)
-	}
-}

@@ -1,0 +1,116 @@
+package alicloud
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/vpc"
+)
+
+// AssociateEIP binds an EIP to a HaVip, waits until it is InUse there
+// and returns it as the waiter last saw it.
+func (c *Client) AssociateEIP(ctx context.Context, havipID, allocationID string) (*EIP, error) {
+	const op = "AssociateEipAddress"
+	if havipID == "" || allocationID == "" {
+		return nil, invalid(op, "a HaVip ID and an EIP allocation ID are required")
+	}
+	ctx, cancel := opContext(ctx)
+	defer cancel()
+	unlock, err := c.locks.lock(ctx, op, havipID)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	token := newClientToken()
+	judge := func(ctx context.Context, e *Error) (verdict, error) {
+		switch e.Code {
+		case "InvalidAssociation.Duplicated", "IncorrectEipStatus":
+			eip, err := c.DescribeEIP(ctx, allocationID)
+			switch {
+			case err != nil && e.Class == ClassConflict:
+				return retry, nil
+			case err != nil:
+				return fail, e
+			case eip.InstanceID == havipID:
+				return settled, nil
+			case e.Class == ClassConflict && inTransition(eip.Status):
+				return retry, nil
+			case e.Class == ClassConflict:
+				return fail, lasting(e, fmt.Sprintf("EIP %s is %s, bound to %q", allocationID, eip.Status, eip.InstanceID))
+			}
+			return fail, e
+		}
+		return defaultJudge(ctx, e)
+	}
+	err = c.untilSettled(ctx, op, func(ctx context.Context) error {
+		return c.vpcCall(ctx, op, func(cli *vpc.Client) (string, error) {
+			req := vpc.CreateAssociateEipAddressRequest()
+			req.ClientToken = token
+			req.AllocationId = allocationID
+			req.InstanceId = havipID
+			req.InstanceType = "HaVip"
+			resp, err := cli.AssociateEipAddress(req)
+			if err != nil {
+				return "", err
+			}
+			return resp.RequestId, nil
+		})
+	}, judge)
+	if err != nil {
+		return nil, err
+	}
+	return c.waitEIPBound(ctx, op, allocationID, havipID)
+}
+
+// UnassociateEIP unbinds and waits until the EIP is Available; an EIP
+// already unbound from this HaVip is success.
+func (c *Client) UnassociateEIP(ctx context.Context, havipID, allocationID string) error {
+	const op = "UnassociateEipAddress"
+	if havipID == "" || allocationID == "" {
+		return invalid(op, "a HaVip ID and an EIP allocation ID are required")
+	}
+	ctx, cancel := opContext(ctx)
+	defer cancel()
+	unlock, err := c.locks.lock(ctx, op, havipID)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	token := newClientToken()
+	judge := func(ctx context.Context, e *Error) (verdict, error) {
+		if e.Code == "InvalidAllocationId.NotFound" {
+			return settled, nil
+		}
+		if e.Class != ClassConflict && e.Class != ClassNotFound && e.Code != "InvalidBindingStatus" {
+			return fail, e
+		}
+		eip, err := c.DescribeEIP(ctx, allocationID)
+		switch {
+		case IsNotFound(err):
+			return settled, nil
+		case err == nil && eip.InstanceID != havipID:
+			return settled, nil // not (or no longer) ours; the wait sees it settle
+		case e.Class == ClassConflict:
+			return retry, nil
+		}
+		return fail, e
+	}
+	err = c.untilSettled(ctx, op, func(ctx context.Context) error {
+		return c.vpcCall(ctx, op, func(cli *vpc.Client) (string, error) {
+			req := vpc.CreateUnassociateEipAddressRequest()
+			req.ClientToken = token
+			req.AllocationId = allocationID
+			req.InstanceId = havipID
+			req.InstanceType = "HaVip"
+			resp, err := cli.UnassociateEipAddress(req)
+			if err != nil {
+				return "", err
+			}
+			return resp.RequestId, nil
+		})
+	}, judge)
+	if err != nil {
+		return err
+	}
+	return c.waitEIPLeftHaVip(ctx, op, allocationID, havipID)
+}

@@ -1,0 +1,134 @@
+package alicloud
+
+import (
+	"context"
+
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/vpc"
+)
+
+func memberType(op, id, typ string) (string, error) {
+	if typ == "" {
+		typ = MemberTypeOf(id)
+	}
+	switch typ {
+	case MemberECS, MemberENI:
+		return typ, nil
+	case "":
+		return "", invalid(op, "cannot tell the member type of %q: expected an ECS instance (i-...) or an ENI (eni-...)", id)
+	}
+	return "", invalid(op, "member type %q is not %s or %s", typ, MemberECS, MemberENI)
+}
+
+// AssociateHaVip adds a member under the HaVip's lock and waits until the
+// HaVip is InUse with the member listed.
+func (c *Client) AssociateHaVip(ctx context.Context, havipID, instanceID, instanceType string) (*HaVip, error) {
+	const op = "AssociateHaVip"
+	typ, err := memberType(op, instanceID, instanceType)
+	if err != nil {
+		return nil, err
+	}
+	if havipID == "" {
+		return nil, invalid(op, "a HaVip ID is required")
+	}
+	ctx, cancel := opContext(ctx)
+	defer cancel()
+	unlock, err := c.locks.lock(ctx, op, havipID)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	token := newClientToken()
+	judge := func(ctx context.Context, e *Error) (verdict, error) {
+		if e.Code == "OperationFailed.InstanceAlreadyAssociated" {
+			// Only trust "already associated" once the HaVip lists the
+			// member: the code alone could refer to something else.
+			if h, err := c.DescribeHaVip(ctx, havipID); err == nil && h.HasMember(instanceID) {
+				return settled, nil
+			}
+			return fail, e
+		}
+		return defaultJudge(ctx, e)
+	}
+	err = c.untilSettled(ctx, op, func(ctx context.Context) error {
+		return c.vpcCall(ctx, op, func(cli *vpc.Client) (string, error) {
+			req := vpc.CreateAssociateHaVipRequest()
+			req.ClientToken = token
+			req.HaVipId = havipID
+			req.InstanceId = instanceID
+			req.InstanceType = typ
+			resp, err := cli.AssociateHaVip(req)
+			if err != nil {
+				return "", err
+			}
+			return resp.RequestId, nil
+		})
+	}, judge)
+	if err != nil {
+		return nil, err
+	}
+	// The waiter's last describe is the settled HaVip: callers need not
+	// describe it again.
+	return c.waitHaVipMemberAssociated(ctx, op, havipID, instanceID)
+}
+
+// UnassociateHaVip removes a member under the HaVip's lock and waits until
+// the member is gone from the HaVip; a member already gone is success.
+func (c *Client) UnassociateHaVip(ctx context.Context, havipID, instanceID, instanceType string, force bool) error {
+	const op = "UnassociateHaVip"
+	typ, err := memberType(op, instanceID, instanceType)
+	if err != nil {
+		return err
+	}
+	if havipID == "" {
+		return invalid(op, "a HaVip ID is required")
+	}
+	ctx, cancel := opContext(ctx)
+	defer cancel()
+	unlock, err := c.locks.lock(ctx, op, havipID)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	token := newClientToken()
+	forceStr := "False" // a string in this API, not a Boolean
+	if force {
+		forceStr = "True"
+	}
+	judge := func(ctx context.Context, e *Error) (verdict, error) {
+		if e.Code == "ResourceNotAssociated" {
+			return settled, nil
+		}
+		if e.Class != ClassConflict && e.Class != ClassNotFound {
+			return fail, e
+		}
+		h, err := c.DescribeHaVip(ctx, havipID)
+		switch {
+		case IsNotFound(err):
+			return settled, nil // the HaVip is gone, and its members with it
+		case err == nil && !h.HasMember(instanceID):
+			return settled, nil
+		case e.Class == ClassConflict:
+			return retry, nil
+		}
+		return fail, e
+	}
+	err = c.untilSettled(ctx, op, func(ctx context.Context) error {
+		return c.vpcCall(ctx, op, func(cli *vpc.Client) (string, error) {
+			req := vpc.CreateUnassociateHaVipRequest()
+			req.ClientToken = token
+			req.HaVipId = havipID
+			req.InstanceId = instanceID
+			req.InstanceType = typ
+			req.Force = forceStr
+			resp, err := cli.UnassociateHaVip(req)
+			if err != nil {
+				return "", err
+			}
+			return resp.RequestId, nil
+		})
+	}, judge)
+	if err != nil {
+		return err
+	}
+	return c.waitHaVipMemberGone(ctx, op, havipID, instanceID)
+}

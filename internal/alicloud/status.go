@@ -1,0 +1,53 @@
+package alicloud
+
+import "context"
+
+// HaVip and EIP statuses as the API spells them.
+const (
+	statusCreating      = "Creating"
+	statusAvailable     = "Available"
+	statusInUse         = "InUse"
+	statusAssociating   = "Associating"
+	statusUnassociating = "Unassociating"
+	statusDeleting      = "Deleting"
+	statusReleasing     = "Releasing"
+)
+
+func inTransition(status string) bool {
+	switch status {
+	case statusCreating, statusAssociating, statusUnassociating, statusDeleting, statusReleasing:
+		return true
+	}
+	return false
+}
+
+// statusFunc reads one object for a waiter: the object and its status, or
+// (nil, "", nil) when it does not exist, so that each waiter decides what
+// "gone" means for it (not created yet, or deleted).
+type statusFunc[T any] func(ctx context.Context) (*T, string, error)
+
+func (c *Client) statusHaVip(id string) statusFunc[HaVip] {
+	return func(ctx context.Context) (*HaVip, string, error) {
+		h, err := c.FindHaVipByID(ctx, id)
+		if IsNotFound(err) {
+			return nil, "", nil
+		}
+		if err != nil {
+			return nil, "", err
+		}
+		return h, h.Status, nil
+	}
+}
+
+func (c *Client) statusEIP(allocationID string) statusFunc[EIP] {
+	return func(ctx context.Context) (*EIP, string, error) {
+		e, err := c.FindEIPByID(ctx, allocationID)
+		if IsNotFound(err) {
+			return nil, "", nil
+		}
+		if err != nil {
+			return nil, "", err
+		}
+		return e, e.Status, nil
+	}
+}

@@ -1,0 +1,77 @@
+package alicloud
+
+import (
+	"context"
+	"sort"
+
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/vpc"
+)
+
+// maxTagsPerCall is the API's limit of tags per TagResources call.
+const maxTagsPerCall = 20
+
+// SetHaVipTags adds or changes tags and removes keys.
+func (c *Client) SetHaVipTags(ctx context.Context, id string, set map[string]string, remove []string) error {
+	if id == "" {
+		return invalid("TagResources", "a HaVip ID is required")
+	}
+	ctx, cancel := opContext(ctx)
+	defer cancel()
+	var drop []string
+	for _, k := range remove {
+		if _, overwritten := set[k]; !overwritten && k != "" {
+			drop = append(drop, k)
+		}
+	}
+	sort.Strings(drop)
+	for i := 0; i < len(drop); i += maxTagsPerCall {
+		keys := drop[i:min(i+maxTagsPerCall, len(drop))]
+		err := c.untilSettled(ctx, "UnTagResources", func(ctx context.Context) error {
+			return c.vpcCall(ctx, "UnTagResources", func(cli *vpc.Client) (string, error) {
+				req := vpc.CreateUnTagResourcesRequest()
+				req.ResourceType = "HAVIP"
+				req.ResourceId = &[]string{id}
+				k := append([]string(nil), keys...)
+				req.TagKey = &k
+				resp, err := cli.UnTagResources(req)
+				if err != nil {
+					return "", err
+				}
+				return resp.RequestId, nil
+			})
+		}, nil)
+		if err != nil {
+			return err
+		}
+	}
+	keys := sortedKeys(set)
+	for _, k := range keys {
+		if k == "" {
+			return invalid("TagResources", "tag keys must not be empty")
+		}
+	}
+	for i := 0; i < len(keys); i += maxTagsPerCall {
+		var tags []vpc.TagResourcesTag
+		for _, k := range keys[i:min(i+maxTagsPerCall, len(keys))] {
+			tags = append(tags, vpc.TagResourcesTag{Key: k, Value: set[k]})
+		}
+		err := c.untilSettled(ctx, "TagResources", func(ctx context.Context) error {
+			return c.vpcCall(ctx, "TagResources", func(cli *vpc.Client) (string, error) {
+				req := vpc.CreateTagResourcesRequest()
+				req.ResourceType = "HAVIP"
+				req.ResourceId = &[]string{id}
+				t := append([]vpc.TagResourcesTag(nil), tags...)
+				req.Tag = &t
+				resp, err := cli.TagResources(req)
+				if err != nil {
+					return "", err
+				}
+				return resp.RequestId, nil
+			})
+		}, nil)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
