@@ -25,7 +25,7 @@ func (c *Client) AssociateEIP(ctx context.Context, havipID, allocationID string)
 	judge := func(ctx context.Context, e *Error) (verdict, error) {
 		switch e.Code {
 		case "InvalidAssociation.Duplicated", "IncorrectEipStatus":
-			eip, err := c.DescribeEIP(ctx, allocationID)
+			eip, err := c.FindEIPByID(ctx, allocationID)
 			switch {
 			case err != nil && e.Class == ClassConflict:
 				return retry, nil
@@ -84,7 +84,7 @@ func (c *Client) UnassociateEIP(ctx context.Context, havipID, allocationID strin
 		if e.Class != ClassConflict && e.Class != ClassNotFound && e.Code != "InvalidBindingStatus" {
 			return fail, e
 		}
-		eip, err := c.DescribeEIP(ctx, allocationID)
+		eip, err := c.FindEIPByID(ctx, allocationID)
 		switch {
 		case IsNotFound(err):
 			return settled, nil

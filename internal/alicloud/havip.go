@@ -130,7 +130,7 @@ func (c *Client) DeleteHaVip(ctx context.Context, id string) error {
 		if e.Code != "IncorrectStatus" && e.Code != "IncorrectHaVipStatus" {
 			return retry, nil
 		}
-		h, err := c.DescribeHaVip(ctx, id)
+		h, err := c.FindHaVipByID(ctx, id)
 		switch {
 		case IsNotFound(err):
 			return settled, nil

@@ -42,7 +42,7 @@ func (c *Client) AssociateHaVip(ctx context.Context, havipID, instanceID, instan
 		if e.Code == "OperationFailed.InstanceAlreadyAssociated" {
 			// Only trust "already associated" once the HaVip lists the
 			// member: the code alone could refer to something else.
-			if h, err := c.DescribeHaVip(ctx, havipID); err == nil && h.HasMember(instanceID) {
+			if h, err := c.FindHaVipByID(ctx, havipID); err == nil && h.HasMember(instanceID) {
 				return settled, nil
 			}
 			return fail, e
@@ -101,7 +101,7 @@ func (c *Client) UnassociateHaVip(ctx context.Context, havipID, instanceID, inst
 		if e.Class != ClassConflict && e.Class != ClassNotFound {
 			return fail, e
 		}
-		h, err := c.DescribeHaVip(ctx, havipID)
+		h, err := c.FindHaVipByID(ctx, havipID)
 		switch {
 		case IsNotFound(err):
 			return settled, nil // the HaVip is gone, and its members with it
