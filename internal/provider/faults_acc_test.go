@@ -21,6 +21,19 @@ import (
 var expectedCommits = map[string]int{
 	"CreateHaVip": 1, "ModifyHaVipAttribute": 1, "AssociateHaVip": 2, "UnassociateHaVip": 2,
 	"DeleteHaVip": 1, "AssociateEipAddress": 1, "UnassociateEipAddress": 1,
+	"CreateRouteEntry": 1, "DeleteRouteEntry": 1,
+}
+
+// matrixRoute routes a destination of the seed VPC's System table to the
+// seed topology's HaVip, so the route entry's calls are in the matrix too.
+func matrixRoute() string {
+	return fmt.Sprintf(`
+resource "havip_route_entry" "web" {
+  route_table_id         = %q
+  destination_cidr_block = "10.10.0.0/16"
+  havip_id               = havip.web.id
+}
+`, seedTable)
 }
 
 var matrixFaults = []struct {
@@ -35,10 +48,10 @@ var matrixFaults = []struct {
 	{"in transition", mockcloud.FaultRule{Count: 2, Effect: mockcloud.FaultEffect{Type: mockcloud.FaultConflict}}},
 }
 
-// TestAccFaultMatrix runs the seed topology's whole lifecycle (create,
-// rename, destroy) with one fault on one mutating call, for every pair,
-// and checks that it converges with every action committed exactly once
-// and nothing left behind.
+// TestAccFaultMatrix runs the seed topology's whole lifecycle, a route
+// entry to its HaVip included (create, rename, destroy), with one fault on
+// one mutating call, for every pair, and checks that it converges with
+// every action committed exactly once and nothing left behind.
 func TestAccFaultMatrix(t *testing.T) {
 	acctest.PreCheck(t)
 	actions := make([]string, 0, len(expectedCommits))
@@ -68,11 +81,11 @@ func TestAccFaultMatrix(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					renamed := strings.Replace(seedTopology(), `"test_havip_name"`, `"renamed"`, 1)
+					renamed := strings.Replace(seedTopology(), `"test_havip_name"`, `"renamed"`, 1) + matrixRoute()
 					resource.Test(t, resource.TestCase{
 						ProtoV6ProviderFactories: acctest.ProviderFactories,
 						Steps: []resource.TestStep{
-							{Config: env.Config(seedTopology())},
+							{Config: env.Config(seedTopology() + matrixRoute())},
 							{Config: env.Config(renamed)},
 						},
 						CheckDestroy: func(*terraform.State) error { return checkConverged(t, env, id, rule.Count) },
@@ -123,6 +136,9 @@ func checkConverged(t *testing.T, env *acctest.Env, faultID string, count int) e
 	}
 	if hs := env.HaVips(t); len(hs) != 0 {
 		return fmt.Errorf("orphan: %d HaVips left, first %s", len(hs), hs[0].HaVipId)
+	}
+	if rs := mockRoutes(t, env, seedTable); len(rs) != 0 {
+		return fmt.Errorf("orphan: %d route entries left, first %s", len(rs), rs[0].RouteEntryId)
 	}
 	req := vpc.CreateDescribeEipAddressesRequest()
 	req.AllocationId = acctest.SeedEIP
