@@ -134,6 +134,7 @@ func Lint(c Cluster) Findings {
 	d := c.WithDefaults()
 
 	l.name(d)
+	l.keepalivedVersion(d)
 	l.version(d)
 	l.advertInt(d)
 	l.downTimer(d)
@@ -173,6 +174,20 @@ func (l *linter) profile(c Cluster) {
 func (l *linter) name(d Cluster) {
 	if len(d.Name) > maxNameLen || !onlyChars(d.Name, nameChars) {
 		l.errorf("name", "%q must be 1-%d letters, digits, '_' or '-' (it names the vrrp_instance)", d.Name, maxNameLen)
+	}
+}
+
+func (l *linter) keepalivedVersion(d Cluster) {
+	if d.KeepalivedVersion == "" {
+		return
+	}
+	v, err := ParseVersion(d.KeepalivedVersion)
+	if err != nil {
+		l.errorf("keepalived_version", "%v", err)
+		return
+	}
+	if !v.Supported() {
+		l.errorf("keepalived_version", "keepalived %s is outside the supported range %s", v, SupportedRange)
 	}
 }
 

@@ -69,6 +69,12 @@ type Cluster struct {
 	// Exceeding it is a warning.
 	FailoverBudget float64
 
+	// KeepalivedVersion is the keepalived release on the nodes, such as
+	// "2.2.7". The config holds only keywords that release knows (and uses
+	// those it adds, such as unicast_fault_no_peer from 2.2.5). Empty means
+	// the oldest supported release, so the config suits every supported one.
+	KeepalivedVersion string
+
 	// Nodes are the cluster members, 2..10 (the HaVip association limit).
 	Nodes []Node
 

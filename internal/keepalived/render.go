@@ -1,6 +1,7 @@
 package keepalived
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -46,10 +47,17 @@ func Render(c Cluster) (map[string]NodeOutput, Findings, error) {
 		return nil, findings, &LintError{Findings: findings}
 	}
 	d := c.WithDefaults()
+	target, _ := d.targetVersion() // Lint has refused a malformed one
 	out := make(map[string]NodeOutput, len(d.Nodes))
 	for _, n := range d.Nodes {
 		t := NodeTiming(d, n.Priority)
 		conf := renderConfig(d, n, t)
+		// The last line of defence: a keyword the target lacks would make
+		// keepalived -t fail on the node, and the boot script refuse to
+		// start keepalived at all.
+		if errs := CheckKeywords(conf, target); len(errs) > 0 {
+			return nil, findings, fmt.Errorf("keepalived: the config rendered for node %s does not suit keepalived %s: %w", n.Name, target, errors.Join(errs...))
+		}
 		out[n.Name] = NodeOutput{
 			Config:   conf,
 			UserData: renderUserData(d, n, conf),
@@ -272,6 +280,10 @@ func renderInstance(w *confWriter, d Cluster, n Node) {
 	w.close()
 	w.comment("Ignore adverts from addresses that are not members.")
 	w.line("check_unicast_src")
+	if target, _ := d.targetVersion(); target.AtLeast(keywordSince["unicast_fault_no_peer"]) {
+		w.comment("Never fall back to multicast, which a HaVip does not carry, if the peer list ends up empty.")
+		w.line("unicast_fault_no_peer")
+	}
 
 	w.open("virtual_ipaddress")
 	w.comment("/32 so the HaVip never becomes a primary address whose removal takes others with it.")

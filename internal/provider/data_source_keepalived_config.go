@@ -73,6 +73,7 @@ type kaModel struct {
 	ID               types.String        `tfsdk:"id"`
 	Name             types.String        `tfsdk:"name"`
 	Profile          types.String        `tfsdk:"profile"`
+	Keepalived       types.String        `tfsdk:"keepalived_version"`
 	VirtualIPs       []types.String      `tfsdk:"virtual_ips"`
 	VirtualRouterID  types.Int64         `tfsdk:"virtual_router_id"`
 	Interface        types.String        `tfsdk:"interface"`
@@ -125,6 +126,10 @@ func (d *keepalivedConfigDataSource) Schema(_ context.Context, _ datasource.Sche
 				Description: "Timing profile: `seed` (VRRPv2, advert_int 1 s: crash failover 3.0–4.0 s) or `fast` " +
 					"(VRRPv3, advert_int 0.25 s: crash failover 0.75–1.0 s). vrrp_version and advert_int may not contradict it.",
 				Validators: []validator.String{stringvalidator.OneOf(keepalived.ProfileNames()...)}},
+			"keepalived_version": schema.StringAttribute{Optional: true,
+				Description: "keepalived release on the nodes, such as `2.2.4` (Ubuntu 22.04) or `2.2.7` (Debian 12); supported: " +
+					keepalived.SupportedRange + ". The configs hold only keywords that release accepts, and use `unicast_fault_no_peer` from 2.2.5 on. " +
+					"Default: the oldest supported release, " + keepalived.OldestSupported.String() + ", whose configs every supported release accepts."},
 			"virtual_ips": schema.ListAttribute{Required: true, ElementType: types.StringType,
 				Description: "The HaVip address (IPv4), usually `[havip.x.ip_address]`.",
 				Validators:  []validator.List{listvalidator.SizeAtLeast(1)}},
@@ -285,17 +290,18 @@ func (d *keepalivedConfigDataSource) Read(ctx context.Context, req datasource.Re
 // "use the model's default".
 func (m *kaModel) cluster() keepalived.Cluster {
 	c := keepalived.Cluster{
-		Name:             m.Name.ValueString(),
-		Profile:          m.Profile.ValueString(),
-		VirtualRouterID:  int(m.VirtualRouterID.ValueInt64()),
-		Interface:        m.Interface.ValueString(),
-		Version:          int(m.VRRPVersion.ValueInt64()),
-		AdvertInt:        m.AdvertInt.ValueFloat64(),
-		DownTimerAdverts: int(m.DownTimerAdverts.ValueInt64()),
-		AuthPass:         m.AuthPass.ValueString(),
-		SubnetCIDR:       m.SubnetCIDR.ValueString(),
-		StartupDelay:     m.StartupDelay.ValueFloat64(),
-		FailoverBudget:   m.FailoverBudget.ValueFloat64(),
+		Name:              m.Name.ValueString(),
+		Profile:           m.Profile.ValueString(),
+		KeepalivedVersion: m.Keepalived.ValueString(),
+		VirtualRouterID:   int(m.VirtualRouterID.ValueInt64()),
+		Interface:         m.Interface.ValueString(),
+		Version:           int(m.VRRPVersion.ValueInt64()),
+		AdvertInt:         m.AdvertInt.ValueFloat64(),
+		DownTimerAdverts:  int(m.DownTimerAdverts.ValueInt64()),
+		AuthPass:          m.AuthPass.ValueString(),
+		SubnetCIDR:        m.SubnetCIDR.ValueString(),
+		StartupDelay:      m.StartupDelay.ValueFloat64(),
+		FailoverBudget:    m.FailoverBudget.ValueFloat64(),
 	}
 	if c.AuthPass != "" {
 		c.AuthType = keepalived.AuthPASS

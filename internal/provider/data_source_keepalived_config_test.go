@@ -1,6 +1,7 @@
 package provider_test
 
 import (
+	"fmt"
 	"os"
 	"regexp"
 	"testing"
@@ -126,6 +127,14 @@ func TestAccKeepalivedConfig_planTimeErrors(t *testing.T) {
   vrrp_version = 3
   advert_int = 0.015`,
 			`(?s)cluster: advert_int.*0\.01 s units`},
+		"keepalived too old": {`
+  keepalived_version = "2.1.5"
+  nodes = [{ name = "a", private_ip = "192.168.0.25" }, { name = "b", private_ip = "192.168.0.26" }]`,
+			`(?s)cluster: keepalived_version.*2\.1\.5 is outside the supported\s+range 2\.2\.4 to 2\.4\.x`},
+		"keepalived version malformed": {`
+  keepalived_version = "2.2"
+  nodes = [{ name = "a", private_ip = "192.168.0.25" }, { name = "b", private_ip = "192.168.0.26" }]`,
+			`(?s)cluster: keepalived_version.*not a keepalived\s+version`},
 		"one node": {`
   nodes = [{ name = "a", private_ip = "192.168.0.25" }]`,
 			`(?s)list must contain at least 2`},
@@ -167,5 +176,45 @@ data "havip_keepalived_config" "x" {
 				statecheck.ExpectKnownValue("data.havip_keepalived_config.x", tfjsonpath.New("configs").AtMapKey("a").AtMapKey("state"), knownvalue.StringExact("BACKUP")),
 			},
 		}},
+	})
+}
+
+// keepalived_version decides which keywords the configs may hold: 2.2.4
+// lacks unicast_fault_no_peer, 2.2.5 and later get it.
+func TestAccKeepalivedConfig_keepalivedVersion(t *testing.T) {
+	acctest.PreCheck(t)
+	config := func(version string) string {
+		return `
+provider "havip" {}
+data "havip_keepalived_config" "x" {
+  virtual_ips        = ["192.168.0.24"]
+  virtual_router_id  = 51
+  keepalived_version = "` + version + `"
+  nodes = [{ name = "a", private_ip = "192.168.0.25" }, { name = "b", private_ip = "192.168.0.26" }]
+}`
+	}
+	conf := tfjsonpath.New("configs").AtMapKey("a").AtMapKey("config")
+	with := regexp.MustCompile(`\n    check_unicast_src\n(    #.*\n)*    unicast_fault_no_peer\n`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config("2.2.4"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.havip_keepalived_config.x", conf, knownvalue.StringFunc(func(v string) error {
+						if regexp.MustCompile(`unicast_fault_no_peer`).MatchString(v) {
+							return fmt.Errorf("keepalived 2.2.4 does not know unicast_fault_no_peer, yet the config has it:\n%s", v)
+						}
+						return nil
+					})),
+				},
+			},
+			{
+				Config: config("2.2.7"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.havip_keepalived_config.x", conf, knownvalue.StringRegexp(with)),
+				},
+			},
+		},
 	})
 }
