@@ -99,7 +99,7 @@ havips_in_mock() {
 import json, sys
 for account in json.load(sys.stdin)["accounts"]:
     for h in account.get("havips") or []:
-        print(h["id"])' | sort
+        print(h.get("ID") or h["id"])' | sort
 }
 
 if [ $# -gt 0 ]; then
