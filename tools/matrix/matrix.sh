@@ -60,7 +60,8 @@ for spec in "$@"; do
   result=PASS
   if [ $rc -ne 0 ]; then
     result=FAIL
-    grep -q '^--- FAIL' "$log" || tail -n 50 "$log"
+    # A timeout prints no --- FAIL line, but names the tests still running.
+    grep -q '^--- FAIL' "$log" || grep -A20 '^panic: ' "$log" || tail -n 50 "$log"
     grep -B2 -A30 '^--- FAIL' "$log" | head -n 200
   elif [ "$skipped" -gt 0 ] && [ "${CI:-}" = true ]; then
     result="FAIL (tests skipped in CI)"
