@@ -78,8 +78,8 @@ func TestLintKeepalivedVersion(t *testing.T) {
 
 // supportedSamples are the releases the renderer is checked against: the
 // range's ends, each keyword's first release inside it, and the releases
-// of the distributions named in the docs.
-var supportedSamples = []string{"2.2.4", "2.2.5", "2.2.7", "2.2.8", "2.3.0", "2.3.4", "2.4.0", "2.4.9"}
+// of the distributions named in the docs, and the newest series.
+var supportedSamples = []string{"2.2.4", "2.2.5", "2.2.7", "2.3.0", "2.4.9"}
 
 // Every config rendered for a target holds only keywords that target knows,
 // for the golden scenarios and hundreds of random clusters covering every
@@ -96,7 +96,9 @@ func TestRenderedKeywordsSuitEachSupportedVersion(t *testing.T) {
 				clusters = append(clusters, sc.cluster)
 			}
 			g := newClusterGen(20261202)
-			for range 300 {
+			// Enough to reach every branch of the renderer (the generator's
+			// own test checks that with 200), cheap under -race.
+			for range 200 {
 				clusters = append(clusters, g.cluster())
 			}
 			configs := 0
