@@ -29,6 +29,11 @@ type Node struct {
 	// winning backup (NodeOutput.Failover), without tolerance.
 	CrashBudget    float64
 	GracefulBudget float64
+	// CheckBudget and HungCheckBudget are the node's takeover times when
+	// the MASTER's health check fails at once or hangs (NodeOutput.Failover),
+	// without tolerance; 0 without a health check.
+	CheckBudget     float64
+	HungCheckBudget float64
 }
 
 // Config is one lab run.
@@ -49,6 +54,17 @@ type Config struct {
 	// Tolerance (seconds) is added to every computed budget for GARP,
 	// scheduling and the probe interval (default DefaultTolerance).
 	Tolerance float64
+	// Health runs the health-check scenarios instead of the node-level
+	// ones; the configs must track a vrrp_script (see doc.go).
+	Health bool
+	// NoPreempt, CheckInterval and CheckRise are read from the configs:
+	// they decide what the health-check scenarios expect when the service
+	// returns. CheckHangs says the check is the lab's own web check
+	// (Lab.CheckCommand), which the lab can make hang.
+	NoPreempt     bool
+	CheckInterval float64
+	CheckRise     int
+	CheckHangs    bool
 	// OnMaster is called, one call at a time, with the node whose
 	// notify_master hook fired.
 	OnMaster func(node string)
@@ -61,6 +77,10 @@ type Config struct {
 // It is the +0.2 s of §10 of the keepalived notes; measured overhead on an
 // idle host is 10-50 ms.
 const DefaultTolerance = 0.2
+
+// CheckScriptName is the file name of the lab's health-check script: the
+// guide's web check from inside a node (see Lab.CheckCommand).
+const CheckScriptName = "check-web"
 
 // DefaultPort is the guide's web check port.
 const DefaultPort = 8000
@@ -110,6 +130,8 @@ func FromRender(out map[string]keepalived.NodeOutput) (Config, error) {
 		}
 		cfg.Nodes[i].CrashBudget = o.Failover.CrashSeconds
 		cfg.Nodes[i].GracefulBudget = o.Failover.GracefulSeconds
+		cfg.Nodes[i].CheckBudget = o.Failover.CheckSeconds
+		cfg.Nodes[i].HungCheckBudget = o.Failover.HungCheckSeconds
 	}
 	return cfg, nil
 }
@@ -143,6 +165,11 @@ func FromConfigs(configs map[string]string) (Config, error) {
 			cfg.VIP = info.VIPs[0]
 			cfg.AdvertInt = info.AdvertInt
 			cfg.StartupDelay = info.StartupDelay
+			cfg.NoPreempt = info.NoPreempt
+			if info.Check != nil {
+				cfg.CheckInterval, cfg.CheckRise = info.Check.Interval, info.Check.Rise
+				cfg.CheckHangs = strings.Contains(info.CheckScript, "/"+CheckScriptName)
+			}
 		} else {
 			if strings.Join(info.VIPs, ",") != strings.Join(first.VIPs, ",") {
 				return Config{}, fmt.Errorf("node %s: VIPs %v differ from node %s's %v", name, info.VIPs, names[0], first.VIPs)
@@ -153,14 +180,20 @@ func FromConfigs(configs map[string]string) (Config, error) {
 			cfg.StartupDelay = math.Max(cfg.StartupDelay, info.StartupDelay)
 		}
 		cfg.Configs[name] = configs[name]
+		// The renderer's own timing model, fed with what the file says.
+		t := keepalived.NodeTiming(keepalived.Cluster{
+			Version: info.Version, AdvertInt: info.AdvertInt, DownTimerAdverts: info.DownTimerAdverts, HealthCheck: info.Check,
+		}, info.Priority)
 		cfg.Nodes = append(cfg.Nodes, Node{
-			Name:           name,
-			IP:             info.SrcIP,
-			Interface:      info.Interface,
-			Priority:       info.Priority,
-			Answer:         fmt.Sprintf("ECS %d", i+1),
-			CrashBudget:    round2(keepalived.MasterDown(info.Version, info.AdvertInt, info.DownTimerAdverts, info.Priority)),
-			GracefulBudget: round2(keepalived.Skew(info.Version, info.AdvertInt, info.Priority)),
+			Name:            name,
+			IP:              info.SrcIP,
+			Interface:       info.Interface,
+			Priority:        info.Priority,
+			Answer:          fmt.Sprintf("ECS %d", i+1),
+			CrashBudget:     t.CrashSeconds,
+			GracefulBudget:  t.GracefulSeconds,
+			CheckBudget:     t.CheckSeconds,
+			HungCheckBudget: t.HungCheckSeconds,
 		})
 	}
 	return cfg, nil
@@ -186,6 +219,11 @@ type ConfInfo struct {
 	StartupDelay     float64
 	ScriptSecurity   bool
 	ScriptUser       string
+	// Check is the vrrp_script the instance tracks (nil if none), with
+	// keepalived's defaults for what the file leaves out; CheckScript its
+	// command line.
+	Check       *keepalived.HealthCheck
+	CheckScript string
 }
 
 // confTokens splits one line into tokens with comments removed and quotes
@@ -237,6 +275,9 @@ func ParseConf(conf string) (ConfInfo, error) {
 	var stack []string
 	globalVersion, globalDTA := 0, 0
 	instances := 0
+	scripts := map[string]*keepalived.HealthCheck{}
+	scriptCmd := map[string]string{}
+	var curScript, tracked string
 	for n, raw := range strings.Split(conf, "\n") {
 		toks := confTokens(raw)
 		if len(toks) == 0 {
@@ -336,6 +377,25 @@ func ParseConf(conf string) (ConfInfo, error) {
 				if err != nil {
 					return ConfInfo{}, bad("%s: %v", key, err)
 				}
+			case block == "vrrp_script" && len(stack) == 1:
+				hc := scripts[curScript]
+				v, _ := arg()
+				switch key {
+				case "script":
+					scriptCmd[curScript] = strings.Trim(strings.Join(args, " "), `"`)
+				case "interval":
+					hc.Interval, _ = strconv.ParseFloat(v, 64)
+				case "timeout":
+					hc.Timeout, _ = strconv.ParseFloat(v, 64)
+				case "fall":
+					hc.Fall, _ = strconv.Atoi(v)
+				case "rise":
+					hc.Rise, _ = strconv.Atoi(v)
+				case "weight":
+					hc.Weight, _ = strconv.Atoi(v)
+				}
+			case block == "track_script" && outer == "vrrp_instance" && tracked == "":
+				tracked = key
 			case block == "unicast_peer" && outer == "vrrp_instance":
 				info.Peers = append(info.Peers, key)
 			case block == "virtual_ipaddress" && outer == "vrrp_instance":
@@ -344,6 +404,12 @@ func ParseConf(conf string) (ConfInfo, error) {
 			}
 		}
 		if opens {
+			if len(stack) == 0 && key == "vrrp_script" && len(args) > 0 {
+				curScript = args[0]
+				// keepalived's defaults: interval 1, timeout = interval,
+				// fall 1, rise 1, weight 0.
+				scripts[curScript] = &keepalived.HealthCheck{Script: "?", Interval: 1, Fall: 1, Rise: 1}
+			}
 			if len(stack) == 0 && key == "vrrp_instance" {
 				instances++
 				if instances == 1 && len(args) > 0 {
@@ -361,6 +427,12 @@ func ParseConf(conf string) (ConfInfo, error) {
 	}
 	if globalVersion != 0 {
 		info.Version = globalVersion
+	}
+	if hc, ok := scripts[tracked]; ok {
+		if hc.Timeout == 0 {
+			hc.Timeout = hc.Interval
+		}
+		info.Check, info.CheckScript = hc, scriptCmd[tracked]
 	}
 	if globalDTA != 0 {
 		info.DownTimerAdverts = globalDTA

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"net/netip"
 	"os"
 	"os/exec"
@@ -27,7 +26,7 @@ const NamespacePrefix = "havlab-"
 
 const (
 	probeEvery   = 50 * time.Millisecond
-	probeTimeout = time.Second
+	probeTimeout = 2 * time.Second
 	sampleEvery  = 25 * time.Millisecond
 	eventsEvery  = 20 * time.Millisecond
 	cmdTimeout   = 20 * time.Second
@@ -54,7 +53,9 @@ type Lab struct {
 	log        io.Writer
 	ip         string
 	keepalived string
+	nice       string
 	script     string
+	check      string
 	events     string
 
 	mu     sync.Mutex
@@ -102,7 +103,7 @@ func New(opts Options) (*Lab, error) {
 	if err := Available(); err != nil {
 		return nil, err
 	}
-	l := &Lab{log: opts.Log, ip: findTool("ip"), keepalived: findTool("keepalived")}
+	l := &Lab{log: opts.Log, ip: findTool("ip"), keepalived: findTool("keepalived"), nice: findTool("nice")}
 	if l.log == nil {
 		l.log = io.Discard
 	}
@@ -122,6 +123,27 @@ func New(opts Options) (*Lab, error) {
 	}
 	// Mkdir honours the umask; the mode must be exact for script security.
 	if err := os.Chmod(l.dir, 0o755); err != nil {
+		_ = os.RemoveAll(l.dir)
+		return nil, err
+	}
+	l.check = filepath.Join(l.dir, CheckScriptName)
+	check := `#!/bin/bash
+# Written by the havip failover lab: the guide's web check (curl VIP:8000
+# answering "ECS n") run by keepalived inside a node as its health check.
+# Exits 1 when nothing listens; hangs, like the service, when the service
+# accepts and never answers.
+exec 3<>"/dev/tcp/127.0.0.1/${1:-8000}" || exit 1
+printf 'GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
+while IFS= read -r line <&3; do
+  case $line in ECS*) exit 0 ;; esac
+done
+exit 1
+`
+	if err := os.WriteFile(l.check, []byte(check), 0o755); err != nil {
+		_ = os.RemoveAll(l.dir)
+		return nil, err
+	}
+	if err := os.Chmod(l.check, 0o755); err != nil {
 		_ = os.RemoveAll(l.dir)
 		return nil, err
 	}
@@ -152,6 +174,11 @@ printf '%%s %%s\n' "${ns:-unknown}" "$(date +%%s.%%N)" >>%s
 
 // NotifyCommand is the absolute path to render as Notify.Master.
 func (l *Lab) NotifyCommand() string { return l.script }
+
+// CheckCommand is a health-check script to render as HealthCheck.Script:
+// it exits 0 when the node's web check on 127.0.0.1:port answers, 1 when
+// nothing listens, and hangs while the service hangs.
+func (l *Lab) CheckCommand(port int) string { return fmt.Sprintf("%s %d", l.check, port) }
 
 // Dir is the run directory (removed by Close).
 func (l *Lab) Dir() string { return l.dir }
@@ -207,7 +234,7 @@ type instance struct {
 	// wantRunning is false only between the lab stopping keepalived and
 	// starting it again; any other exit is a finding.
 	wantRunning bool
-	srv         *http.Server
+	web         *webCheck
 }
 
 type probe struct {
@@ -232,6 +259,8 @@ type timeline struct {
 	probes  []probe
 	samples []sample
 	masters []masterEvent
+	wire    []wireEvent
+	faults  []TimelineEvent
 }
 
 type runner struct {
@@ -547,25 +576,24 @@ func (r *runner) setup(ctx context.Context) error {
 	}
 
 	for _, in := range r.insts {
-		ln, err := in.ns.listen("tcp4", fmt.Sprintf(":%d", c.Port))
-		if err != nil {
+		in.web = &webCheck{ns: in.ns, port: c.Port, answer: in.Answer}
+		if err := in.web.start(); err != nil {
 			return fmt.Errorf("node %s: web check: %w", in.Name, err)
 		}
-		answer := in.Answer + "\n"
-		in.srv = &http.Server{
-			Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-				w.Header().Set("Content-Type", "text/html")
-				_, _ = io.WriteString(w, answer)
-			}),
-			ReadHeaderTimeout: 2 * time.Second,
-		}
-		srv := in.srv
-		go func() { _ = srv.Serve(ln) }()
-		r.deferUndo(srv.Close)
+		r.deferUndo(in.web.stop)
 	}
 
+	capFD, ports, err := r.openCapture()
+	if err != nil {
+		return err
+	}
 	mctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		r.wireLoop(mctx, capFD, ports)
+	}()
 	for _, loop := range []func(context.Context){r.probeLoop, r.sampleLoop, r.eventLoop} {
 		wg.Add(1)
 		go func() {
@@ -617,8 +645,20 @@ func (r *runner) startKA(in *instance) error {
 	}
 	defer logf.Close()
 	fmt.Fprintf(logf, "==== lab: starting keepalived at %s\n", time.Now().Format(time.RFC3339Nano))
-	cmd := exec.Command(r.l.ip, "netns", "exec", in.ns.name, r.l.keepalived,
-		"-n", "-l", "-D", "-f", in.conf, "-p", pid, "-r", vrrp, "-c", checkers)
+	// Each node is a host of its own in production; here every node,
+	// the client and whatever else the machine runs (the rest of the test
+	// suite, in CI) share a few CPUs, and keepalived's timers fired up to
+	// a second late under that load. A higher CFS weight (nice -10) gives
+	// keepalived the CPU a node would give it. Realtime scheduling
+	// (vrrp_rt_priority) is not the answer: keepalived 2.2.7 hands it and
+	// its 10 ms RLIMIT_RTTIME on to check and notify scripts, which then
+	// get killed.
+	args := []string{r.l.ip, "netns", "exec", in.ns.name, r.l.keepalived,
+		"-n", "-l", "-D", "-f", in.conf, "-p", pid, "-r", vrrp, "-c", checkers}
+	if r.l.nice != "" {
+		args = append([]string{r.l.nice, "-n", "-10"}, args...)
+	}
+	cmd := exec.Command(args[0], args[1:]...)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {

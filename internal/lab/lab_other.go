@@ -45,3 +45,6 @@ func Run(context.Context, Config) ([]Result, error) { return nil, errLinux }
 
 // Sweep does nothing outside Linux.
 func Sweep(io.Writer) error { return nil }
+
+// CheckCommand is empty outside Linux.
+func (*Lab) CheckCommand(int) string { return "" }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -127,14 +128,113 @@ func TestFailoverLab(t *testing.T) {
 	if err := Available(); err != nil {
 		skipOrFail(t, "%v", err)
 	}
+	// Separate namespaces, so the runs overlap; the clock is on the wire,
+	// so they do not disturb each other's measurements.
 	for _, profile := range []string{"seed", "fast"} {
-		t.Run(profile, func(t *testing.T) { runLab(t, profile) })
+		t.Run(profile, func(t *testing.T) { t.Parallel(); runLab(t, profile) })
+		for _, check := range []string{"tcp", "script"} {
+			t.Run(profile+"/health-"+check, func(t *testing.T) { t.Parallel(); runHealthLab(t, profile, check) })
+		}
+	}
+}
+
+// timelineDir is where the lab's SVG timelines go: LAB_TIMELINES, or a
+// fixed directory under the system's temporary directory.
+func timelineDir() string {
+	if d := os.Getenv("LAB_TIMELINES"); d != "" {
+		return d
+	}
+	return filepath.Join(os.TempDir(), "havip-lab-timelines")
+}
+
+func writeTimelines(t *testing.T, prefix string, results []Result) {
+	t.Helper()
+	paths, err := WriteTimelines(timelineDir(), prefix, results)
+	if err != nil {
+		t.Errorf("writing timelines: %v", err)
+	}
+	if len(paths) != len(results) {
+		t.Errorf("%d timelines for %d scenarios", len(paths), len(results))
+	}
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil || !bytes.HasPrefix(b, []byte("<svg")) || !bytes.Contains(b, []byte("fault")) {
+			t.Errorf("timeline %s is not an SVG of the fault (%v)", p, err)
+		}
+	}
+	t.Logf("timelines in %s", timelineDir())
+}
+
+// The seed cluster with a health check, rendered as the data source
+// renders it: a TCP check on the web port with nopreempt (the seed's
+// intent), or the lab's script check with preemption. The service dies
+// while its node lives on; the VIP must follow within the rendered
+// check_failover_seconds (hung_check_failover_seconds when the check hangs).
+func runHealthLab(t *testing.T, profile, check string) {
+	logBuf := &syncBuffer{}
+	l, err := New(Options{Log: logBuf, NoSweep: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = l.Close()
+		if t.Failed() {
+			t.Logf("lab log:\n%s", logBuf.String())
+		}
+	})
+	c, err := SeedCluster(profile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Notify.Master = l.NotifyCommand()
+	hc := &keepalived.HealthCheck{TCPPort: DefaultPort, Interval: 1, Fall: 2, Rise: 2}
+	want := []string{"ecs1", "ecs2", "ecs2"}
+	if check == "script" {
+		hc = &keepalived.HealthCheck{Script: l.CheckCommand(DefaultPort), Interval: 1, Timeout: 1, Fall: 2, Rise: 2}
+		c.Preempt.NoPreempt = keepalived.Ptr(false)
+		want = []string{"ecs1", "ecs2", "ecs1", "ecs2"}
+	}
+	c.HealthCheck = hc
+	out, _, err := keepalived.Render(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := FromRender(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Health = true
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	start := time.Now()
+	results, err := l.Run(ctx, cfg)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	t.Logf("%s profile, %s check, %.1f s:\n%s", profile, check, time.Since(start).Seconds(), Table(results))
+	writeTimelines(t, profile+"-"+check, results)
+	if len(results) != len(want) {
+		t.Fatalf("%d results, want %d", len(results), len(want))
+	}
+	for i, r := range results {
+		if r.Expected != want[i] || r.Observed != r.Expected || !r.Pass {
+			t.Errorf("%s: expected %s (want %s), observed %q: %s", r.Scenario, r.Expected, want[i], r.Observed, r.Detail)
+		}
+	}
+	// The budgets are the data source's figures plus the tolerance.
+	if b := results[1].Budget; b != out["ecs2"].Failover.CheckSeconds+DefaultTolerance {
+		t.Errorf("service-stop budget %.2f, want check_failover_seconds %.2f + %.2f", b, out["ecs2"].Failover.CheckSeconds, DefaultTolerance)
+	}
+	if check == "script" {
+		if b := results[3].Budget; b != out["ecs2"].Failover.HungCheckSeconds+DefaultTolerance {
+			t.Errorf("hung-check budget %.2f, want hung_check_failover_seconds %.2f + %.2f", b, out["ecs2"].Failover.HungCheckSeconds, DefaultTolerance)
+		}
 	}
 }
 
 func runLab(t *testing.T, profile string) {
 	logBuf := &syncBuffer{}
-	l, err := New(Options{Log: logBuf})
+	l, err := New(Options{Log: logBuf, NoSweep: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,6 +292,7 @@ func runLab(t *testing.T, profile string) {
 		t.Fatalf("Run: %v", err)
 	}
 	t.Logf("%s profile, %.1f s:\n%s", profile, time.Since(start).Seconds(), Table(results))
+	writeTimelines(t, profile, results)
 
 	// The lab's own teardown must already have removed the namespaces,
 	// before Close.

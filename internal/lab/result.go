@@ -2,6 +2,7 @@ package lab
 
 import (
 	"fmt"
+	"time"
 	"strings"
 	"text/tabwriter"
 )
@@ -39,6 +40,13 @@ type Result struct {
 	Pass    bool
 	// Detail says why a scenario failed, or what else was seen.
 	Detail string
+	// AnswerSeconds is fault → the client's first answer from Expected as
+	// it crossed the bridge, -1 if none.
+	AnswerSeconds float64
+	// Timeline is what happened around the fault, for a picture.
+	Timeline *Timeline
+	// at is the fault's time, where the timeline is centred.
+	at time.Time
 }
 
 // Passed reports whether every scenario passed (and there was at least one).
@@ -70,10 +78,10 @@ func (r Result) cells() []string {
 	if !r.Pass {
 		verdict = "FAIL"
 	}
-	return []string{r.Scenario, r.Expected, observed, secs(r.Seconds), budget, secs(r.VIPSeconds), secs(r.NotifySeconds), verdict}
+	return []string{r.Scenario, r.Expected, observed, secs(r.Seconds), budget, secs(r.AnswerSeconds), secs(r.NotifySeconds), verdict}
 }
 
-var header = []string{"scenario", "expected", "observed", "seconds", "budget", "vip alone", "notify", "result"}
+var header = []string{"scenario", "expected", "observed", "takeover s", "budget", "answer", "notify", "result"}
 
 // Table renders results as aligned plain text, failure details below.
 func Table(results []Result) string {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"sort"
 	"strings"
 	"time"
@@ -26,7 +27,6 @@ func (r *runner) scenarios(ctx context.Context) []Result {
 	primary, second := byPrio[0], byPrio[1]
 	tol := r.cfg.Tolerance
 	adv := r.cfg.AdvertInt
-
 	names := []string{
 		"initial election",
 		"graceful stop of " + primary.Name,
@@ -54,6 +54,9 @@ func (r *runner) scenarios(ctx context.Context) []Result {
 			r.logf("scenario: %s (expect %s)", name, expected)
 			if fn(&res) {
 				broken = fmt.Sprintf("%q left the cluster in an unknown state", name)
+			}
+			if !res.at.IsZero() {
+				res.Timeline = r.timelineFor(&res, byPrio)
 			}
 			if err := ctx.Err(); err != nil {
 				// Whatever was observed is cut short, not wrong.
@@ -86,8 +89,11 @@ func (r *runner) scenarios(ctx context.Context) []Result {
 	// the fast profile), a boot race rather than a property of the configs,
 	// so they start in priority order, each once the previous one's VRRP
 	// process exists.
+	// The clock starts when the primary's VRRP process writes its pid
+	// file (the file's timestamp, however late the lab looks): exec'ing
+	// keepalived on a busy host is the host's time, not the election's.
 	step(names[0], primary.Name, primary.CrashBudget+r.cfg.StartupDelay, false, func(res *Result) bool {
-		t0 := time.Now()
+		var t0 time.Time
 		for _, in := range byPrio {
 			if err := r.startKA(in); err != nil {
 				return fail(res, err)
@@ -95,9 +101,20 @@ func (r *runner) scenarios(ctx context.Context) []Result {
 			if err := r.waitVRRP(ctx, in); err != nil {
 				return fail(res, err)
 			}
+			if in == primary {
+				fi, err := os.Stat(strings.TrimSuffix(in.conf, ".conf") + ".vrrp.pid")
+				if err != nil {
+					return fail(res, err)
+				}
+				t0 = fi.ModTime()
+			}
 		}
 		return r.awaitOwner(ctx, res, t0, primary, true, true)
 	})
+	if r.cfg.Health {
+		r.healthScenarios(ctx, step, fail, primary, second)
+		return results
+	}
 
 	// 2. SIGTERM: the primary sends priority 0, the next backup only waits
 	// out its skew.
