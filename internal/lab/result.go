@@ -2,9 +2,9 @@ package lab
 
 import (
 	"fmt"
-	"time"
 	"strings"
 	"text/tabwriter"
+	"time"
 )
 
 // Result is one scenario's outcome.
