@@ -151,7 +151,8 @@ elif [ "$(id -u)" = 0 ] && command -v keepalived >/dev/null 2>&1 && command -v i
   account=$(sed -n 's/.*"account_id": "\(.*\)".*/\1/p' "$work/ready.json")
   instances=$(tf output -json node_instance_ids | python3 -c 'import json,sys; print(",".join(f"{k}={v}" for k,v in sorted(json.load(sys.stdin).items())))')
   "$work/lab" -configs "$rendered" -mock "$mock_url" -account "$account" -havip "$havip_id" -instances "$instances" -q \
-    || die "the failover lab failed"
+    -timelines "$work/timelines" || die "the failover lab failed"
+  echo "Timelines of every failover (SVG): $work/timelines/"
   step "terraform refresh: master_instance_id follows keepalived's MASTER"
   run_tf "master_instance_id" apply -refresh-only -input=false -auto-approve -no-color
   tf output -no-color master_instance_id

@@ -63,6 +63,7 @@ type Config struct {
 	// (Lab.CheckCommand), which the lab can make hang.
 	NoPreempt     bool
 	CheckInterval float64
+	CheckTimeout  float64
 	CheckRise     int
 	CheckHangs    bool
 	// OnMaster is called, one call at a time, with the node whose
@@ -167,7 +168,7 @@ func FromConfigs(configs map[string]string) (Config, error) {
 			cfg.StartupDelay = info.StartupDelay
 			cfg.NoPreempt = info.NoPreempt
 			if info.Check != nil {
-				cfg.CheckInterval, cfg.CheckRise = info.Check.Interval, info.Check.Rise
+				cfg.CheckInterval, cfg.CheckTimeout, cfg.CheckRise = info.Check.Interval, info.Check.Timeout, info.Check.Rise
 				cfg.CheckHangs = strings.Contains(info.CheckScript, "/"+CheckScriptName)
 			}
 		} else {

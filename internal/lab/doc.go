@@ -32,11 +32,17 @@
 //
 // # Scenarios
 //
-// Each is timed from the fault until the expected node answers the client
-// (a new probe every 50 ms, each with a 1 s timeout, so one stuck on a stale
-// ARP entry does not delay the next) and holds the VIP alone (interface
-// addresses sampled every 25 ms through netlink), with the notify hook's
-// timestamp alongside:
+// Each is timed from the fault until the expected node's gratuitous ARP
+// for the VIP (after every other node has gone quiet) crosses the hub's
+// bridge, by the kernel's receive timestamp of that frame. The lab's own
+// view must agree, but only eventually: the client's probes (a new one
+// every 50 ms, each with a 2 s timeout) must reach the expected node, the
+// interface addresses (sampled every 25 ms through netlink) must show it
+// alone holding the VIP, and its notify hook must fire. On a busy host the
+// lab itself runs late, so nothing it reads from user space is on the
+// clock; keepalived runs at nice -20 so that it, like keepalived on its own
+// node, gets the CPU when its timers fire. The initial election is timed
+// from the VRRP process's pid file, which it writes when it starts.
 //
 //  1. initial election: the highest priority answers;
 //  2. graceful stop (SIGTERM) of the primary: the next priority answers
@@ -49,6 +55,14 @@
 //     other (links stay up, the client still reaches everyone) until every
 //     node is MASTER, then joined again; exactly one node, the highest
 //     priority, must keep the VIP and answer the client.
+//
+// With [Config.Health] the configs track a health check and the service
+// dies while its node lives (see healthScenarios): the web check on the
+// primary stops, returns (nopreempt: the VIP stays; preempt: it returns
+// once, without flapping) and, with the lab's own check script
+// ([Lab.CheckCommand]), hangs until keepalived kills the check.
+//
+// Every scenario's [Result.Timeline] draws as an SVG ([Timeline.SVG]).
 //
 // Budgets come from the rendered timing (NodeOutput.Failover) plus
 // [Config.Tolerance] for GARP, scheduling and the probe interval.

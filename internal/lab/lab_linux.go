@@ -648,7 +648,7 @@ func (r *runner) startKA(in *instance) error {
 	// Each node is a host of its own in production; here every node,
 	// the client and whatever else the machine runs (the rest of the test
 	// suite, in CI) share a few CPUs, and keepalived's timers fired up to
-	// a second late under that load. A higher CFS weight (nice -10) gives
+	// a second late under that load. The highest CFS weight (nice -20) gives
 	// keepalived the CPU a node would give it. Realtime scheduling
 	// (vrrp_rt_priority) is not the answer: keepalived 2.2.7 hands it and
 	// its 10 ms RLIMIT_RTTIME on to check and notify scripts, which then
@@ -656,7 +656,7 @@ func (r *runner) startKA(in *instance) error {
 	args := []string{r.l.ip, "netns", "exec", in.ns.name, r.l.keepalived,
 		"-n", "-l", "-D", "-f", in.conf, "-p", pid, "-r", vrrp, "-c", checkers}
 	if r.l.nice != "" {
-		args = append([]string{r.l.nice, "-n", "-10"}, args...)
+		args = append([]string{r.l.nice, "-n", "-20"}, args...)
 	}
 	cmd := exec.Command(args[0], args[1:]...)
 	cmd.Stdout, cmd.Stderr = logf, logf

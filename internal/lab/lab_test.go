@@ -172,7 +172,7 @@ func writeTimelines(t *testing.T, prefix string, results []Result) {
 // check_failover_seconds (hung_check_failover_seconds when the check hangs).
 func runHealthLab(t *testing.T, profile, check string) {
 	logBuf := &syncBuffer{}
-	l, err := New(Options{Log: logBuf, NoSweep: true})
+	l, err := New(Options{Log: logBuf})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,7 +234,7 @@ func runHealthLab(t *testing.T, profile, check string) {
 
 func runLab(t *testing.T, profile string) {
 	logBuf := &syncBuffer{}
-	l, err := New(Options{Log: logBuf, NoSweep: true})
+	l, err := New(Options{Log: logBuf})
 	if err != nil {
 		t.Fatal(err)
 	}

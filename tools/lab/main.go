@@ -1,7 +1,7 @@
 // Command lab runs the network-namespace failover lab (internal/lab) on
 // keepalived configs and prints how each scenario went.
 //
-//	sudo go run ./tools/lab [-profile seed|fast] [-configs DIR] [-markdown]
+//	sudo go run ./tools/lab [-profile seed|fast] [-configs DIR] [-markdown] [-timelines DIR]
 //	    [-mock URL -account ID -havip ID -instances ecs1=i-...,ecs2=i-...]
 //
 // Without -configs it renders the HaVip guide's cluster with the chosen
@@ -42,6 +42,7 @@ type options struct {
 	mock, account, havip, instance string
 	tolerance                      float64
 	markdown, quiet, sweep         bool
+	timelines                      string
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -56,6 +57,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.instance, "instances", "", "node=instance-id pairs, comma separated (with -mock)")
 	fs.Float64Var(&o.tolerance, "tolerance", lab.DefaultTolerance, "seconds added to every computed budget")
 	fs.BoolVar(&o.markdown, "markdown", false, "print the table as markdown")
+	fs.StringVar(&o.timelines, "timelines", "", "write an SVG timeline per scenario into this directory")
 	fs.BoolVar(&o.quiet, "q", false, "no progress log on stderr")
 	fs.BoolVar(&o.sweep, "sweep", false, "only remove leftovers of dead lab runs, then exit")
 	if err := fs.Parse(args); err != nil {
@@ -126,6 +128,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprint(stdout, lab.Markdown(results))
 		} else {
 			fmt.Fprint(stdout, lab.Table(results))
+		}
+		if o.timelines != "" {
+			paths, werr := lab.WriteTimelines(o.timelines, "", results)
+			if werr != nil {
+				fmt.Fprintln(stderr, "lab: timelines:", werr)
+			} else {
+				fmt.Fprintf(stdout, "timelines: %d SVG files in %s\n", len(paths), o.timelines)
+			}
 		}
 	}
 	switch {
