@@ -35,20 +35,20 @@ start=$SECONDS
 # The module's own go.mod decides its dependencies; ours must not interfere.
 export GOFLAGS=-buildvcs=false GOWORK=off CGO_ENABLED=0
 case $name in
-terraform)
-  log "building Terraform v$version from the Go module proxy (a few minutes the first time)"
-  (cd "$tmp" && GOBIN="$tmp/bin" go install -trimpath -ldflags '-s -w' "github.com/hashicorp/terraform@v$version") >&2
-  mv "$tmp/bin/terraform" "$bin.new"
-  ;;
-tofu)
-  # `go install` refuses OpenTofu (its go.mod has replace directives): build
-  # inside a writable copy of the downloaded module instead.
-  log "building OpenTofu v$version from the Go module proxy (a few minutes the first time)"
-  src=$(cd "$tmp" && go mod download -json "github.com/opentofu/opentofu@v$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+terraform | tofu)
+  # `go install` refuses modules whose go.mod has replace directives (OpenTofu,
+  # and Terraform from 1.6 on), so every CLI is built inside a writable copy
+  # of the downloaded module.
+  case $name in
+  terraform) module=github.com/hashicorp/terraform pkg=. ;;
+  tofu) module=github.com/opentofu/opentofu pkg=./cmd/tofu ;;
+  esac
+  log "building $name v$version from the Go module proxy (a few minutes the first time)"
+  src=$(cd "$tmp" && go mod download -json "$module@v$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
   [ -n "$src" ] && [ -d "$src" ] || { log "go mod download gave no module directory"; exit 1; }
   cp -r "$src" "$tmp/src"
   chmod -R u+w "$tmp/src"
-  (cd "$tmp/src" && go build -trimpath -ldflags "-s -w" -o "$bin.new" ./cmd/tofu) >&2
+  (cd "$tmp/src" && go build -trimpath -ldflags "-s -w" -o "$bin.new" "$pkg") >&2
   ;;
 *)
   log "unknown CLI $name (terraform or tofu)"
