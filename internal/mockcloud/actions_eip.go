@@ -151,7 +151,7 @@ func associateEip(c *call) (any, *APIError) {
 		return nil, badRequest("InvalidAssociation.Duplicated", "HaVip %s already has EIP %s; a HaVip takes at most %d EIP.", h.ID, strings.Join(h.EIPs, ", "), q)
 	}
 	e.InstanceID, e.InstanceType, e.Status = h.ID, "HaVip", StatusInUse
-	e.Pending = c.a.begin("eip", c.now, StatusAssociating, StatusInUse, false)
+	e.Pending = c.a.begin(TransitionEIPAssociate, c.now, StatusAssociating, StatusInUse, false)
 	h.EIPs = append(h.EIPs, e.ID)
 	return requestOnly{c.req.requestID}, nil
 }
@@ -181,7 +181,7 @@ func unassociateEip(c *call) (any, *APIError) {
 		h.EIPs = remove(h.EIPs, e.ID)
 	}
 	e.InstanceID, e.InstanceType, e.Status = "", "", StatusAvailable
-	e.Pending = c.a.begin("eip", c.now, StatusUnassociating, StatusAvailable, false)
+	e.Pending = c.a.begin(TransitionEIPUnassociate, c.now, StatusUnassociating, StatusAvailable, false)
 	return requestOnly{c.req.requestID}, nil
 }
 

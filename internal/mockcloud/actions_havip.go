@@ -92,7 +92,7 @@ func createHaVip(c *call) (any, *APIError) {
 	h := &havipRec{ID: c.a.newID("havip-"), Region: vsw.Region, VpcID: vsw.VpcID, VSwitchID: vsw.ID, IP: ip,
 		Name: c.p.str("Name"), Description: c.p.str("Description"), ResourceGroupID: rg, Tags: tags,
 		Status: StatusAvailable, Created: c.now}
-	h.Pending = c.a.begin("havip", c.now, StatusCreating, StatusAvailable, false)
+	h.Pending = c.a.begin(TransitionHaVipCreate, c.now, StatusCreating, StatusAvailable, false)
 	c.a.havips[h.ID] = h
 	c.a.havipSeq[h.ID] = c.a.nextSeq()
 	return createHaVipResp{RequestId: c.req.requestID, HaVipId: h.ID, IpAddress: ip}, nil
@@ -289,7 +289,7 @@ func associateHaVip(c *call) (any, *APIError) {
 	h.Members = append(h.Members, id)
 	h.MemberType = typ
 	h.Status = StatusInUse
-	h.Pending = c.a.begin("havip", c.now, StatusAssociating, StatusInUse, false)
+	h.Pending = c.a.begin(TransitionHaVipAssociate, c.now, StatusAssociating, StatusInUse, false)
 	if c.a.autoMaster && h.Master == "" {
 		h.Master = id
 	}
@@ -327,7 +327,7 @@ func unassociateHaVip(c *call) (any, *APIError) {
 		return nil, badRequest("Forbidden.UnassociateMaster", "%s is the master of HaVip %s; set Force=True to disassociate it.", id, h.ID)
 	}
 	c.a.dropMember(h, id)
-	h.Pending = c.a.begin("havip", c.now, StatusUnassociating, h.Status, false)
+	h.Pending = c.a.begin(TransitionHaVipUnassociate, c.now, StatusUnassociating, h.Status, false)
 	return requestOnly{c.req.requestID}, nil
 }
 
@@ -360,7 +360,7 @@ func deleteHaVip(c *call) (any, *APIError) {
 	if routes := c.a.routesTo(h.ID); len(routes) > 0 {
 		return nil, badRequest("DependencyViolation.HaVipReferedByRouteEntry", "The HaVip %s is the next hop of route entry %s; delete the route entries first.", h.ID, strings.Join(routes, ", "))
 	}
-	if p := c.a.begin("havip", c.now, StatusDeleting, "", true); p != nil {
+	if p := c.a.begin(TransitionHaVipDelete, c.now, StatusDeleting, "", true); p != nil {
 		h.Pending = p
 	} else {
 		delete(c.a.havips, h.ID)

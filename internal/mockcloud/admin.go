@@ -22,7 +22,7 @@ const (
 	EventSetMaster         = "set_master"          // havip_id, instance_id ("" clears): keepalived moved the VIP
 	EventSetQuota          = "set_quota"           // quota, value
 	EventSetInstanceStatus = "set_instance_status" // instance_id, status
-	EventSetTransition     = "set_transition"      // kind (havip|eip), transition
+	EventSetTransition     = "set_transition"      // kind (havip|eip|havip.create|…), transition
 	EventSetAutoMaster     = "set_auto_master"     // value (0|1): the first member becomes master
 )
 
@@ -111,8 +111,8 @@ func (s *Server) Apply(ev Event) error {
 		}
 		in.Status = ev.Status
 	case EventSetTransition:
-		if ev.Kind != "havip" && ev.Kind != "eip" && ev.Kind != "route_entry" {
-			return fmt.Errorf("transition kind must be havip, eip or route_entry, not %q", ev.Kind)
+		if !validTransitionKind(ev.Kind) {
+			return fmt.Errorf("transition kind must be havip, eip, route_entry or one of %s, not %q", strings.Join(TransitionKinds, ", "), ev.Kind)
 		}
 		t := Transition{}
 		if ev.Transition != nil {

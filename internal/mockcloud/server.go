@@ -30,6 +30,9 @@ type Options struct {
 	TLS           bool         // serve HTTPS with a self-signed certificate
 	JournalLimit  int          // entries kept; default 100000
 	Logger        *slog.Logger // per-request log; default discards
+	// Transitions lay per-kind transition settings over the fixtures' for
+	// every account; TransitionProfile("realistic") builds them.
+	Transitions map[string]Transition
 }
 
 // Server is the mock endpoint: an http.Handler plus, once started, a
@@ -76,6 +79,10 @@ func New(opts Options) (*Server, error) {
 	fx := opts.Fixtures
 	if fx == nil {
 		fx = SeedFixtures()
+	}
+	fx, err := withTransitions(fx, opts.Transitions)
+	if err != nil {
+		return nil, err
 	}
 	s := &Server{
 		opts:     opts,

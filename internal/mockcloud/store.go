@@ -123,8 +123,8 @@ func (a *account) load(fx *Fixtures, now time.Time) error {
 		a.quotas[k] = v
 	}
 	for k, t := range fx.Transitions {
-		if k != "havip" && k != "eip" && k != "route_entry" {
-			return fmt.Errorf("fixtures: transitions apply to havip, eip or route_entry, not %q", k)
+		if !validTransitionKind(k) {
+			return fmt.Errorf("fixtures: transitions apply to havip, eip, route_entry or one of %s, not %q", strings.Join(TransitionKinds, ", "), k)
 		}
 		if err := t.validate(); err != nil {
 			return fmt.Errorf("fixtures: transitions.%s: %w", k, err)
@@ -498,29 +498,16 @@ func remove(list []string, s string) []string {
 	return out
 }
 
-// begin starts an asynchronous transition according to the account's
-// transition settings; with "immediate" it settles at once.
-func (a *account) begin(kind string, now time.Time, shown, final string, gone bool) *pending {
-	t := a.transitions[kind]
-	switch t.Mode {
-	case "delay":
-		return &pending{Shown: shown, Final: final, At: now.Add(time.Duration(t.Delay)), Gone: gone}
-	case "describes":
-		return &pending{Shown: shown, Final: final, Describes: t.Describes, Gone: gone}
-	}
-	return nil
-}
-
 // settle applies every transition that is due. describing counts a describe
 // call against "describes"-mode transitions of the resources it returns.
 func (a *account) settle(now time.Time) {
 	for id, h := range a.havips {
-		if p := h.Pending; p != nil && !p.At.IsZero() && !now.Before(p.At) {
+		if p := h.Pending; p != nil && p.due(now) {
 			a.finishHaVip(id, h)
 		}
 	}
 	for _, e := range a.eips {
-		if p := e.Pending; p != nil && !p.At.IsZero() && !now.Before(p.At) {
+		if p := e.Pending; p != nil && p.due(now) {
 			e.Status, e.Pending = p.Final, nil
 		}
 	}
@@ -548,20 +535,14 @@ func (a *account) finishHaVip(id string, h *havipRec) {
 // status settles after the Describes-th such describe, so exactly that many
 // describes show it (fixtures.go: "the next Describes describe calls").
 func (a *account) described(h *havipRec) {
-	if p := h.Pending; p != nil && p.At.IsZero() {
-		p.Describes--
-		if p.Describes <= 0 {
-			a.finishHaVip(h.ID, h)
-		}
+	if p := h.Pending; p != nil && p.seen() {
+		a.finishHaVip(h.ID, h)
 	}
 }
 
 func (a *account) describedEIP(e *eipRec) {
-	if p := e.Pending; p != nil && p.At.IsZero() {
-		p.Describes--
-		if p.Describes <= 0 {
-			e.Status, e.Pending = p.Final, nil
-		}
+	if p := e.Pending; p != nil && p.seen() {
+		e.Status, e.Pending = p.Final, nil
 	}
 }
 

@@ -35,6 +35,7 @@ func main() {
 
 type config struct {
 	addr, fixtures, state, signature, caFile, envFile, readyFile string
+	transitions                                                  string
 	accessKeyID, accessKeySecret, accountID                      string
 	seed                                                         uint64
 	loose, tls, verbose                                          bool
@@ -62,6 +63,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	str(&c.fixtures, "fixtures", "MOCKCLOUD_FIXTURES", "", "fixtures JSON file (default: the HaVip guide's topology)")
 	str(&c.state, "state", "MOCKCLOUD_STATE", "", "state file: loaded at start when present, saved while running and on exit")
 	str(&c.signature, "signature", "MOCKCLOUD_SIGNATURE", mockcloud.SignatureStrict, "signature checks: strict, log-only or off")
+	str(&c.transitions, "transitions", "MOCKCLOUD_TRANSITIONS", "", "transition profile for every account: immediate, short or realistic (2 s each), with overrides such as realistic,havip.create=5s,eip=describes:2 (default: the fixtures' settings)")
 	str(&c.caFile, "ca-file", "MOCKCLOUD_CA_FILE", "", "with -tls: write the self-signed certificate here (point SSL_CERT_FILE at it)")
 	str(&c.envFile, "env-file", "MOCKCLOUD_ENV_FILE", "", "also write the provider environment as KEY=VALUE lines to this file")
 	str(&c.readyFile, "ready-file", "MOCKCLOUD_READY_FILE", "", "write endpoint and credentials as JSON here once serving")
@@ -107,6 +109,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if cfg.fixtures != "" {
 		if opts.Fixtures, err = mockcloud.LoadFixturesFile(cfg.fixtures); err != nil {
 			return err
+		}
+	}
+	if cfg.transitions != "" {
+		if opts.Transitions, err = mockcloud.TransitionProfile(cfg.transitions); err != nil {
+			return fmt.Errorf("-transitions: %w", err)
 		}
 	}
 	if cfg.accessKeyID != "" {

@@ -118,7 +118,7 @@ func (p *proc) client(t testing.TB) *vpc.Client {
 func TestCommandServesPrintsEnvAndKeepsState(t *testing.T) {
 	bin := buildBinary(t)
 	state := filepath.Join(t.TempDir(), "state.json")
-	p := startBinary(t, bin, "-state", state, "-access-key-id", "LTAI5ciKey", "-access-key-secret", "ci-secret")
+	p := startBinary(t, bin, "-state", state, "-access-key-id", "LTAI5ciKey", "-access-key-secret", "ci-secret", "-transitions", "realistic,havip.create=1h")
 	for _, want := range []string{"export ALIBABA_CLOUD_ACCESS_KEY_ID=LTAI5ciKey", "export ALIBABA_CLOUD_ENDPOINT_VPC=" + p.ready.Endpoint, "export ALIBABA_CLOUD_REGION=cn-hangzhou"} {
 		if !strings.Contains(p.stdout.String(), want) {
 			t.Errorf("stdout lacks %q:\n%s", want, p.stdout)
@@ -133,6 +133,10 @@ func TestCommandServesPrintsEnvAndKeepsState(t *testing.T) {
 	created, err := p.client(t).CreateHaVip(req)
 	if err != nil {
 		t.Fatal(err)
+	}
+	d0 := vpc.CreateDescribeHaVipsRequest()
+	if got, err := p.client(t).DescribeHaVips(d0); err != nil || len(got.HaVips.HaVip) != 1 || got.HaVips.HaVip[0].Status != "Creating" {
+		t.Fatalf("-transitions realistic,havip.create=1h: want the new HaVip Creating, got %+v, %v", got, err)
 	}
 	p.stop(t)
 
@@ -158,6 +162,9 @@ func TestCommandRejectsBadFixtures(t *testing.T) {
 	err := run([]string{"-fixtures", bad}, &stdout, &stderr)
 	if err == nil || !strings.Contains(err.Error(), "nmae") {
 		t.Fatalf("expected an unknown-field error naming nmae, got %v", err)
+	}
+	if err := run([]string{"-transitions", "fast"}, &stdout, &stderr); err == nil || !strings.Contains(err.Error(), "fast") {
+		t.Fatalf("an unknown transition profile: %v", err)
 	}
 	if err := run([]string{"-access-key-id", "x"}, &stdout, &stderr); err == nil {
 		t.Fatal("a key id without a secret was accepted")
