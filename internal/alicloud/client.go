@@ -24,6 +24,8 @@ type Client struct {
 	vpc   *sdkPool[*vpc.Client]
 	ecs   *sdkPool[*ecs.Client]
 	locks keyedLocks
+	reads readers
+	pace  pacer
 }
 
 const (
@@ -189,6 +191,7 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 		cli.SetReadTimeout(cfg.ReadTimeout)
 		return cli, nil
 	}, rc)
+	c.initReaders()
 	if c.vpc.err != nil {
 		return nil, fmt.Errorf("alicloud: building the VPC client: %w", c.vpc.err)
 	}

@@ -22,6 +22,7 @@ func (c *Client) AssociateEIP(ctx context.Context, havipID, allocationID string)
 	}
 	defer unlock()
 	token := newClientToken()
+	changed := c.changing([]string{havipID}, []string{allocationID})
 	judge := func(ctx context.Context, e *Error) (verdict, error) {
 		switch e.Code {
 		case "InvalidAssociation.Duplicated", "IncorrectEipStatus":
@@ -56,6 +57,7 @@ func (c *Client) AssociateEIP(ctx context.Context, havipID, allocationID string)
 			return resp.RequestId, nil
 		})
 	}, judge)
+	changed()
 	if err != nil {
 		return nil, err
 	}
@@ -77,6 +79,7 @@ func (c *Client) UnassociateEIP(ctx context.Context, havipID, allocationID strin
 	}
 	defer unlock()
 	token := newClientToken()
+	changed := c.changing([]string{havipID}, []string{allocationID})
 	judge := func(ctx context.Context, e *Error) (verdict, error) {
 		if e.Code == "InvalidAllocationId.NotFound" {
 			return settled, nil
@@ -109,6 +112,7 @@ func (c *Client) UnassociateEIP(ctx context.Context, havipID, allocationID strin
 			return resp.RequestId, nil
 		})
 	}, judge)
+	changed()
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
@@ -71,36 +72,56 @@ func (c *Client) describeHaVips(ctx context.Context, filters []vpc.DescribeHaVip
 	return out, err
 }
 
-// FindHaVipByID reads one HaVip, filtering DescribeHaVips by its ID; a
-// HaVip that is gone is a *NotFoundError.
-func (c *Client) FindHaVipByID(ctx context.Context, id string) (*HaVip, error) {
-	const op = "DescribeHaVips"
-	if id == "" {
-		return nil, invalid(op, "a HaVip ID is required")
-	}
-	resp, err := c.describeHaVips(ctx, []vpc.DescribeHaVipsFilter{haVipFilter("HaVipId", id)}, 1, 10)
-	if err != nil {
-		return nil, err
-	}
-	for _, s := range resp.HaVips.HaVip {
-		if s.HaVipId == id {
-			h := fromSDKHaVip(s)
-			return &h, nil
-		}
-	}
-	return nil, c.notListed(op, "InvalidHaVipId.NotFound", "HaVip", id, resp.RequestId)
+// readBatch is how many objects one shared describe asks for: the
+// largest page DescribeHaVips returns (50), which DescribeEipAddresses
+// (50 IDs), DescribeInstances and DescribeNetworkInterfaces (100) allow
+// as well, so a batch is always answered in one page.
+const readBatch = 50
+
+// readers are the shared, batched reads of every object the provider
+// looks at (reads.go).
+type readers struct {
+	haVips    *batchReader[HaVip]
+	eips      *batchReader[EIP]
+	instances *batchReader[Instance]
+	enis      *batchReader[ENI]
 }
 
-// FindEIPByID reads one EIP by its allocation ID.
-func (c *Client) FindEIPByID(ctx context.Context, allocationID string) (*EIP, error) {
-	const op = "DescribeEipAddresses"
-	if allocationID == "" {
-		return nil, invalid(op, "an EIP allocation ID is required")
+func (c *Client) initReaders() {
+	timeout := c.cfg.ReadTimeout
+	c.reads.haVips = newBatchReader(readBatch, timeout, c.fetchHaVips, func(id, rid string) error {
+		return c.notListed("DescribeHaVips", "InvalidHaVipId.NotFound", "HaVip", id, rid)
+	})
+	c.reads.eips = newBatchReader(readBatch, timeout, c.fetchEIPs, func(id, rid string) error {
+		return c.notListed("DescribeEipAddresses", "InvalidAllocationId.NotFound", "EIP", id, rid)
+	})
+	c.reads.instances = newBatchReader(readBatch, timeout, c.fetchInstances, func(id, rid string) error {
+		return c.notListed("DescribeInstances", "InvalidInstanceId.NotFound", "ECS instance", id, rid)
+	})
+	c.reads.enis = newBatchReader(readBatch, timeout, c.fetchENIs, func(id, rid string) error {
+		return c.notListed("DescribeNetworkInterfaces", "InvalidEniId.NotFound", "network interface", id, rid)
+	})
+}
+
+func (c *Client) fetchHaVips(ctx context.Context, ids []string) (map[string]*HaVip, string, error) {
+	resp, err := c.describeHaVips(ctx, []vpc.DescribeHaVipsFilter{haVipFilter("HaVipId", ids...)}, 1, readBatch)
+	if err != nil {
+		return nil, "", err
 	}
+	out := map[string]*HaVip{}
+	for _, s := range resp.HaVips.HaVip {
+		h := fromSDKHaVip(s)
+		out[h.ID] = &h
+	}
+	return out, resp.RequestId, nil
+}
+
+func (c *Client) fetchEIPs(ctx context.Context, ids []string) (map[string]*EIP, string, error) {
 	var resp *vpc.DescribeEipAddressesResponse
-	err := c.vpcCall(ctx, op, func(cli *vpc.Client) (string, error) {
+	err := c.vpcCall(ctx, "DescribeEipAddresses", func(cli *vpc.Client) (string, error) {
 		req := vpc.CreateDescribeEipAddressesRequest()
-		req.AllocationId = allocationID
+		req.AllocationId = strings.Join(ids, ",")
+		req.PageSize = requestsInt(readBatch)
 		r, err := cli.DescribeEipAddresses(req)
 		if err != nil {
 			return "", err
@@ -109,15 +130,102 @@ func (c *Client) FindEIPByID(ctx context.Context, allocationID string) (*EIP, er
 		return r.RequestId, nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
+	out := map[string]*EIP{}
 	for _, e := range resp.EipAddresses.EipAddress {
-		if e.AllocationId == allocationID {
-			return &EIP{ID: e.AllocationId, IPAddress: e.IpAddress, Status: e.Status, InstanceID: e.InstanceId,
-				InstanceType: e.InstanceType, RegionID: e.RegionId}, nil
-		}
+		out[e.AllocationId] = &EIP{ID: e.AllocationId, IPAddress: e.IpAddress, Status: e.Status, InstanceID: e.InstanceId,
+			InstanceType: e.InstanceType, RegionID: e.RegionId}
 	}
-	return nil, c.notListed(op, "InvalidAllocationId.NotFound", "EIP", allocationID, resp.RequestId)
+	return out, resp.RequestId, nil
+}
+
+func (c *Client) fetchInstances(ctx context.Context, ids []string) (map[string]*Instance, string, error) {
+	list, _ := json.Marshal(ids) // the API takes a JSON array string
+	var resp *ecs.DescribeInstancesResponse
+	err := c.ecsCall(ctx, "DescribeInstances", func(cli *ecs.Client) (string, error) {
+		req := ecs.CreateDescribeInstancesRequest()
+		req.InstanceIds = string(list)
+		req.PageSize = requestsInt(readBatch)
+		r, err := cli.DescribeInstances(req)
+		if err != nil {
+			return "", err
+		}
+		resp = r
+		return r.RequestId, nil
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	out := map[string]*Instance{}
+	for _, in := range resp.Instances.Instance {
+		v := &Instance{ID: in.InstanceId, VpcID: in.VpcAttributes.VpcId, VSwitchID: in.VpcAttributes.VSwitchId,
+			ZoneID: in.ZoneId, Status: in.Status}
+		if ips := in.VpcAttributes.PrivateIpAddress.IpAddress; len(ips) > 0 {
+			v.PrivateIP = ips[0]
+		}
+		out[in.InstanceId] = v
+	}
+	return out, resp.RequestId, nil
+}
+
+func (c *Client) fetchENIs(ctx context.Context, ids []string) (map[string]*ENI, string, error) {
+	var resp *ecs.DescribeNetworkInterfacesResponse
+	err := c.ecsCall(ctx, "DescribeNetworkInterfaces", func(cli *ecs.Client) (string, error) {
+		req := ecs.CreateDescribeNetworkInterfacesRequest()
+		l := append([]string(nil), ids...)
+		req.NetworkInterfaceId = &l
+		req.PageSize = requestsInt(readBatch)
+		r, err := cli.DescribeNetworkInterfaces(req)
+		if err != nil {
+			return "", err
+		}
+		resp = r
+		return r.RequestId, nil
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	out := map[string]*ENI{}
+	for _, e := range resp.NetworkInterfaceSets.NetworkInterfaceSet {
+		out[e.NetworkInterfaceId] = &ENI{ID: e.NetworkInterfaceId, InstanceID: e.InstanceId, VpcID: e.VpcId, VSwitchID: e.VSwitchId,
+			Status: e.Status, Type: e.Type, PrivateIP: e.PrivateIpAddress}
+	}
+	return out, resp.RequestId, nil
+}
+
+// FindHaVipByID describes one HaVip now (a call that starts after this
+// one), sharing the call with every other reader of the process; a HaVip
+// that is gone is a *NotFoundError.
+func (c *Client) FindHaVipByID(ctx context.Context, id string) (*HaVip, error) {
+	if id == "" {
+		return nil, invalid("DescribeHaVips", "a HaVip ID is required")
+	}
+	return c.reads.haVips.get(ctx, id, true)
+}
+
+// FindEIPByID describes one EIP now.
+func (c *Client) FindEIPByID(ctx context.Context, allocationID string) (*EIP, error) {
+	if allocationID == "" {
+		return nil, invalid("DescribeEipAddresses", "an EIP allocation ID is required")
+	}
+	return c.reads.eips.get(ctx, allocationID, true)
+}
+
+// FindInstanceByID describes one ECS instance now.
+func (c *Client) FindInstanceByID(ctx context.Context, id string) (*Instance, error) {
+	if id == "" {
+		return nil, invalid("DescribeInstances", "an instance ID is required")
+	}
+	return c.reads.instances.get(ctx, id, true)
+}
+
+// FindENIByID describes one ENI now.
+func (c *Client) FindENIByID(ctx context.Context, id string) (*ENI, error) {
+	if id == "" {
+		return nil, invalid("DescribeNetworkInterfaces", "a network interface ID is required")
+	}
+	return c.reads.enis.get(ctx, id, true)
 }
 
 func (c *Client) FindVSwitchByID(ctx context.Context, id string) (*VSwitch, error) {
@@ -143,68 +251,6 @@ func (c *Client) FindVSwitchByID(ctx context.Context, id string) (*VSwitch, erro
 		return nil, c.notListed(op, "InvalidVSwitchId.NotFound", "vSwitch", id, resp.RequestId)
 	}
 	return &VSwitch{ID: resp.VSwitchId, VpcID: resp.VpcId, CIDR: resp.CidrBlock, ZoneID: resp.ZoneId, Status: resp.Status}, nil
-}
-
-func (c *Client) FindInstanceByID(ctx context.Context, id string) (*Instance, error) {
-	const op = "DescribeInstances"
-	if id == "" {
-		return nil, invalid(op, "an instance ID is required")
-	}
-	ids, _ := json.Marshal([]string{id}) // the API takes a JSON array string
-	var resp *ecs.DescribeInstancesResponse
-	err := c.ecsCall(ctx, op, func(cli *ecs.Client) (string, error) {
-		req := ecs.CreateDescribeInstancesRequest()
-		req.InstanceIds = string(ids)
-		r, err := cli.DescribeInstances(req)
-		if err != nil {
-			return "", err
-		}
-		resp = r
-		return r.RequestId, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	for _, in := range resp.Instances.Instance {
-		if in.InstanceId != id {
-			continue
-		}
-		out := &Instance{ID: in.InstanceId, VpcID: in.VpcAttributes.VpcId, VSwitchID: in.VpcAttributes.VSwitchId,
-			ZoneID: in.ZoneId, Status: in.Status}
-		if ips := in.VpcAttributes.PrivateIpAddress.IpAddress; len(ips) > 0 {
-			out.PrivateIP = ips[0]
-		}
-		return out, nil
-	}
-	return nil, c.notListed(op, "InvalidInstanceId.NotFound", "ECS instance", id, resp.RequestId)
-}
-
-func (c *Client) FindENIByID(ctx context.Context, id string) (*ENI, error) {
-	const op = "DescribeNetworkInterfaces"
-	if id == "" {
-		return nil, invalid(op, "a network interface ID is required")
-	}
-	var resp *ecs.DescribeNetworkInterfacesResponse
-	err := c.ecsCall(ctx, op, func(cli *ecs.Client) (string, error) {
-		req := ecs.CreateDescribeNetworkInterfacesRequest()
-		req.NetworkInterfaceId = &[]string{id}
-		r, err := cli.DescribeNetworkInterfaces(req)
-		if err != nil {
-			return "", err
-		}
-		resp = r
-		return r.RequestId, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	for _, e := range resp.NetworkInterfaceSets.NetworkInterfaceSet {
-		if e.NetworkInterfaceId == id {
-			return &ENI{ID: e.NetworkInterfaceId, InstanceID: e.InstanceId, VpcID: e.VpcId, VSwitchID: e.VSwitchId,
-				Status: e.Status, Type: e.Type, PrivateIP: e.PrivateIpAddress}, nil
-		}
-	}
-	return nil, c.notListed(op, "InvalidEniId.NotFound", "network interface", id, resp.RequestId)
 }
 
 // EIPsOfHaVip lists the EIPs bound to a HaVip. DescribeHaVips names them
@@ -240,14 +286,23 @@ func (c *Client) EIPsOfHaVip(ctx context.Context, havipID string) ([]EIP, error)
 	return out, nil
 }
 
-// The provider reads objects under the API's verb; these are the finders.
+// The Describe* reads are what Terraform's Read, refresh and plan-time
+// checks use: what this process last saw of the object serves, unless
+// the process has changed the object since; the first read of an object
+// asks the service, batched with the reads of others.
 
 func (c *Client) DescribeHaVip(ctx context.Context, id string) (*HaVip, error) {
-	return c.FindHaVipByID(ctx, id)
+	if id == "" {
+		return nil, invalid("DescribeHaVips", "a HaVip ID is required")
+	}
+	return c.reads.haVips.get(ctx, id, false)
 }
 
 func (c *Client) DescribeEIP(ctx context.Context, allocationID string) (*EIP, error) {
-	return c.FindEIPByID(ctx, allocationID)
+	if allocationID == "" {
+		return nil, invalid("DescribeEipAddresses", "an EIP allocation ID is required")
+	}
+	return c.reads.eips.get(ctx, allocationID, false)
 }
 
 func (c *Client) DescribeVSwitch(ctx context.Context, id string) (*VSwitch, error) {
@@ -255,9 +310,15 @@ func (c *Client) DescribeVSwitch(ctx context.Context, id string) (*VSwitch, erro
 }
 
 func (c *Client) DescribeInstance(ctx context.Context, id string) (*Instance, error) {
-	return c.FindInstanceByID(ctx, id)
+	if id == "" {
+		return nil, invalid("DescribeInstances", "an instance ID is required")
+	}
+	return c.reads.instances.get(ctx, id, false)
 }
 
 func (c *Client) DescribeENI(ctx context.Context, id string) (*ENI, error) {
-	return c.FindENIByID(ctx, id)
+	if id == "" {
+		return nil, invalid("DescribeNetworkInterfaces", "a network interface ID is required")
+	}
+	return c.reads.enis.get(ctx, id, false)
 }

@@ -79,6 +79,7 @@ func (c *Client) ModifyHaVip(ctx context.Context, id string, name, description *
 	}
 	defer unlock()
 	token := newClientToken()
+	defer c.changing([]string{id}, nil)()
 	return c.untilSettled(ctx, op, func(ctx context.Context) error {
 		return c.vpcCall(ctx, op, func(cli *vpc.Client) (string, error) {
 			req := vpc.CreateModifyHaVipAttributeRequest()
@@ -120,6 +121,7 @@ func (c *Client) DeleteHaVip(ctx context.Context, id string) error {
 	}
 	defer unlock()
 	token := newClientToken()
+	changed := c.changing([]string{id}, nil)
 	judge := func(ctx context.Context, e *Error) (verdict, error) {
 		if e.Class == ClassNotFound {
 			return settled, nil
@@ -161,6 +163,7 @@ func (c *Client) DeleteHaVip(ctx context.Context, id string) error {
 			return resp.RequestId, nil
 		})
 	}, judge)
+	changed()
 	if err != nil {
 		return err
 	}

@@ -38,6 +38,7 @@ func (c *Client) AssociateHaVip(ctx context.Context, havipID, instanceID, instan
 	}
 	defer unlock()
 	token := newClientToken()
+	changed := c.changing([]string{havipID}, nil)
 	judge := func(ctx context.Context, e *Error) (verdict, error) {
 		if e.Code == "OperationFailed.InstanceAlreadyAssociated" {
 			// Only trust "already associated" once the HaVip lists the
@@ -63,6 +64,7 @@ func (c *Client) AssociateHaVip(ctx context.Context, havipID, instanceID, instan
 			return resp.RequestId, nil
 		})
 	}, judge)
+	changed()
 	if err != nil {
 		return nil, err
 	}
@@ -90,6 +92,7 @@ func (c *Client) UnassociateHaVip(ctx context.Context, havipID, instanceID, inst
 	}
 	defer unlock()
 	token := newClientToken()
+	changed := c.changing([]string{havipID}, nil)
 	forceStr := "False" // a string in this API, not a Boolean
 	if force {
 		forceStr = "True"
@@ -127,6 +130,7 @@ func (c *Client) UnassociateHaVip(ctx context.Context, havipID, instanceID, inst
 			return resp.RequestId, nil
 		})
 	}, judge)
+	changed()
 	if err != nil {
 		return err
 	}

@@ -17,6 +17,7 @@ func (c *Client) SetHaVipTags(ctx context.Context, id string, set map[string]str
 	}
 	ctx, cancel := opContext(ctx)
 	defer cancel()
+	defer c.changing([]string{id}, nil)()
 	var drop []string
 	for _, k := range remove {
 		if _, overwritten := set[k]; !overwritten && k != "" {

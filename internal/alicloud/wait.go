@@ -3,6 +3,8 @@ package alicloud
 import (
 	"context"
 	"fmt"
+	"sync"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
@@ -24,11 +26,74 @@ const maxTransientPolls = 5
 // report if the wait times out.
 type probe func(ctx context.Context) (done bool, state string, err error)
 
-// waitFor polls at once, then after PollMin, doubling up to PollMax, until
-// check is done, fails, or ctx ends. There is never a sleep before the
-// first look: with an immediate service (or mock) a wait costs one call.
+// The poll schedule, chosen from measurements against the mock with 2 s
+// transitions (issue 14): a doubling interval from 200 ms saw each
+// transition about 1 s late (polls at 0, 0.2, 0.6, 1.4, 3.0 s), and every
+// waiter on the same HaVip polled on its own. A constant short interval
+// finds the end quickly but costs ten describes per transition. Transitions
+// of one kind take about the same time on a given cloud, so:
+//
+//   - the first poll is immediate: an instant transition costs one call;
+//   - a kind of transition this client has not timed yet is polled at 0.2,
+//     0.6, 1.0, 1.4… s (doubling, then steps of 4×PollMin until 5 s, then
+//     doubling up to PollMax): at most 0.4 s late, about five describes for
+//     a 2 s transition;
+//   - a kind timed before is polled once just before its expected end
+//     (the last duration seen, less half PollMin), then every half PollMin
+//     until a quarter past it; after that the wait falls back to the
+//     doubling schedule, so a transition much slower than the last one does
+//     not turn into a busy loop. A 2 s transition then costs two or three
+//     describes and is seen within about 0.1 s of its end.
+//
+// The durations are per operation and per client, so per Terraform command.
+type pacer struct {
+	mu   sync.Mutex
+	took map[string]time.Duration
+}
+
+func (p *pacer) expected(op string) (time.Duration, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	d, ok := p.took[op]
+	return d, ok
+}
+
+func (p *pacer) record(op string, d time.Duration) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.took == nil {
+		p.took = map[string]time.Duration{}
+	}
+	p.took[op] = d
+}
+
+// schedule returns the pause before the next poll of a wait that began
+// elapsed ago; backoff carries the doubling interval between calls.
+func (c *Client) schedule(op string, elapsed time.Duration, backoff *time.Duration) time.Duration {
+	tick := max(c.cfg.PollMin/2, time.Millisecond)
+	if est, ok := c.pace.expected(op); ok {
+		aim := est - tick
+		switch {
+		case elapsed < aim:
+			return aim - elapsed
+		case elapsed < est+est/4+2*tick:
+			return tick
+		}
+	}
+	d := *backoff
+	if elapsed < 5*time.Second {
+		*backoff = min(*backoff*2, max(4*c.cfg.PollMin, *backoff), c.cfg.PollMax)
+	} else {
+		*backoff = min(*backoff*2, c.cfg.PollMax)
+	}
+	return d
+}
+
+// waitFor polls check at once, then on the schedule above, until check is
+// done, fails, or ctx ends. There is never a sleep before the first look.
 func (c *Client) waitFor(ctx context.Context, op, what string, check probe) error {
-	delay := c.cfg.PollMin
+	start := time.Now()
+	backoff := c.cfg.PollMin
 	state, transient := "unknown", 0
 	for polls := 1; ; polls++ {
 		done, st, err := check(ctx)
@@ -36,7 +101,11 @@ func (c *Client) waitFor(ctx context.Context, op, what string, check probe) erro
 		case err == nil:
 			transient = 0
 			if done {
-				tflog.Debug(ctx, "alicloud: wait finished", map[string]any{"op": op, "what": what, "polls": polls})
+				if polls > 1 {
+					c.pace.record(op, time.Since(start))
+				}
+				tflog.Debug(ctx, "alicloud: wait finished", map[string]any{"op": op, "what": what, "polls": polls,
+					"elapsed_ms": time.Since(start).Milliseconds()})
 				return nil
 			}
 			state = st
@@ -46,12 +115,12 @@ func (c *Client) waitFor(ctx context.Context, op, what string, check probe) erro
 		default:
 			return err
 		}
+		delay := c.schedule(op, time.Since(start), &backoff)
 		tflog.Trace(ctx, "alicloud: waiting", map[string]any{"op": op, "what": what, "state": state, "poll": polls, "next_ms": delay.Milliseconds()})
 		if err := sleep(ctx, delay); err != nil {
 			return &Error{Op: op, Class: ClassConflict,
 				Message: fmt.Sprintf("timed out waiting for %s (last seen: %s)", what, state), Err: err}
 		}
-		delay = min(delay*2, c.cfg.PollMax)
 	}
 }
 
