@@ -37,6 +37,12 @@ type batchReader[T any] struct {
 	gen      map[string]uint64  // bumped by forget; a call started before drops its answer
 }
 
+// gatherWindow is how long the first Read of a quiet reader waits for
+// others to join its call. Terraform starts the Reads and plan checks of up
+// to -parallelism resources within a few milliseconds of each other; 5 ms
+// is a small price next to a round trip to the cloud.
+const gatherWindow = 5 * time.Millisecond
+
 type result[T any] struct {
 	v   *T
 	err error
@@ -67,8 +73,15 @@ func (b *batchReader[T]) get(ctx context.Context, id string, fresh bool) (*T, er
 	b.waiting[id] = append(b.waiting[id], ch)
 	if !b.inFlight {
 		b.inFlight = true
+		// A Read or plan check waits a moment for the others Terraform is
+		// running at the same time, so that they share one call; a waiter
+		// does not, its poll is due now.
+		gather := gatherWindow
+		if fresh {
+			gather = 0
+		}
 		// The call outlives a caller that gives up: others may share it.
-		go b.run(context.WithoutCancel(ctx))
+		go b.run(context.WithoutCancel(ctx), gather)
 	}
 	b.mu.Unlock()
 	select {
@@ -104,7 +117,10 @@ func (b *batchReader[T]) remember(id string, v *T) {
 }
 
 // run answers the queue one call at a time until it is empty.
-func (b *batchReader[T]) run(ctx context.Context) {
+func (b *batchReader[T]) run(ctx context.Context, gather time.Duration) {
+	if gather > 0 {
+		time.Sleep(gather)
+	}
 	for {
 		b.mu.Lock()
 		if len(b.queue) == 0 {

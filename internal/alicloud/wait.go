@@ -38,8 +38,9 @@ type probe func(ctx context.Context) (done bool, state string, err error)
 //     0.6, 1.0, 1.4… s (doubling, then steps of 4×PollMin until 5 s, then
 //     doubling up to PollMax): at most 0.4 s late, about five describes for
 //     a 2 s transition;
-//   - a kind timed before is polled once just before its expected end
-//     (the last duration seen, less half PollMin), then every half PollMin
+//   - a kind timed before (or, failing that, any kind: the shortest) is
+//     polled once just before its expected end (the last duration seen,
+//     less half PollMin), then every half PollMin
 //     until a quarter past it; after that the wait falls back to the
 //     doubling schedule, so a transition much slower than the last one does
 //     not turn into a busy loop. A 2 s transition then costs two or three
@@ -51,11 +52,22 @@ type pacer struct {
 	took map[string]time.Duration
 }
 
+// expected is how long op's transitions took last time; for an op not
+// timed yet, the shortest of the others: on one cloud they are alike, and
+// aiming short costs one extra poll while aiming long costs time.
 func (p *pacer) expected(op string) (time.Duration, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	d, ok := p.took[op]
-	return d, ok
+	if d, ok := p.took[op]; ok {
+		return d, true
+	}
+	var best time.Duration
+	for _, d := range p.took {
+		if best == 0 || d < best {
+			best = d
+		}
+	}
+	return best, best > 0
 }
 
 func (p *pacer) record(op string, d time.Duration) {
