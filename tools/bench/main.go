@@ -35,8 +35,10 @@ func main() {
 	scale := flag.Int("scale", 50, "HaVips of the scale case, each with 10 ENI members (0: skip)")
 	benchtime := flag.String("benchtime", "3s", "-benchtime of the mock throughput benchmark (empty: skip)")
 	note := flag.String("note", "", "a sentence on the conditions of the run, appended to the report")
+	seedRuns := flag.Int("seed-runs", 3, "timed runs of the seed stack per transition profile (0: skip the waiter benchmark)")
+	realisticScale := flag.Bool("realistic-scale", true, "also apply and destroy the scale graph under realistic transitions (minutes)")
 	flag.Parse()
-	opts = options{scale: *scale, benchtime: *benchtime, note: *note}
+	opts = options{scale: *scale, benchtime: *benchtime, note: *note, seedRuns: *seedRuns, realisticScale: *realisticScale}
 	if err := run(*runs, *sizes, *out, *parallelism); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
@@ -44,9 +46,11 @@ func main() {
 }
 
 type options struct {
-	scale     int
-	benchtime string
-	note      string
+	scale          int
+	benchtime      string
+	note           string
+	seedRuns       int
+	realisticScale bool
 }
 
 var opts options
@@ -224,13 +228,29 @@ func run(runs int, sizesFlag, out string, parallelism int) error {
 			fmt.Fprintf(os.Stderr, "bench: %-5s %s: median %v of %v\n", prov, bc.label(), r.median.Round(time.Millisecond), r.all)
 		}
 	}
+	var waiters string
+	if opts.seedRuns > 0 {
+		var seeds []seedResult
+		for _, profile := range []string{mockcloud.ProfileImmediate, mockcloud.ProfileRealistic} {
+			sr, err := benchSeed(work, dirs, profile, opts.seedRuns)
+			if err != nil {
+				return err
+			}
+			seeds = append(seeds, sr)
+		}
+		sc := scaleResult{err: fmt.Errorf("-scale 0")}
+		if opts.scale > 0 {
+			sc = benchScaleWaiters(work, dirs, opts.scale, parallelism, opts.realisticScale)
+		}
+		waiters = renderWaiters(seeds, sc, opts.scale)
+	}
 	load1 := loadavg()
 	var tput throughput
 	if opts.benchtime != "" {
 		tput = measureThroughput(root, opts.benchtime)
 		fmt.Fprintf(os.Stderr, "bench: mock throughput %.0f req/s (%v)\n", tput.reqPerSec, tput.err)
 	}
-	report := render(results, runs, parallelism) + renderExtra(results, life, tput, load0, load1, loadavg())
+	report := render(results, runs, parallelism) + waiters + renderExtra(results, life, tput, load0, load1, loadavg())
 	fmt.Print(report)
 	if out != "" {
 		return os.WriteFile(out, []byte(report), 0o644)
