@@ -26,6 +26,7 @@ type Client struct {
 	locks keyedLocks
 	reads readers
 	pace  pacer
+	sleep func(context.Context, time.Duration) error // nil: a real sleep; tests record the schedule
 }
 
 const (

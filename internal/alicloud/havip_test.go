@@ -321,20 +321,23 @@ func TestConflictLoopBoundedByDeadline(t *testing.T) {
 	h := mustCreate(t, c, CreateHaVipInput{})
 	addFault(t, s, mockcloud.FaultRule{Account: cred.AccountID, Action: "AssociateHaVip", Count: 100000,
 		Effect: mockcloud.FaultEffect{Type: mockcloud.FaultConflict}})
-	ctx, cancel := context.WithTimeout(testCtx(t), 300*time.Millisecond)
+	// The operation's deadline runs out during the third pause.
+	ctx, cancel := context.WithCancel(testCtx(t))
 	defer cancel()
-	start := time.Now()
+	pauses := 0
+	c.sleep = func(ctx context.Context, d time.Duration) error {
+		if pauses++; pauses == 3 {
+			cancel()
+		}
+		return sleep(ctx, d)
+	}
 	_, err := c.AssociateHaVip(ctx, h.ID, seedECS1, "")
-	elapsed := time.Since(start)
 	e := asError(t, err)
 	if e.Class != ClassConflict || e.Code != "IncorrectHaVipStatus" || e.RequestID == "" {
 		t.Fatalf("want the last conflict answer, got class %s: %v", e.Class, e)
 	}
-	if elapsed > 450*time.Millisecond {
-		t.Fatalf("took %s against a 300 ms deadline", elapsed)
-	}
-	if n := len(journal(s, cred, "AssociateHaVip")); n < 3 {
-		t.Fatalf("only %d attempts in 300 ms", n)
+	if n := len(journal(s, cred, "AssociateHaVip")); n != 3 || pauses != 3 {
+		t.Fatalf("%d attempts and %d pauses, want 3 and 3: the loop must stop when the deadline ends a pause", n, pauses)
 	}
 }
 
@@ -395,25 +398,50 @@ func TestCreateWaitsForAvailable(t *testing.T) {
 	}
 }
 
+// recordSleeps makes c's retry loops and waiters record each pause
+// (and still sleep it), so tests see the schedule without timing it.
+func recordSleeps(c *Client) func() []time.Duration {
+	var mu sync.Mutex
+	var got []time.Duration
+	c.sleep = func(ctx context.Context, d time.Duration) error {
+		mu.Lock()
+		got = append(got, d)
+		mu.Unlock()
+		return sleep(ctx, d)
+	}
+	return func() []time.Duration {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]time.Duration(nil), got...)
+	}
+}
+
 // With immediate transitions a create costs one call and one describe and
-// no sleep: PollMin is at its largest (200 ms) and the whole create must
-// still finish well under it.
+// no pause at all; with a transition that two describes see, exactly one
+// pause comes between the first poll and the next: the first poll never
+// waits.
 func TestFirstPollIsImmediate(t *testing.T) {
 	s := startMock(t, mockcloud.Options{})
 	cred := newAccount(t, s)
-	cfg := testConfig(s, cred)
-	cfg.PollMin, cfg.PollMax = 200*time.Millisecond, time.Second
-	c := newClient(t, cfg)
-	mustCreate(t, c, CreateHaVipInput{}) // warm the connection pool
-	s.ClearJournal()
-	start := time.Now()
+	c := newClient(t, testConfig(s, cred))
+	sleeps := recordSleeps(c)
+	since := s.JournalSeq()
 	mustCreate(t, c, CreateHaVipInput{})
-	if d := time.Since(start); d >= 150*time.Millisecond {
-		t.Fatalf("create+wait took %s: the first poll must not sleep", d)
+	if got := sleeps(); len(got) != 0 {
+		t.Fatalf("an instant create paused %v", got)
 	}
-	all := journal(s, cred, "")
+	all := journalSince(s, cred, "", since)
 	if len(all) != 2 || all[0].Action != "CreateHaVip" || all[1].Action != "DescribeHaVips" {
 		t.Fatalf("want CreateHaVip then one DescribeHaVips:%s", describeEntries(all))
+	}
+	setTransition(t, s, cred, "havip", 1)
+	since = s.JournalSeq()
+	mustCreate(t, c, CreateHaVipInput{})
+	if got := sleeps(); len(got) != 1 {
+		t.Fatalf("a create seen Creating once paused %d times (%v), want once, after the first poll", len(got), got)
+	}
+	if n := len(journalSince(s, cred, "DescribeHaVips", since)); n != 2 {
+		t.Fatalf("want 2 polls, got %d", n)
 	}
 }
 

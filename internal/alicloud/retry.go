@@ -83,7 +83,7 @@ func (c *Client) untilSettled(ctx context.Context, op string, call func(context.
 		tflog.Debug(ctx, "alicloud: resource busy, retrying", map[string]any{
 			"op": op, "code": e.Code, "request_id": e.RequestID, "attempt": attempt, "wait_ms": wait.Milliseconds(),
 		})
-		if err := sleep(ctx, wait); err != nil {
+		if err := c.pause(ctx, wait); err != nil {
 			return gaveUp(last, attempt, err)
 		}
 	}
@@ -98,6 +98,15 @@ func gaveUp(last *Error, attempts int, cause error) *Error {
 		out.Err = cause
 	}
 	return &out
+}
+
+// pause is every sleep of the retry loops and waiters; tests replace it
+// (Client.sleep) to see the schedule without timing it.
+func (c *Client) pause(ctx context.Context, d time.Duration) error {
+	if c.sleep != nil {
+		return c.sleep(ctx, d)
+	}
+	return sleep(ctx, d)
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

@@ -125,17 +125,15 @@ func TestTransportHonoursContextDuringBackoff(t *testing.T) {
 	s := startMock(t, mockcloud.Options{})
 	cred := newAccount(t, s)
 	cfg := testConfig(s, cred)
-	cfg.RetryWaitMin, cfg.RetryWaitMax, cfg.MaxRetries = 2*time.Second, 4*time.Second, 5
+	// A backoff that ignored the context would sit out an hour and the
+	// suite's timeout would fail the test; no clock is read here.
+	cfg.RetryWaitMin, cfg.RetryWaitMax, cfg.MaxRetries = time.Hour, time.Hour, 5
 	c := newClient(t, cfg)
 	addFault(t, s, mockcloud.FaultRule{Account: cred.AccountID, Action: "DescribeHaVips", Count: 100,
 		Effect: mockcloud.FaultEffect{Type: mockcloud.FaultThrottle}})
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
-	start := time.Now()
 	_, _, err := c.CountHaVips(ctx, "")
-	if d := time.Since(start); d > time.Second {
-		t.Fatalf("returned after %s; the 200 ms deadline was ignored", d)
-	}
 	if !errors.Is(err, context.DeadlineExceeded) || ClassOf(err) != ClassTransient {
 		t.Fatalf("want a transient deadline error, got class %s: %v", ClassOf(err), err)
 	}

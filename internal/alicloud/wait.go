@@ -129,7 +129,7 @@ func (c *Client) waitFor(ctx context.Context, op, what string, check probe) erro
 		}
 		delay := c.schedule(op, time.Since(start), &backoff)
 		tflog.Trace(ctx, "alicloud: waiting", map[string]any{"op": op, "what": what, "state": state, "poll": polls, "next_ms": delay.Milliseconds()})
-		if err := sleep(ctx, delay); err != nil {
+		if err := c.pause(ctx, delay); err != nil {
 			return &Error{Op: op, Class: ClassConflict,
 				Message: fmt.Sprintf("timed out waiting for %s (last seen: %s)", what, state), Err: err}
 		}
