@@ -15,7 +15,8 @@ import (
 
 // A full apply and destroy at TF_LOG=TRACE (Terraform's and the
 // provider's logs in one file) never shows the secret key, the security
-// token or the VRRP password.
+// token or the VRRP password, in the log file or on the process's stdout
+// and stderr (where the in-process provider would print).
 func TestAccSecrets_notInTraceLog(t *testing.T) {
 	logFile := filepath.Join(t.TempDir(), "trace.log")
 	t.Setenv("TF_ACC_LOG_PATH", logFile)
@@ -54,10 +55,12 @@ data "havip_keepalived_config" "web" {
   ]
 }
 `
+	stop := captureOutput(t)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps:                    []resource.TestStep{{Config: cfg}},
 	})
+	output := stop()
 	b, err := os.ReadFile(logFile)
 	if err != nil {
 		t.Fatal(err)
@@ -70,9 +73,11 @@ data "havip_keepalived_config" "web" {
 		}
 	}
 	for name, secret := range map[string]string{"secret_key": env.Cred.AccessKeySecret, "security_token": token, "auth_pass": vrrpPass} {
-		if i := strings.Index(log, secret); i >= 0 {
-			lo, hi := max(0, i-200), min(len(log), i+len(secret)+50)
-			t.Errorf("%s appears in the trace log:\n…%s…", name, log[lo:hi])
+		for where, text := range map[string]string{"the trace log": log, "stdout or stderr": output} {
+			if i := strings.Index(text, secret); i >= 0 {
+				lo, hi := max(0, i-200), min(len(text), i+len(secret)+50)
+				t.Errorf("%s appears in %s:\n…%s…", name, where, text[lo:hi])
+			}
 		}
 	}
 }
