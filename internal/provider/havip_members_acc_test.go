@@ -321,3 +321,139 @@ func TestAccMembers_lifecycle(t *testing.T) {
 		},
 	})
 }
+
+// membersLifecycleCommits is what applying and destroying the seed
+// topology through havip_members commits: any more is a duplicate, any
+// resource left is an orphan.
+var membersLifecycleCommits = map[string]int{
+	"CreateHaVip": 1, "AssociateHaVip": 2, "AssociateEipAddress": 1,
+	"UnassociateEipAddress": 1, "UnassociateHaVip": 2, "DeleteHaVip": 1,
+}
+
+// Throttling, 5xx answers and responses lost after the service committed,
+// on every mutating call of havip_members: the apply and the destroy
+// converge with every action committed once and nothing left behind.
+func TestAccMembers_faultsConverge(t *testing.T) {
+	t.Parallel()
+	faults := []struct {
+		name string
+		rule mockcloud.FaultRule
+	}{
+		{"throttling", mockcloud.FaultRule{Count: 2, Effect: mockcloud.FaultEffect{Type: mockcloud.FaultThrottle}}},
+		{"503", mockcloud.FaultRule{Count: 2, Effect: mockcloud.FaultEffect{Type: mockcloud.FaultError, Status: 503, Code: "ServiceUnavailable"}}},
+		{"lost after commit", mockcloud.FaultRule{Count: 1, Effect: mockcloud.FaultEffect{Type: mockcloud.FaultDropAfter}}},
+	}
+	for _, action := range []string{"AssociateHaVip", "UnassociateHaVip", "AssociateEipAddress", "UnassociateEipAddress"} {
+		for _, f := range faults {
+			action, f := action, f
+			t.Run(action+"/"+f.name, func(t *testing.T) {
+				t.Parallel()
+				env := acctest.NewEnv(t, mockcloud.Options{})
+				rule := f.rule
+				rule.Action = action
+				id, err := env.Server.AddFault(rule)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resource.Test(t, resource.TestCase{
+					ProtoV6ProviderFactories: acctest.ProviderFactories,
+					Steps:                    []resource.TestStep{{Config: env.Config(membersTopology(seedMembers(), acctest.SeedEIP, ""))}},
+					CheckDestroy: func(s *terraform.State) error {
+						if r, ok := env.Server.Fault(id); !ok || r.Fired != rule.Count {
+							return fmt.Errorf("the fault fired %d times, want %d", r.Fired, rule.Count)
+						}
+						if c := commitsOf(env, 0); !mapsEqual(c, membersLifecycleCommits) {
+							return fmt.Errorf("committed %v, want %v", c, membersLifecycleCommits)
+						}
+						return checkDestroyed(env, t)(s)
+					},
+				})
+			})
+		}
+	}
+}
+
+func mapsEqual(a, b map[string]int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// A member instance deleted outside Terraform: the plan says so (a
+// warning on member_ids), the apply refuses it before any change, and
+// terraform destroy, which runs the same plan first, is not blocked.
+func TestAccMembers_deletedMember(t *testing.T) {
+	t.Parallel()
+	env := acctest.NewEnv(t, mockcloud.Options{})
+	var before int64
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             checkDestroyed(env, t),
+		Steps: []resource.TestStep{
+			{
+				Config: env.Config(membersTopology(seedMembers(), acctest.SeedEIP, "")),
+				Check: func(*terraform.State) error {
+					return env.Server.Apply(mockcloud.Event{Type: mockcloud.EventDeleteInstance, Account: env.Cred.AccountID, InstanceID: acctest.SeedECS2})
+				},
+				// The plan after the deletion wants the member back.
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				PreConfig: func() { before = env.Server.JournalSeq() },
+				Config:    env.Config(membersTopology(seedMembers(), acctest.SeedEIP, "")),
+				ExpectError: diagAt("Member deleted outside Terraform", "havip_members.web", "member_ids",
+					acctest.SeedECS2+" was a member of this havip_members and has been deleted outside Terraform", "Remove it from member_ids"),
+			},
+			{
+				PreConfig: func() { expectNoMutations(t, env, before) },
+				// The refresh already dropped the dead member from the state.
+				Config: env.Config(membersTopology([]string{acctest.SeedECS1}, acctest.SeedEIP, "")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+			},
+			{
+				// Deleted again, and this time destroyed with the dead
+				// member still configured.
+				PreConfig: func() {
+					if err := env.Server.Apply(mockcloud.Event{Type: mockcloud.EventDeleteInstance, Account: env.Cred.AccountID, InstanceID: acctest.SeedECS1}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:             env.Config(membersTopology([]string{acctest.SeedECS1}, acctest.SeedEIP, "")),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+		},
+	})
+}
+
+// A create that failed after its first member: the member stays in the
+// state, and one terraform destroy removes it and the HaVip.
+func TestAccMembers_destroyAfterPartialApply(t *testing.T) {
+	t.Parallel()
+	env := acctest.NewEnv(t, mockcloud.Options{})
+	if _, err := env.Server.AddFault(mockcloud.FaultRule{Action: "AssociateHaVip", Resource: acctest.SeedECS2, Count: 1,
+		Effect: mockcloud.FaultEffect{Type: mockcloud.FaultError, Status: 400, Code: "OperationFailed.Unknown", Message: "injected lasting failure"}}); err != nil {
+		t.Fatal(err)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy: func(s *terraform.State) error {
+			if n := len(mutations(env, 0, "UnassociateHaVip")); n != 1 {
+				return fmt.Errorf("destroy made %d UnassociateHaVip, want 1 (the member the failed apply left)", n)
+			}
+			return checkDestroyed(env, t)(s)
+		},
+		Steps: []resource.TestStep{{
+			Config:      env.Config(membersTopology(seedMembers(), acctest.SeedEIP, "")),
+			ExpectError: regexp.MustCompile(`Error associating ` + acctest.SeedECS2 + ` with the HaVip`),
+		}},
+	})
+}
