@@ -169,3 +169,48 @@ func TestAccEIPAssociation_swapAndMove(t *testing.T) {
 		},
 	})
 }
+
+// An EIP unbound and released outside Terraform: the association stays in
+// the state, the plan warns instead of failing on the missing EIP (the
+// same plan runs before a destroy), and terraform destroy succeeds.
+func TestAccEIPAssociation_releasedOutOfBand(t *testing.T) {
+	env := acctest.NewEnv(t, mockcloud.Options{})
+	cfg := env.Config(havipConfig(`  ip_address = "192.168.0.24"`) + fmt.Sprintf(`
+resource "havip_eip_association" "test" {
+  havip_id      = havip.test.id
+  allocation_id = %q
+}
+`, acctest.SeedEIP))
+	var released int64
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy: func(s *terraform.State) error {
+			for _, e := range mutations(env, released, "UnassociateEipAddress") {
+				if e.Committed {
+					return fmt.Errorf("an UnassociateEipAddress of the released EIP committed: %+v", e)
+				}
+			}
+			return checkDestroyed(env, t)(s)
+		},
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			Check: func(s *terraform.State) error {
+				c := env.VPCClient(t)
+				un := vpc.CreateUnassociateEipAddressRequest()
+				un.AllocationId = acctest.SeedEIP
+				un.InstanceId = s.RootModule().Resources["havip.test"].Primary.ID
+				un.InstanceType = "HaVip"
+				if _, err := c.UnassociateEipAddress(un); err != nil {
+					return err
+				}
+				rel := vpc.CreateReleaseEipAddressRequest()
+				rel.AllocationId = acctest.SeedEIP
+				_, err := c.ReleaseEipAddress(rel)
+				released = env.Server.JournalSeq()
+				return err
+			},
+		}, {
+			RefreshState: true,
+		}},
+	})
+}

@@ -625,12 +625,12 @@ func TestAccMembership_masterDetach(t *testing.T) {
 	})
 }
 
-// An instance deleted outside Terraform leaves every HaVip (as the
-// platform does). The next refresh drops its attachment from state without
-// an error; planning to attach it again is refused on instance_id, since
-// it no longer exists; dropping it from the configuration applies cleanly.
+// An ECS member deleted outside Terraform: the attachment stays in the
+// state marked MemberDeleted, the plan warns instead of failing (Terraform
+// runs the same plan before a destroy), and both a terraform destroy with
+// the attachment still configured and removing it from the configuration
+// succeed, committing nothing for the dead member.
 func TestAccMembership_deletedInstance(t *testing.T) {
-	env := acctest.NewEnv(t, mockcloud.Options{})
 	withoutECS2 := fmt.Sprintf(`
 resource "havip" "web" {
   vswitch_id = %q
@@ -648,39 +648,62 @@ resource "havip_eip_association" "web" {
   allocation_id = %q
 }
 `, acctest.SeedVSwitch, acctest.SeedECS1, acctest.SeedEIP)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             checkDestroyed(env, t),
-		Steps: []resource.TestStep{
-			{
-				Config: env.Config(seedTopology()),
-				Check: func(*terraform.State) error {
-					return env.Server.Apply(mockcloud.Event{Type: mockcloud.EventDeleteInstance, Account: env.Cred.AccountID, InstanceID: acctest.SeedECS2})
-				},
-				// The harness refreshes and plans again after Check: the
-				// refresh drops havip_attachment.ecs2 and the plan to
-				// re-create it fails on the instance that is gone.
-				ExpectError: diagAt("ECS instance not found", "havip_attachment.ecs2", "instance_id",
-					"ECS instance "+acctest.SeedECS2+" does not exist in region cn-hangzhou"),
+	deleteECS2 := func(env *acctest.Env) func(*terraform.State) error {
+		return func(*terraform.State) error {
+			return env.Server.Apply(mockcloud.Event{Type: mockcloud.EventDeleteInstance, Account: env.Cred.AccountID, InstanceID: acctest.SeedECS2})
+		}
+	}
+	markedDeleted := func(s *terraform.State) error {
+		if got := s.RootModule().Resources["havip_attachment.ecs2"].Primary.Attributes["status"]; got != "MemberDeleted" {
+			return fmt.Errorf("havip_attachment.ecs2 status %q after its instance was deleted, want MemberDeleted", got)
+		}
+		return nil
+	}
+	noDetachOfECS2 := func(env *acctest.Env) error {
+		for _, e := range mutations(env, 0, "UnassociateHaVip") {
+			if e.Committed && strings.Contains(fmt.Sprint(e.Params), acctest.SeedECS2) {
+				return fmt.Errorf("an UnassociateHaVip of the deleted %s committed:\n%s", acctest.SeedECS2, acctest.Describe([]mockcloud.JournalEntry{e}))
+			}
+		}
+		return nil
+	}
+	t.Run("destroyed as configured", func(t *testing.T) {
+		env := acctest.NewEnv(t, mockcloud.Options{})
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: acctest.ProviderFactories,
+			CheckDestroy: func(s *terraform.State) error {
+				if err := noDetachOfECS2(env); err != nil {
+					return err
+				}
+				return checkDestroyed(env, t)(s)
 			},
-			{
-				Config: env.Config(withoutECS2),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("havip.web", tfjsonpath.New("associated_instance_ids"),
-						knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(acctest.SeedECS1)})),
-					statecheck.ExpectKnownValue("havip_attachment.ecs1", tfjsonpath.New("status"), knownvalue.StringExact("Associated")),
-				},
-				Check: func(s *terraform.State) error {
-					if _, ok := s.RootModule().Resources["havip_attachment.ecs2"]; ok {
-						return fmt.Errorf("havip_attachment.ecs2 is still in state")
-					}
-					return nil
+			Steps: []resource.TestStep{
+				{Config: env.Config(seedTopology()), Check: deleteECS2(env)},
+				{RefreshState: true, Check: markedDeleted},
+			},
+		})
+	})
+	t.Run("removed from the configuration", func(t *testing.T) {
+		env := acctest.NewEnv(t, mockcloud.Options{})
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: acctest.ProviderFactories,
+			CheckDestroy:             checkDestroyed(env, t),
+			Steps: []resource.TestStep{
+				{Config: env.Config(seedTopology()), Check: deleteECS2(env)},
+				{
+					Config: env.Config(withoutECS2),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("havip_attachment.ecs2", plancheck.ResourceActionDestroy),
+					}},
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue("havip.web", tfjsonpath.New("associated_instance_ids"),
+							knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(acctest.SeedECS1)})),
+						statecheck.ExpectKnownValue("havip_attachment.ecs1", tfjsonpath.New("status"), knownvalue.StringExact("Associated")),
+					},
+					Check: func(*terraform.State) error { return noDetachOfECS2(env) },
 				},
 			},
-		},
+		})
 	})
 }
 

@@ -79,7 +79,8 @@ func (r *attachmentResource) Schema(ctx context.Context, _ resource.SchemaReques
 				Description: "Allow detaching the member while it is the HaVip's master (it holds the address). " +
 					"Without it, destroying the master's attachment fails before any API call. Changing it does not replace the resource."},
 			"is_master": schema.BoolAttribute{Computed: true, Description: "Whether this member currently holds the HaVip (keepalived MASTER)."},
-			"status":    schema.StringAttribute{Computed: true, Description: "`Associated` while the instance is a member."},
+			"status": schema.StringAttribute{Computed: true, Description: "`Associated` while the instance is a member; `" + statusMemberDeleted + "` once the instance " +
+				"or ENI was deleted outside Terraform (the plan then warns: remove the resource from the configuration)."},
 		},
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Delete: true}),
@@ -137,6 +138,18 @@ func (r *attachmentResource) ModifyPlan(ctx context.Context, req resource.Modify
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), plan.HaVipID.ValueString()+":"+plan.InstanceID.ValueString())...)
 	}
 	replacing := r.replacing(ctx, req, plan, &resp.Diagnostics)
+	if !req.State.Raw.IsNull() && !replacing {
+		var status types.String
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("status"), &status)...)
+		if status.ValueString() == statusMemberDeleted {
+			// A warning, not an error: Terraform runs this same plan
+			// before a destroy, which must remove the dead attachment.
+			resp.Diagnostics.AddAttributeWarning(path.Root("instance_id"), "HaVip member deleted outside Terraform",
+				fmt.Sprintf("%s was deleted outside Terraform, and Alibaba Cloud removed it from HaVip %s. Remove this havip_attachment "+
+					"from the configuration; terraform destroy is not affected either.",
+					plan.InstanceID.ValueString(), plan.HaVipID.ValueString()))
+		}
+	}
 	if r.data != nil && !plan.HaVipID.IsUnknown() && !plan.InstanceID.IsUnknown() {
 		// Every plan records the claim, so that a havip_members of the same
 		// HaVip sees it; only a new association is refused for it.
@@ -393,6 +406,15 @@ func (r *attachmentResource) Read(ctx context.Context, req resource.ReadRequest,
 	defer cancel()
 	havipID, memberID := state.HaVipID.ValueString(), state.InstanceID.ValueString()
 	h, err := client.DescribeHaVip(ctx, havipID)
+	if err == nil && !h.HasMember(memberID) && r.memberDeleted(ctx, memberID) {
+		// Dropping it from the state would make the next plan re-create
+		// it and fail on the missing instance, also in the plan Terraform
+		// runs before a destroy. Kept and marked, the plan warns instead.
+		state.Status = types.StringValue(statusMemberDeleted)
+		state.IsMaster = types.BoolValue(false)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		return
+	}
 	if alicloud.IsNotFound(err) || (err == nil && !h.HasMember(memberID)) {
 		tflog.Warn(ctx, "HaVip member is gone; removing the attachment from state", map[string]any{"havip_id": havipID, "instance_id": memberID})
 		resp.State.RemoveResource(ctx)
@@ -440,6 +462,11 @@ func (r *attachmentResource) Delete(ctx context.Context, req resource.DeleteRequ
 	ctx, cancel := withTimeout(ctx, state.Timeouts.Delete, defaultDeleteTimeout, &resp.Diagnostics)
 	defer cancel()
 	havipID, memberID := state.HaVipID.ValueString(), state.InstanceID.ValueString()
+	if state.Status.ValueString() == statusMemberDeleted {
+		if h, err := client.DescribeHaVip(ctx, havipID); alicloud.IsNotFound(err) || (err == nil && !h.HasMember(memberID)) {
+			return
+		}
+	}
 	force := state.Force.ValueBool()
 	typ := state.InstanceType.ValueString()
 	if typ == "" {
@@ -459,6 +486,22 @@ func (r *attachmentResource) Delete(ctx context.Context, req resource.DeleteRequ
 		return
 	}
 	r.data.planned.releaseMember(havipID, memberID)
+}
+
+// statusMemberDeleted marks an attachment whose instance or ENI no longer
+// exists.
+const statusMemberDeleted = "MemberDeleted"
+
+// memberDeleted reports whether the instance or ENI is gone for good (an
+// API error is not taken for that).
+func (r *attachmentResource) memberDeleted(ctx context.Context, id string) bool {
+	var err error
+	if alicloud.MemberTypeOf(id) == alicloud.MemberENI {
+		_, err = r.data.client.DescribeENI(ctx, id)
+	} else {
+		_, err = r.data.client.DescribeInstance(ctx, id)
+	}
+	return alicloud.IsNotFound(err)
 }
 
 func (r *attachmentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

@@ -86,6 +86,13 @@ func (r *eipAssociationResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if !plan.HaVipID.IsUnknown() && !plan.AllocationID.IsUnknown() {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), plan.HaVipID.ValueString()+":"+plan.AllocationID.ValueString())...)
 	}
+	if released(ctx, req.Private) {
+		// A warning, not an error: Terraform runs this same plan before a
+		// destroy, which must remove the dead association.
+		resp.Diagnostics.AddAttributeWarning(path.Root("allocation_id"), "EIP released outside Terraform",
+			fmt.Sprintf("EIP %s no longer exists. Remove this havip_eip_association from the configuration; "+
+				"terraform destroy is not affected either.", plan.AllocationID.ValueString()))
+	}
 	// The framework hands resource-level ModifyPlan an empty
 	// RequiresReplace (the attributes' is merged in only afterwards), so a
 	// replacement is told by the attributes that force it.
@@ -213,7 +220,15 @@ func (r *eipAssociationResource) Read(ctx context.Context, req resource.ReadRequ
 	defer cancel()
 	havipID, allocationID := state.HaVipID.ValueString(), state.AllocationID.ValueString()
 	eip, err := client.DescribeEIP(ctx, allocationID)
-	if alicloud.IsNotFound(err) || (err == nil && eip.InstanceID != havipID) {
+	if alicloud.IsNotFound(err) {
+		// Released: dropping the association from the state would make the
+		// next plan bind it again and fail on the missing EIP, also in the
+		// plan Terraform runs before a destroy. Kept and marked, the plan
+		// warns instead.
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateReleased, []byte(`true`))...)
+		return
+	}
+	if err == nil && eip.InstanceID != havipID {
 		tflog.Warn(ctx, "EIP is no longer bound to the HaVip; removing the association from state", map[string]any{"havip_id": havipID, "allocation_id": allocationID})
 		resp.State.RemoveResource(ctx)
 		return
@@ -268,4 +283,16 @@ func (r *eipAssociationResource) ImportState(ctx context.Context, req resource.I
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(p), v)...)
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("force"), false)...)
+}
+
+// privateReleased marks an association whose EIP was released outside
+// Terraform.
+const privateReleased = "released"
+
+func released(ctx context.Context, p privateGetter) bool {
+	if p == nil {
+		return false
+	}
+	raw, _ := p.GetKey(ctx, privateReleased)
+	return string(raw) == "true"
 }
