@@ -100,7 +100,7 @@ step "terraform init (provider from the local mirror)"
 run_tf "Installing|Installed|initialized" init -input=false -no-color
 grep -q 'havip-oss/havip' "$work/tf/.terraform.lock.hcl" || die "the lock file does not record havip-oss/havip"
 
-step "terraform apply: HaVip, two attachments, EIP association, keepalived for both nodes"
+step "terraform apply: HaVip, its members and EIP (havip_members), keepalived for both nodes"
 run_tf "Creat|Read complete|Apply complete" apply -input=false -auto-approve -no-color
 
 step "Outputs"
@@ -160,6 +160,27 @@ else
   step "Skipping the failover lab (it needs root, keepalived and iproute2)"
 fi
 
+master=$(tf output -raw master_instance_id)
+if [ -z "$master" ]; then
+  # Without the lab nothing announced the address: make the first node
+  # MASTER as keepalived would, so the destroy below runs against a live
+  # cluster.
+  step "Simulating keepalived: the first node becomes MASTER (POST /_mockcloud/events set_master)"
+  account=$(sed -n 's/.*"account_id": "\(.*\)".*/\1/p' "$work/ready.json")
+  first=$(tf output -json node_instance_ids | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d[sorted(d)[0]])')
+  python3 - "$mock_url" "$account" "$havip_id" "$first" <<'PY'
+import json, sys, urllib.request
+url, account, havip, instance = sys.argv[1:]
+body = json.dumps({"type": "set_master", "account": account, "havip_id": havip, "instance_id": instance}).encode()
+req = urllib.request.Request(url + "/_mockcloud/events", data=body, headers={"Content-Type": "application/json"}, method="POST")
+urllib.request.urlopen(req, timeout=10).read()
+PY
+  run_tf "master_instance_id" apply -refresh-only -input=false -auto-approve -no-color
+fi
+master=$(tf output -raw master_instance_id)
+[ -n "$master" ] || die "no member holds the HaVip: the destroy would not prove anything"
+echo "master_instance_id = $master"
+
 step "What the cloud holds (terraform state show havip.web)"
 tf apply -refresh-only -input=false -auto-approve -no-color >/dev/null
 tf state show -no-color havip.web
@@ -172,9 +193,8 @@ set -e
 [ $rc -eq 0 ] || { cat "$work/plan.txt"; die "the second plan is not empty (exit $rc)"; }
 echo "No changes."
 
-step "terraform destroy (force on the attachments first: one of them may hold the HaVip)"
-run_tf "Modif|Apply complete" apply -input=false -auto-approve -no-color -var detach_master=true
-run_tf "Destroy complete" destroy -input=false -auto-approve -no-color -var detach_master=true
+step "terraform destroy: one command, although $master holds the HaVip (havip_members detaches it last)"
+run_tf "Destroy complete" destroy -input=false -auto-approve -no-color
 [ "$(tf state list | wc -l)" = 0 ] || die "resources left in state after destroy"
 
 step "API calls the mock served"

@@ -61,22 +61,16 @@ resource "havip" "web" {
   }
 }
 
-variable "detach_master" {
-  description = "Allow detaching the member that currently holds the HaVip (set before destroying a live cluster)."
-  type        = bool
-  default     = false
-}
-
-resource "havip_attachment" "node" {
-  for_each    = var.nodes
-  havip_id    = havip.web.id
-  instance_id = each.value.instance_id
-  force       = var.detach_master
-}
-
-resource "havip_eip_association" "web" {
-  havip_id      = havip.web.id
-  allocation_id = var.eip_allocation_id
+# The whole membership in one resource: both instances and the EIP are
+# checked together at plan time, although the HaVip is created in the same
+# apply, and one terraform destroy detaches them all, the MASTER last.
+resource "havip_members" "web" {
+  havip_id = havip.web.id
+  # Known at plan time while the HaVip's ID is not: lets the plan check that
+  # every member is in the HaVip's vSwitch.
+  vswitch_id        = havip.web.vswitch_id
+  member_ids        = [for name in sort(keys(var.nodes)) : var.nodes[name].instance_id]
+  eip_allocation_id = var.eip_allocation_id
 }
 
 data "havip_keepalived_config" "web" {
@@ -109,7 +103,7 @@ output "havip_ip" {
 
 output "master_instance_id" {
   description = "Member holding the HaVip: set by the cloud when keepalived's MASTER announces it."
-  value       = havip.web.master_instance_id
+  value       = havip_members.web.master_instance_id
 }
 
 output "node_instance_ids" {
@@ -117,7 +111,7 @@ output "node_instance_ids" {
 }
 
 output "eip_address" {
-  value = havip_eip_association.web.eip_address
+  value = havip_members.web.eip_address
 }
 
 output "failover_seconds" {
