@@ -457,3 +457,49 @@ func TestAccMembers_destroyAfterPartialApply(t *testing.T) {
 		}},
 	})
 }
+
+// The seed topology's lifecycle (apply, then destroy) through havip_members
+// and through per-instance attachments: both commit the same mutating
+// calls; the log shows every call, reads included, for the note.
+func TestAccMembers_callCounts(t *testing.T) {
+	t.Parallel()
+	run := func(t *testing.T, body string) (apply, destroy map[string]int) {
+		env := acctest.NewEnv(t, mockcloud.Options{})
+		var applied int64
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: acctest.ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config: env.Config(body),
+				Check: func(*terraform.State) error {
+					applied = env.Server.JournalSeq()
+					return nil
+				},
+			}},
+			CheckDestroy: func(s *terraform.State) error {
+				apply, destroy = callsOf(env, 0), callsOf(env, applied)
+				for k, v := range destroy {
+					apply[k] -= v
+				}
+				return checkDestroyed(env, t)(s)
+			},
+		})
+		return apply, destroy
+	}
+	var membersApply, membersDestroy, attachApply, attachDestroy map[string]int
+	t.Run("havip_members", func(t *testing.T) {
+		membersApply, membersDestroy = run(t, membersTopology(seedMembers(), acctest.SeedEIP, ""))
+	})
+	t.Run("havip_attachment", func(t *testing.T) {
+		attachApply, attachDestroy = run(t, seedTopology())
+	})
+	if t.Failed() {
+		return
+	}
+	for _, a := range []string{"CreateHaVip", "AssociateHaVip", "AssociateEipAddress", "UnassociateEipAddress", "UnassociateHaVip", "DeleteHaVip"} {
+		if membersApply[a]+membersDestroy[a] != attachApply[a]+attachDestroy[a] {
+			t.Errorf("%s: %d calls through havip_members, %d through attachments", a, membersApply[a]+membersDestroy[a], attachApply[a]+attachDestroy[a])
+		}
+	}
+	t.Logf("seed topology, every API call (apply incl. the harness's plans and refreshes | destroy):\n"+
+		"  havip_members:    %v | %v\n  havip_attachment: %v | %v", membersApply, membersDestroy, attachApply, attachDestroy)
+}
