@@ -16,6 +16,7 @@ const (
 	ClassInvalid         // the request is wrong: do not retry
 	ClassTransient       // throttling, 5xx, transport: retried, then given up
 	ClassAuth            // credentials or signature refused
+	ClassDenied          // RAM: the credentials are valid but not allowed this action
 )
 
 func (c Class) String() string {
@@ -32,6 +33,8 @@ func (c Class) String() string {
 		return "transient"
 	case ClassAuth:
 		return "auth"
+	case ClassDenied:
+		return "denied"
 	}
 	return "unknown"
 }
@@ -45,6 +48,13 @@ type Error struct {
 	RequestID  string
 	HTTPStatus int
 	Err        error // underlying error, with secrets already removed
+
+	// On a RAM refusal (ClassDenied): the action as a policy names it
+	// (vpc:CreateHaVip), the resource it was refused on when the service
+	// says, and ExplicitDeny when a Deny statement refused it.
+	Action       string
+	Resource     string
+	ExplicitDeny bool
 }
 
 func (e *Error) Error() string {
@@ -73,6 +83,16 @@ func IsNotFound(err error) bool { return ClassOf(err) == ClassNotFound }
 func IsConflict(err error) bool { return ClassOf(err) == ClassConflict }
 func IsQuota(err error) bool    { return ClassOf(err) == ClassQuota }
 func IsInvalid(err error) bool  { return ClassOf(err) == ClassInvalid }
+func IsDenied(err error) bool   { return ClassOf(err) == ClassDenied }
+
+// Denial returns the RAM refusal inside err, or nil.
+func Denial(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) && e.Class == ClassDenied {
+		return e
+	}
+	return nil
+}
 
 // CodeOf returns the API error code of err, or "".
 func CodeOf(err error) string {

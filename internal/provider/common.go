@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -54,7 +55,15 @@ func apiErrorDetail(err error) string {
 	msg := err.Error()
 	switch alicloud.ClassOf(err) {
 	case alicloud.ClassAuth:
-		msg += "\n\nCheck the provider's access_key, secret_key and security_token, and that the machine's clock is right."
+		if strings.HasPrefix(alicloud.CodeOf(err), "InvalidSecurityToken") {
+			msg += "\n\nThe STS session of the provider's credentials has expired or its security_token is wrong. " +
+				"Get a new session (security_token, or refresh the aliyun CLI profile) and run Terraform again; " +
+				"what was done before this call is in the state."
+		} else {
+			msg += "\n\nCheck the provider's access_key, secret_key and security_token, and that the machine's clock is right."
+		}
+	case alicloud.ClassDenied:
+		msg += "\n\n" + deniedAdvice(alicloud.Denial(err))
 	case alicloud.ClassTransient:
 		msg += "\n\nThe call was retried with backoff and kept failing; raise max_retries or try again later."
 	case alicloud.ClassConflict:
