@@ -6,6 +6,7 @@
 package alicloud
 
 import (
+	"context"
 	"time"
 )
 
@@ -38,6 +39,18 @@ type Config struct {
 	PollMax time.Duration
 
 	UserAgent string
+
+	// Refresh, when set, is asked for new credentials once an STS session
+	// has expired (the provider reads the aliyun CLI profile again). A call
+	// refused for the expired session is sent again with them, once.
+	Refresh func(ctx context.Context) (Credentials, error)
+}
+
+// Credentials are an AccessKey pair and, for an STS session, its token.
+type Credentials struct {
+	AccessKey     string
+	SecretKey     string
+	SecurityToken string
 }
 
 // HaVip as Describe returns it.

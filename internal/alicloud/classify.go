@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 
 	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
 )
@@ -125,6 +126,7 @@ var conflictCodes = map[string]bool{
 
 // redactor removes credentials from text that may reach logs or users.
 type redactor struct {
+	mu      sync.RWMutex
 	secrets []string
 }
 
@@ -132,6 +134,14 @@ var signedParamRe = regexp.MustCompile(`(?i)(Signature|SecurityToken|BearerToken
 
 func newRedactor(secrets ...string) *redactor {
 	r := &redactor{}
+	r.add(secrets...)
+	return r
+}
+
+// add takes the secrets of a renewed session as well.
+func (r *redactor) add(secrets ...string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	for _, s := range secrets {
 		if s == "" {
 			continue
@@ -140,10 +150,11 @@ func newRedactor(secrets ...string) *redactor {
 		// a string to sign (encoded twice) or a JSON body.
 		r.secrets = append(r.secrets, s, url.QueryEscape(s), percentEncode(s), percentEncode(percentEncode(s)))
 	}
-	return r
 }
 
 func (r *redactor) scrub(s string) string {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
 	for _, v := range r.secrets {
 		if v != "" {
 			s = strings.ReplaceAll(s, v, "REDACTED")

@@ -10,7 +10,6 @@ import (
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk"
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth"
-	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth/credentials"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/vpc"
 	"github.com/hashicorp/go-retryablehttp"
@@ -27,6 +26,7 @@ type Client struct {
 	reads readers
 	pace  pacer
 	sleep func(context.Context, time.Duration) error // nil: a real sleep; tests record the schedule
+	creds *sessionCredentials
 }
 
 const (
@@ -149,16 +149,12 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	var cred auth.Credential
-	if cfg.SecurityToken != "" {
-		cred = credentials.NewStaticSTSCredentialsProvider(cfg.AccessKey, cfg.SecretKey, cfg.SecurityToken)
-	} else {
-		cred = credentials.NewStaticAKCredentialsProvider(cfg.AccessKey, cfg.SecretKey)
-	}
 	c := &Client{cfg: cfg, red: newRedactor(cfg.SecretKey, cfg.SecurityToken), locks: keyedLocks{m: map[string]*keyLock{}}}
+	c.creds = newSessionCredentials(Credentials{AccessKey: cfg.AccessKey, SecretKey: cfg.SecretKey, SecurityToken: cfg.SecurityToken}, cfg.Refresh)
+	var cred auth.Credential = c.creds
 	// One retrying client (and connection pool) behind every SDK client:
 	// it holds no per-call state, so sharing it is safe.
-	rc := newRetryClient(cfg, cfg.SecretKey)
+	rc := newRetryClient(cfg, c.creds.secretOf)
 
 	sdkConfig := func() *sdk.Config {
 		sc := sdk.NewConfig()
@@ -253,6 +249,8 @@ func invoke[T any](c *Client, ctx context.Context, p *sdkPool[T], op string, fn 
 	}
 	start := time.Now()
 	var reqID string
+	token, renewed := c.creds.token(), false
+again:
 	func() {
 		defer func() {
 			if r := recover(); r != nil {
@@ -274,6 +272,16 @@ func invoke[T any](c *Client, ctx context.Context, p *sdkPool[T], op string, fn 
 		return nil
 	}
 	e := c.toError(ctx, op, ci, err)
+	if e.Code == codeSessionExpired && !renewed && c.renewSession(ctx, token) {
+		// The gateway refused the call before it did anything, so sending
+		// it again (same ClientToken) with the new session is safe.
+		tflog.Info(ctx, "alicloud: the STS session expired; continuing with the renewed one", map[string]any{"op": op})
+		token, renewed = c.creds.token(), true
+		if cn, err = p.acquire(ctx); err != nil {
+			return c.transportError(ctx, op, ci, "", err)
+		}
+		goto again
+	}
 	fields["request_id"], fields["code"], fields["http_status"], fields["class"] = e.RequestID, e.Code, e.HTTPStatus, e.Class.String()
 	tflog.Debug(ctx, "alicloud: API call failed", fields)
 	return e

@@ -55,7 +55,7 @@ func newInnerTransport() *http.Transport {
 // errors, 5xx except 501, 429, and the 400 answers Alibaba uses for
 // throttling; every retry is re-signed; the last answer, good or bad, is
 // passed through so the SDK turns it into a ServerError with its Code.
-func newRetryClient(cfg Config, secret string) *retryablehttp.Client {
+func newRetryClient(cfg Config, secretOf func(accessKeyID string) string) *retryablehttp.Client {
 	rc := retryablehttp.NewClient()
 	rc.Logger = nil
 	rc.HTTPClient = &http.Client{Transport: newInnerTransport()}
@@ -64,7 +64,7 @@ func newRetryClient(cfg Config, secret string) *retryablehttp.Client {
 	rc.CheckRetry = checkRetry
 	rc.Backoff = jitterBackoff
 	rc.ErrorHandler = retryablehttp.PassthroughErrorHandler
-	rc.PrepareRetry = resigner(secret)
+	rc.PrepareRetry = resigner(secretOf)
 	rc.RequestLogHook = func(_ retryablehttp.Logger, req *http.Request, i int) {
 		ci := callInfoFrom(req.Context())
 		ci.attempts = i + 1
@@ -175,7 +175,7 @@ func max2(a, b time.Duration) time.Duration {
 // the SDK built it, so the service sees the same logical request again.
 // For STS credentials the SecurityToken is already in the query and is
 // kept; only the secret is needed to sign.
-func resigner(secret string) retryablehttp.PrepareRetry {
+func resigner(secretOf func(accessKeyID string) string) retryablehttp.PrepareRetry {
 	return func(req *http.Request) error {
 		query, err := url.ParseQuery(req.URL.RawQuery)
 		if err != nil {
@@ -197,6 +197,9 @@ func resigner(secret string) retryablehttp.PrepareRetry {
 			}
 		}
 		u := *req.URL // the previous attempt's request shares the URL
+		// The secret of the key the request was signed with: a renewed
+		// session may have replaced the current one since.
+		secret := secretOf(query.Get("AccessKeyId"))
 		u.RawQuery = resignQuery(req.Method, query, form, secret, time.Now())
 		req.URL = &u
 		return nil

@@ -324,6 +324,16 @@ func (p *havipProvider) Configure(ctx context.Context, req provider.ConfigureReq
 				ac.AccessKey, ac.SecretKey = prof.AccessKeyID, prof.AccessKeySecret
 				if ac.SecurityToken == "" {
 					ac.SecurityToken = prof.StsToken
+					// Whatever renews the profile's session (aliyun sts
+					// assume-role, a credentials helper) writes the file
+					// again: read it when the session has expired.
+					ac.Refresh = func(context.Context) (alicloud.Credentials, error) {
+						p, err := loadProfile(file, profile)
+						if err != nil {
+							return alicloud.Credentials{}, err
+						}
+						return alicloud.Credentials{AccessKey: p.AccessKeyID, SecretKey: p.AccessKeySecret, SecurityToken: p.StsToken}, nil
+					}
 				}
 			}
 			if ac.Region == "" {

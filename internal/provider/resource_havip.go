@@ -267,6 +267,14 @@ func (r *havipResource) Create(ctx context.Context, req resource.CreateRequest, 
 			plan.ID = types.StringValue(h.ID)
 			r.fill(ctx, &plan, h, &resp.Diagnostics)
 			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+			status := h.Status
+			if status == "" {
+				status = "not yet listed"
+			}
+			resp.Diagnostics.AddError("Error creating HaVip",
+				fmt.Sprintf("HaVip %s was created (last seen: %s) and is kept in the state as tainted: the next apply replaces it.\n\n%s",
+					h.ID, status, apiErrorDetail(err)))
+			return
 		}
 		addCreateError(&resp.Diagnostics, err)
 		return

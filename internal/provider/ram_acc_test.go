@@ -1,0 +1,405 @@
+package provider_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/havip-oss/terraform-provider-havip/internal/acctest"
+	"github.com/havip-oss/terraform-provider-havip/internal/mockcloud"
+	"github.com/havip-oss/terraform-provider-havip/internal/provider"
+)
+
+// The RAM tests run the seed topology (a HaVip, two ECS attachments, the
+// EIP, the keepalived data source) plus a HaVip with an ENI member, so that
+// every action of the documented policy is called, through a whole life:
+// create, update, refresh, import, destroy.
+
+// ramFixtures is the seed topology plus one secondary ENI on ECS 1.
+func ramFixtures() *mockcloud.Fixtures {
+	fx := mockcloud.SeedFixtures()
+	fx.ENIs = []mockcloud.FixtureENI{{ID: "eni-bp1ramtest0000000001", VSwitchID: acctest.SeedVSwitch, PrivateIP: "192.168.0.40", InstanceID: acctest.SeedECS1}}
+	return fx
+}
+
+// ramTopology is version 1 (create) or 2 (name, description and tags
+// changed: an update that modifies, tags and untags).
+func ramTopology(version int) string {
+	name, desc, tags := "web", "", `{ env = "test", owner = "ops" }`
+	if version == 2 {
+		name, desc, tags = "web-2", `description = "updated"`, `{ env = "prod" }`
+	}
+	return fmt.Sprintf(`
+resource "havip" "web" {
+  vswitch_id = %[1]q
+  ip_address = "192.168.0.24"
+  name       = %[2]q
+  %[3]s
+  tags       = %[4]s
+}
+
+resource "havip_attachment" "ecs1" {
+  havip_id    = havip.web.id
+  instance_id = %[5]q
+}
+
+resource "havip_attachment" "ecs2" {
+  havip_id    = havip.web.id
+  instance_id = %[6]q
+}
+
+resource "havip_eip_association" "web" {
+  havip_id      = havip.web.id
+  allocation_id = %[7]q
+}
+
+data "havip_keepalived_config" "web" {
+  virtual_ips       = [havip.web.ip_address]
+  virtual_router_id = 51
+  auth_pass         = "1111"
+  nodes = [
+    { name = "ecs1", private_ip = "192.168.0.25", priority = 100 },
+    { name = "ecs2", private_ip = "192.168.0.26", priority = 10 },
+  ]
+}
+
+resource "havip" "eni" {
+  vswitch_id = %[1]q
+}
+
+resource "havip_attachment" "eni" {
+  havip_id    = havip.eni.id
+  instance_id = "eni-bp1ramtest0000000001"
+}
+`, acctest.SeedVSwitch, name, desc, tags, acctest.SeedECS1, acctest.SeedECS2, acctest.SeedEIP)
+}
+
+// The mutating calls a clean life of ramTopology commits, per test step.
+var ramReference = map[int]map[string]int{
+	1: {"CreateHaVip": 2, "AssociateHaVip": 3, "AssociateEipAddress": 1},
+	2: {"ModifyHaVipAttribute": 1, "TagResources": 1, "UnTagResources": 1},
+	5: {"UnassociateEipAddress": 1, "UnassociateHaVip": 3, "DeleteHaVip": 2},
+}
+
+// ramEnv is a mock whose default account has a RAM user with the policy;
+// the provider signs as that user, the checks as the account's owner.
+type ramEnv struct {
+	owner *acctest.Env
+	user  *acctest.Env
+}
+
+func newRAMEnv(t *testing.T, policy string) *ramEnv {
+	t.Helper()
+	owner := acctest.NewEnv(t, mockcloud.Options{Fixtures: ramFixtures()})
+	user, err := owner.Server.AddCredential(mockcloud.Credential{AccessKeyID: "LTAI5ramterraform00001", AccessKeySecret: "ram-user-secret",
+		AccountID: owner.Cred.AccountID, Policy: json.RawMessage(policy)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &ramEnv{owner: owner, user: &acctest.Env{Server: owner.Server, Cred: user}}
+}
+
+func (e *ramEnv) config(version int) string { return e.user.Config(ramTopology(version)) }
+
+// calls counts the RAM user's committed mutating calls since seq, and
+// lists the actions it called and the codes of refusals.
+func (e *ramEnv) calls(since int64) (committed map[string]int, called map[string]bool, denied []mockcloud.JournalEntry) {
+	committed, called = map[string]int{}, map[string]bool{}
+	for _, j := range e.owner.Server.Journal(mockcloud.JournalFilter{Account: e.owner.Cred.AccountID, Since: since}) {
+		if j.AccessKeyID != e.user.Cred.AccessKeyID {
+			continue
+		}
+		called[strings.ToLower(j.Product)+":"+j.Action] = true
+		if j.Committed {
+			committed[j.Action]++
+		}
+		if j.Status == 403 {
+			denied = append(denied, j)
+		}
+	}
+	return
+}
+
+// committedBetween counts the RAM user's committed mutating calls with
+// since < seq <= until (0: no bound).
+func (e *ramEnv) committedBetween(since, until int64) map[string]int {
+	out := map[string]int{}
+	for _, j := range e.owner.Server.Journal(mockcloud.JournalFilter{Account: e.owner.Cred.AccountID, Since: since, Mutating: true}) {
+		if j.Committed && j.AccessKeyID == e.user.Cred.AccessKeyID && (until == 0 || j.Seq <= until) {
+			out[j.Action]++
+		}
+	}
+	return out
+}
+
+// checkTopology asserts what the mock holds after a full apply: two
+// HaVips, three members and one EIP, nothing twice.
+func (e *ramEnv) checkTopology(t *testing.T) error {
+	hs := e.owner.HaVips(t)
+	members, eips := 0, 0
+	for _, h := range hs {
+		members += len(h.AssociatedInstances.AssociatedInstance)
+		eips += len(h.AssociatedEipAddresses.AssociatedEipAddresse)
+	}
+	if len(hs) != 2 || members != 3 || eips != 1 {
+		return fmt.Errorf("the mock holds %d HaVips, %d members, %d EIPs; want 2, 3, 1", len(hs), members, eips)
+	}
+	return nil
+}
+
+var importIgnore = []string{"timeouts", "associated_instance_ids", "associated_eip_addresses", "status", "associated_instance_type", "master_instance_id"}
+
+// lifeSteps are the test steps of one life, numbered as in ramReference;
+// mark runs at the start of each.
+func (e *ramEnv) lifeSteps(mark func(step int)) []resource.TestStep {
+	return []resource.TestStep{
+		{PreConfig: func() { mark(1) }, Config: e.config(1)},
+		{PreConfig: func() { mark(2) }, Config: e.config(2)},
+		{PreConfig: func() { mark(3) }, RefreshState: true},
+		{PreConfig: func() { mark(4) }, ResourceName: "havip.web", ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: importIgnore},
+		{ResourceName: "havip_attachment.eni", ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: importIgnore},
+		{ResourceName: "havip_eip_association.web", ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: importIgnore},
+		{PreConfig: func() { mark(5) }, Config: e.config(2), Destroy: true},
+	}
+}
+
+// Under exactly the documented policy the whole life succeeds, calls every
+// action the policy lists and nothing else (anything else would be
+// refused), and commits each change once.
+func TestAccRAM_documentedPolicyIsEnough(t *testing.T) {
+	policy := provider.RAMPolicy(nil)
+	env := newRAMEnv(t, policy)
+	var mu sync.Mutex
+	perStep := map[int]int64{}
+	mark := func(step int) {
+		mu.Lock()
+		defer mu.Unlock()
+		perStep[step] = env.owner.Server.JournalSeq()
+	}
+	steps := env.lifeSteps(mark)
+	steps[0].Check = func(*terraform.State) error { return env.checkTopology(t) }
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps:                    steps,
+		CheckDestroy: func(*terraform.State) error {
+			if hs := env.owner.HaVips(t); len(hs) != 0 {
+				return fmt.Errorf("%d HaVips left", len(hs))
+			}
+			_, called, denied := env.calls(0)
+			if len(denied) > 0 {
+				return fmt.Errorf("refused under the documented policy:\n%s", acctest.Describe(denied))
+			}
+			var got []string
+			for a := range called {
+				got = append(got, a)
+			}
+			sort.Strings(got)
+			if want := provider.RAMActions(); strings.Join(got, " ") != strings.Join(want, " ") {
+				return fmt.Errorf("the actions called differ from the documented ones:\n called:     %v\n documented: %v", got, want)
+			}
+			// Each step committed exactly its own changes.
+			for step, want := range ramReference {
+				until := int64(0)
+				if next, ok := perStep[step+1]; ok {
+					until = next
+				}
+				if got := env.committedBetween(perStep[step], until); fmt.Sprint(got) != fmt.Sprint(want) {
+					return fmt.Errorf("step %d committed %v, want %v", step, got, want)
+				}
+			}
+			all, _, _ := env.calls(0)
+			total := map[string]int{}
+			for _, m := range ramReference {
+				for a, n := range m {
+					total[a] += n
+				}
+			}
+			if fmt.Sprint(all) != fmt.Sprint(total) {
+				return fmt.Errorf("committed mutating calls %v, want exactly %v", all, total)
+			}
+			return nil
+		},
+	})
+}
+
+// testStepOf maps a step of the permission table to the test step of
+// lifeSteps that first makes it: every apply also refreshes and plans
+// again, so reads happen in step 1.
+var testStepOf = map[string]int{provider.StepPlan: 1, provider.StepCreate: 1, provider.StepRead: 1, provider.StepUpdate: 2, provider.StepImport: 4, provider.StepDelete: 5}
+
+// lifeIndex is the index in lifeSteps of each numbered test step.
+var lifeIndex = map[int]int{1: 0, 2: 1, 3: 2, 4: 3, 5: 6}
+
+// failingStep is where a life without action first needs it, and which
+// types need it there.
+func failingStep(action string) (step int, types []string, atPlan bool) {
+	step = 99
+	for _, p := range provider.RAMTable() {
+		for _, u := range p.Uses {
+			if u.Action != action {
+				continue
+			}
+			for _, s := range u.Steps {
+				n := testStepOf[s]
+				switch {
+				case n < step:
+					step, types, atPlan = n, []string{p.Type}, s == provider.StepPlan
+				case n == step:
+					if !contains(types, p.Type) {
+						types = append(types, p.Type)
+					}
+					atPlan = atPlan || s == provider.StepPlan
+				}
+			}
+		}
+	}
+	return
+}
+
+func contains(l []string, s string) bool {
+	for _, v := range l {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// For every action of the documented policy, a life under the policy
+// without it fails at the step that needs it, with a diagnostic on the
+// resource naming the action and pointing at the documented policy; the
+// refused call changes nothing, the other calls of that step are a part
+// of what a clean life commits there, and with the action granted again
+// the next apply converges without creating anything twice.
+func TestAccRAM_eachActionIsNeeded(t *testing.T) {
+	acctest.PreCheck(t)
+	full := provider.RAMPolicy(nil)
+	for _, action := range provider.RAMActions() {
+		t.Run(action, func(t *testing.T) {
+			step, types, atPlan := failingStep(action)
+			if step == 99 {
+				t.Fatalf("%s is listed but at no step", action)
+			}
+			env := newRAMEnv(t, provider.RAMPolicy(nil, action))
+			var mu sync.Mutex
+			var failStart int64
+			mark := func(n int) {
+				if n == step {
+					mu.Lock()
+					failStart = env.owner.Server.JournalSeq()
+					mu.Unlock()
+				}
+			}
+			// The create, then the step that fails: the steps between
+			// need nothing the failing one does not.
+			life := env.lifeSteps(mark)
+			steps := []resource.TestStep{life[0]}
+			if step > 1 {
+				steps = append(steps, life[lifeIndex[step]])
+			}
+			var quoted []string
+			for _, ty := range types {
+				quoted = append(quoted, regexp.QuoteMeta(ty))
+			}
+			// Terraform names the resource of a failed plan or apply; a
+			// failed destroy's diagnostic has only its summary.
+			with := `\s+with (?:` + strings.Join(quoted, "|") + `)\.[a-z0-9_]+,`
+			if step == 5 {
+				with = ""
+			}
+			steps[len(steps)-1].ExpectError = regexp.MustCompile(`(?s)Error: [^\n]+` + with + `.*?` +
+				words("access denied to "+action) + `.*?` + words("Grant "+action) + `.*?guides/ram-policy`)
+			// Recovery: check what the failed step did, grant the action
+			// again, and apply.
+			steps = append(steps, resource.TestStep{
+				PreConfig: func() {
+					mu.Lock()
+					since := failStart
+					mu.Unlock()
+					_, _, denied := env.calls(since)
+					if len(denied) == 0 {
+						t.Errorf("no call was refused")
+					}
+					for _, d := range denied {
+						if strings.ToLower(d.Product)+":"+d.Action != action || d.Code != "Forbidden.RAM" || d.Committed {
+							t.Errorf("refused: %s %s %s committed=%v; only %s should be", d.Product, d.Action, d.Code, d.Committed, action)
+						}
+					}
+					did := env.committedBetween(since, 0)
+					for a, n := range did {
+						if n > ramReference[step][a] || strings.HasSuffix(action, ":"+a) {
+							t.Errorf("the failed step committed %d %s; a clean life commits %d there (%v)", n, a, ramReference[step][a], did)
+						}
+					}
+					// A plan-time check of a HaVip stops the whole plan; one of
+					// a member or EIP runs when Terraform plans it again during
+					// the apply, once its HaVip exists.
+					if atPlan && contains(types, "havip") && len(did) > 0 {
+						t.Errorf("refused at plan time, yet the step committed %v", did)
+					}
+					if err := env.owner.Server.SetPolicy(env.user.Cred.AccessKeyID, []byte(full)); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: env.config(2),
+				Check:  func(*terraform.State) error { return env.checkTopology(t) },
+			})
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProviderFactories,
+				Steps:                    steps,
+				CheckDestroy: func(*terraform.State) error {
+					if hs := env.owner.HaVips(t); len(hs) != 0 {
+						return fmt.Errorf("%d HaVips left", len(hs))
+					}
+					return nil
+				},
+			})
+		})
+	}
+}
+
+// An explicit Deny wins over the documented policy's Allow: destroy stops
+// at the HaVip the Deny names, saying so, and leaves it in place.
+func TestAccRAM_denyOverridesAllow(t *testing.T) {
+	var doc map[string]any
+	full := provider.RAMPolicy(nil)
+	if err := json.Unmarshal([]byte(full), &doc); err != nil {
+		t.Fatal(err)
+	}
+	doc["Statement"] = append(doc["Statement"].([]any), map[string]any{"Effect": "Deny", "Action": "vpc:DeleteHaVip", "Resource": "acs:vpc:*:*:havip/*"})
+	withDeny, _ := json.Marshal(doc)
+	env := newRAMEnv(t, string(withDeny))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: env.config(1)},
+			{Config: env.config(1), Destroy: true, ExpectError: regexp.MustCompile(`(?s)Error deleting HaVip havip-.*?` +
+				words("access denied to vpc:DeleteHaVip on acs:vpc:") + `.*?` + words("a Deny statement of the credentials' RAM policy refuses it") +
+				`.*?` + words("an Allow cannot override it"))},
+			{
+				PreConfig: func() {
+					if hs := env.owner.HaVips(t); len(hs) != 2 {
+						t.Errorf("the Deny let %d of 2 HaVips go", 2-len(hs))
+					}
+					if err := env.owner.Server.SetPolicy(env.user.Cred.AccessKeyID, []byte(full)); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: env.config(1),
+			},
+		},
+		CheckDestroy: func(*terraform.State) error {
+			if hs := env.owner.HaVips(t); len(hs) != 0 {
+				return fmt.Errorf("%d HaVips left", len(hs))
+			}
+			return nil
+		},
+	})
+}
