@@ -36,6 +36,9 @@ type RAMPermissions struct {
 	Type string // havip, havip_attachment, ... as in a configuration
 	Kind string // "resource" or "data source"
 	Uses []RAMUse
+	// Unproven marks an entry read from the code that the RAM acceptance
+	// life (ram_acc_test.go) does not run yet; the docs say so.
+	Unproven bool
 }
 
 // ARNs of the resources the provider acts on, in every region and account
@@ -78,6 +81,16 @@ var ramPermissions = []RAMPermissions{
 		{Action: "vpc:DescribeHaVips", Resources: []string{arnAny}, Steps: []string{StepPlan}},
 		{Action: "vpc:AssociateEipAddress", Resources: []string{arnEIP}, Steps: []string{StepCreate}},
 		{Action: "vpc:UnassociateEipAddress", Resources: []string{arnEIP}, Steps: []string{StepDelete}},
+	}},
+	{Type: "havip_members", Kind: "resource", Unproven: true, Uses: []RAMUse{
+		{Action: "vpc:DescribeHaVips", Resources: []string{arnAny}, Steps: []string{StepPlan, StepCreate, StepUpdate, StepRead, StepImport, StepDelete}},
+		{Action: "ecs:DescribeInstances", Resources: []string{arnAny}, Steps: []string{StepPlan, StepUpdate}, Only: "for ECS instance members"},
+		{Action: "ecs:DescribeNetworkInterfaces", Resources: []string{arnAny}, Steps: []string{StepPlan, StepUpdate}, Only: "for ENI members"},
+		{Action: "vpc:DescribeEipAddresses", Resources: []string{arnAny}, Steps: []string{StepPlan, StepCreate, StepRead}, Only: "with eip_allocation_id"},
+		{Action: "vpc:AssociateHaVip", Resources: []string{arnHaVip}, Steps: []string{StepCreate, StepUpdate}},
+		{Action: "vpc:UnassociateHaVip", Resources: []string{arnHaVip}, Steps: []string{StepUpdate, StepDelete}},
+		{Action: "vpc:AssociateEipAddress", Resources: []string{arnEIP}, Steps: []string{StepCreate, StepUpdate}, Only: "with eip_allocation_id"},
+		{Action: "vpc:UnassociateEipAddress", Resources: []string{arnEIP}, Steps: []string{StepUpdate, StepDelete}, Only: "with eip_allocation_id"},
 	}},
 	{Type: "havip_keepalived_config", Kind: "data source"},
 }

@@ -75,6 +75,9 @@ func resourceBlock(p RAMPermissions) string {
 	} else {
 		fmt.Fprintf(&b, "The RAM actions `%s` calls, and when. The [RAM policy guide](%s) has one policy for the whole provider.\n\n", p.Type, RAMPolicyDocs)
 		b.WriteString(usesTable(p))
+		if p.Unproven {
+			b.WriteString("\nThis list is read from the code; the RAM acceptance tests do not run this resource yet.\n")
+		}
 	}
 	b.WriteString(ramBlockEnd + "\n")
 	return b.String()
@@ -105,8 +108,12 @@ resource, so RAM grants them only with ` + "`\"Resource\": \"*\"`" + `.
 	b.WriteString("\n```\n\n## Per resource and data source\n\n")
 	b.WriteString("Steps: **plan** is the plan-time check of a new resource; **create**, **update** and **delete** are the\n" +
 		"apply (delete also runs a plan-time check); **read** is every refresh; **import** is `terraform import`.\n\n")
+	var unproven []string
 	for _, p := range ramPermissions {
 		fmt.Fprintf(&b, "### %s (%s)\n\n%s\n", p.Type, p.Kind, usesTable(p))
+		if p.Unproven {
+			unproven = append(unproven, "`"+p.Type+"`")
+		}
 	}
 	b.WriteString(`## When a call is refused
 
@@ -149,6 +156,9 @@ language: the whole life of the guide's topology (create, update, refresh, impor
 under exactly this policy and calls every action in it; and for each action, the same life under the
 policy without it fails at the step listed here, naming the action, with nothing else changed.
 `)
+	if len(unproven) > 0 {
+		fmt.Fprintf(&b, "\nThe permissions of %s are read from the code; the acceptance life does not run them yet.\n", strings.Join(unproven, ", "))
+	}
 	return b.String()
 }
 
