@@ -48,6 +48,8 @@ const (
 	arnHaVip   = "acs:vpc:*:*:havip/*"
 	arnVSwitch = "acs:vpc:*:*:vswitch/*"
 	arnEIP     = "acs:vpc:*:*:eip/*"
+
+	arnRouteTable = "acs:vpc:*:*:routetable/*"
 )
 
 // ramPermissions is the source of the permission docs (the RAM guide and
@@ -67,6 +69,8 @@ var ramPermissions = []RAMPermissions{
 		{Action: "vpc:ModifyHaVipAttribute", Resources: []string{arnHaVip}, Steps: []string{StepUpdate}, Only: "when name or description change"},
 		{Action: "vpc:TagResources", Resources: []string{arnHaVip}, Steps: []string{StepUpdate}, Only: "when tags are added or changed after creation"},
 		{Action: "vpc:UnTagResources", Resources: []string{arnHaVip}, Steps: []string{StepUpdate}, Only: "when tags are removed"},
+		{Action: "vpc:DescribeRouteTableList", Resources: []string{arnAny}, Steps: []string{StepDelete}},
+		{Action: "vpc:DescribeRouteEntryList", Resources: []string{arnAny}, Steps: []string{StepDelete}},
 		{Action: "vpc:DeleteHaVip", Resources: []string{arnHaVip}, Steps: []string{StepDelete}},
 	}},
 	{Type: "havip_attachment", Kind: "resource", Uses: []RAMUse{
@@ -92,7 +96,17 @@ var ramPermissions = []RAMPermissions{
 		{Action: "vpc:AssociateEipAddress", Resources: []string{arnEIP}, Steps: []string{StepCreate, StepUpdate}, Only: "with eip_allocation_id"},
 		{Action: "vpc:UnassociateEipAddress", Resources: []string{arnEIP}, Steps: []string{StepUpdate, StepDelete}, Only: "with eip_allocation_id"},
 	}},
+	{Type: "havip_route_entry", Kind: "resource", Unproven: true, Uses: []RAMUse{
+		{Action: "vpc:DescribeRouteTableList", Resources: []string{arnAny}, Steps: []string{StepPlan}},
+		{Action: "vpc:DescribeHaVips", Resources: []string{arnAny}, Steps: []string{StepPlan}},
+		{Action: "vpc:DescribeRouteEntryList", Resources: []string{arnAny}, Steps: []string{StepPlan, StepCreate, StepRead, StepImport, StepDelete}},
+		{Action: "vpc:CreateRouteEntry", Resources: []string{arnRouteTable}, Steps: []string{StepCreate}},
+		{Action: "vpc:DeleteRouteEntry", Resources: []string{arnRouteTable}, Steps: []string{StepDelete}},
+	}},
 	{Type: "havip_keepalived_config", Kind: "data source"},
+	{Type: "havip_havips", Kind: "data source", Unproven: true, Uses: []RAMUse{
+		{Action: "vpc:DescribeHaVips", Resources: []string{arnAny}, Steps: []string{StepRead}},
+	}},
 }
 
 // RAMTable returns the permission table, for docs and tests.
