@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make matrix: the acceptance suite (every TestAcc* test and the install test)
 # against each CLI named as NAME@VERSION, for example
-#   tools/matrix/matrix.sh terraform@1.5.7 terraform@1.13.3 tofu@1.10.10
+#   tools/matrix/matrix.sh terraform@1.5.7 tofu@1.10.10
 # Each CLI comes from tools/matrix/cli.sh (built from the Go module proxy once,
 # then cached). Ends with one line per CLI; exits non-zero if any failed.
 set -uo pipefail
@@ -13,20 +13,6 @@ export CHECKPOINT_DISABLE=1
 # A CLI configuration that does not exist only makes every command warn.
 if [ -n "${TF_CLI_CONFIG_FILE:-}" ] && [ ! -e "$TF_CLI_CONFIG_FILE" ]; then unset TF_CLI_CONFIG_FILE; fi
 [ $# -gt 0 ] || { echo "usage: $0 terraform@VERSION|tofu@VERSION ..." >&2; exit 2; }
-
-# The README states the tested range; say so when the module proxy serves a
-# Terraform newer than the newest one tested (offline, this check is silent).
-for spec in "$@"; do
-  case $spec in terraform@*) newest_tested=${spec#terraform@} ;; esac
-done
-if [ -n "${newest_tested:-}" ]; then
-  served=$(GOFLAGS= go list -m -versions github.com/hashicorp/terraform 2>/dev/null | tr ' ' '\n' | grep -E '^v[0-9]+\.[0-9]+\.[0-9]+$' | sort -V | tail -n1)
-  if [ -n "$served" ] && [ "${served#v}" != "$newest_tested" ] &&
-    [ "$(printf '%s\n%s\n' "${served#v}" "$newest_tested" | sort -V | tail -n1)" = "${served#v}" ]; then
-    echo "matrix: NOTE: the module proxy serves Terraform $served, newer than the newest tested ($newest_tested):"
-    echo "matrix:       raise TERRAFORM_NEWEST in GNUmakefile and the tested range in the README"
-  fi
-fi
 
 summary=()
 failed=0
