@@ -183,10 +183,11 @@ func TestInstallFromFilesystemMirror(t *testing.T) {
 	}
 	for _, want := range []string{
 		"havip.web will be created",
-		`havip_attachment.node["ecs1"] will be created`,
-		`havip_attachment.node["ecs2"] will be created`,
-		"havip_eip_association.web will be created",
-		"Plan: 4 to add, 0 to change, 0 to destroy.",
+		"havip_members.web will be created",
+		`"i-bp1seedecs0000000000001",`,
+		`"i-bp1seedecs0000000000002",`,
+		`eip_allocation_id  = "eip-bp1seedeip000000000001"`,
+		"Plan: 2 to add, 0 to change, 0 to destroy.",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("plan output lacks %q:\n%s", want, out)
