@@ -18,6 +18,8 @@ var keywordSince = map[string]Version{
 	"global_defs":            {},
 	"router_id":              {},
 	"max_auto_priority":      {},
+	"vrrp_rt_priority":       {},
+	"vrrp_rlimit_rttime":     {},
 	"vrrp_startup_delay":     {2, 0, 14},
 	"enable_script_security": {},
 	"script_user":            {},

@@ -139,14 +139,34 @@ func renderConfig(d Cluster, n Node, t Timing) string {
 	return w.b.String()
 }
 
+// vrrpRTPriority only needs to beat ordinary processes; kernel threads that
+// handle interrupts run at 50 and must stay above keepalived.
+const vrrpRTPriority = 10
+
+// vrrpRLimitRTTime (µs) is several times the VRRP process's start-up burst
+// of CPU, measured at about 30 ms, and still stops a runaway process within
+// a fifth of a second.
+const vrrpRLimitRTTime = 200000
+
 func renderGlobals(w *confWriter, d Cluster, n Node) {
 	w.open("global_defs")
 	w.comment("Only labels logs and alerts; the election ignores it.")
 	w.line("router_id %s", n.Name)
 	w.comment(
-		"Switch to realtime scheduling if timers start running late, so a busy host",
-		"does not miss its own adverts and cause a false failover.",
+		"Realtime scheduling for the VRRP process from the start: on a busy host an",
+		"ordinary process shares the CPU with every other group of processes and its",
+		"timers run tens to hundreds of milliseconds late, so a backup takes over",
+		"late, or a MASTER whose adverts are late loses the HaVip for nothing. Check",
+		"and notify scripts still run with ordinary scheduling.",
 	)
+	w.line("vrrp_rt_priority %d", vrrpRTPriority)
+	w.comment(
+		"A realtime keepalived is killed once it runs this long (µs) without",
+		"sleeping. The default, 10 ms, is less than the VRRP process needs to start",
+		"(about 30 ms), so it would be killed and respawned, dropping the HaVip.",
+	)
+	w.line("vrrp_rlimit_rttime %d", vrrpRLimitRTTime)
+	w.comment("Raise that priority further if timers still run more than a second late.")
 	w.line("max_auto_priority")
 	if d.StartupDelay > 0 {
 		w.comment(
