@@ -220,6 +220,9 @@ type ConfInfo struct {
 	StartupDelay     float64
 	ScriptSecurity   bool
 	ScriptUser       string
+	// RTPriority is vrrp_rt_priority: the VRRP process switches to
+	// realtime scheduling once it has started up (0: it never does).
+	RTPriority int
 	// Check is the vrrp_script the instance tracks (nil if none), with
 	// keepalived's defaults for what the file leaves out; CheckScript its
 	// command line.
@@ -332,6 +335,9 @@ func ParseConf(conf string) (ConfInfo, error) {
 					info.ScriptSecurity = true
 				case "script_user":
 					info.ScriptUser = strings.Join(args, " ")
+				case "vrrp_rt_priority":
+					v, _ := arg()
+					info.RTPriority, _ = strconv.Atoi(v)
 				case "vrrp_version":
 					v, _ := arg()
 					globalVersion, _ = strconv.Atoi(v)

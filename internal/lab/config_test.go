@@ -36,7 +36,7 @@ func TestParseConfSeedGolden(t *testing.T) {
 	want := ConfInfo{
 		Instance: "havip_web", State: "BACKUP", Interface: "eth0", Priority: 100, Version: 2, AdvertInt: 1,
 		DownTimerAdverts: 3, NoPreempt: true, SrcIP: "192.168.0.25", Peers: []string{"192.168.0.26"},
-		VIPs: []string{"192.168.0.24"},
+		VIPs: []string{"192.168.0.24"}, RTPriority: 10,
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("ParseConf:\n got %+v\nwant %+v", got, want)

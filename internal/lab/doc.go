@@ -33,15 +33,18 @@
 // # Scenarios
 //
 // Each is timed from the fault until the expected node's gratuitous ARP
-// for the VIP (after every other node has gone quiet) crosses the hub's
-// bridge, by the kernel's receive timestamp of that frame. The lab's own
+// for the VIP (the first after any other node's last one: ARP is what moves
+// a HaVip) crosses the hub's bridge, by the kernel's receive timestamp of
+// that frame. The lab's own
 // view must agree, but only eventually: the client's probes (a new one
 // every 50 ms, each with a 2 s timeout) must reach the expected node, the
 // interface addresses (sampled every 25 ms through netlink) must show it
 // alone holding the VIP, and its notify hook must fire. On a busy host the
 // lab itself runs late, so nothing it reads from user space is on the
-// clock; keepalived runs at nice -20 so that it, like keepalived on its own
-// node, gets the CPU when its timers fire. The initial election is timed
+// clock. keepalived runs as a service would, in a session of its own and
+// with only the scheduling its config asks for: the rendered configs give
+// the VRRP process realtime priority, which is what keeps its timers on
+// time on a busy host (see keepalived.Render). The initial election is timed
 // from the VRRP process's pid file, which it writes when it starts.
 //
 //  1. initial election: the highest priority answers;

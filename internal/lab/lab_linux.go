@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -31,9 +32,9 @@ const (
 	eventsEvery  = 20 * time.Millisecond
 	cmdTimeout   = 20 * time.Second
 	stopTimeout  = 5 * time.Second
-	// startAllowance is added to the initial election's budget for
-	// exec'ing keepalived and parsing its config (30-50 ms idle), the only
-	// scenario whose clock starts before keepalived runs.
+	// startAllowance is added to the initial election's budget for the
+	// VRRP process's start-up (30-50 ms idle), which is on the clock for
+	// configs without vrrp_rt_priority (see waitVRRP).
 	startAllowance = 0.3
 )
 
@@ -53,7 +54,6 @@ type Lab struct {
 	log        io.Writer
 	ip         string
 	keepalived string
-	nice       string
 	script     string
 	check      string
 	events     string
@@ -103,7 +103,7 @@ func New(opts Options) (*Lab, error) {
 	if err := Available(); err != nil {
 		return nil, err
 	}
-	l := &Lab{log: opts.Log, ip: findTool("ip"), keepalived: findTool("keepalived"), nice: findTool("nice")}
+	l := &Lab{log: opts.Log, ip: findTool("ip"), keepalived: findTool("keepalived")}
 	if l.log == nil {
 		l.log = io.Discard
 	}
@@ -231,6 +231,8 @@ type instance struct {
 	logPath string
 	proc    *kaProc
 	down    atomic.Bool // crashed: its stale VIP is not an owner
+	// realtime: the config sets vrrp_rt_priority (see waitVRRP).
+	realtime bool
 	// wantRunning is false only between the lab stopping keepalived and
 	// starting it again; any other exit is a finding.
 	wantRunning bool
@@ -543,6 +545,9 @@ func (r *runner) setup(ctx context.Context) error {
 		if conf, err = InjectNotify(conf, r.l.script); err != nil {
 			return fmt.Errorf("node %s: %w", n.Name, err)
 		}
+		if info, err := ParseConf(conf); err == nil {
+			in.realtime = info.RTPriority > 0
+		}
 		base := filepath.Join(r.l.dir, nsSuffix(n.Name))
 		in.conf, in.logPath = base+".conf", base+".log"
 		if err := os.WriteFile(in.conf, []byte(conf), 0o640); err != nil {
@@ -629,9 +634,9 @@ func (r *runner) configTest(in *instance) (string, int) {
 }
 
 // startKA runs keepalived in the foreground (-n) so the lab owns the
-// process, in its own process group so a crash can kill parent and VRRP
-// child at once and a terminal's ^C reaches only the lab, which then stops
-// keepalived itself. Pdeathsig covers a lab killed with SIGKILL; Sweep
+// process, in its own session (and so process group) so a crash can kill
+// parent and VRRP child at once and a terminal's ^C reaches only the lab,
+// which then stops keepalived itself. Pdeathsig covers a lab killed with SIGKILL; Sweep
 // covers anything that still escapes.
 func (r *runner) startKA(in *instance) error {
 	base := strings.TrimSuffix(in.conf, ".conf")
@@ -645,22 +650,17 @@ func (r *runner) startKA(in *instance) error {
 	}
 	defer logf.Close()
 	fmt.Fprintf(logf, "==== lab: starting keepalived at %s\n", time.Now().Format(time.RFC3339Nano))
-	// Each node is a host of its own in production; here every node,
-	// the client and whatever else the machine runs (the rest of the test
-	// suite, in CI) share a few CPUs, and keepalived's timers fired up to
-	// a second late under that load. The highest CFS weight (nice -20) gives
-	// keepalived the CPU a node would give it. Realtime scheduling
-	// (vrrp_rt_priority) is not the answer: keepalived 2.2.7 hands it and
-	// its 10 ms RLIMIT_RTTIME on to check and notify scripts, which then
-	// get killed.
+	// keepalived runs as a service manager would run it: in a session of
+	// its own, with the scheduling its config asks for (the rendered
+	// configs put the VRRP process on realtime priority) and nothing
+	// added, so the lab times what operators deploy. Its own session also
+	// keeps it and its check scripts out of the lab's autogroup, which the
+	// kernel schedules as one entity with the whole test run.
 	args := []string{r.l.ip, "netns", "exec", in.ns.name, r.l.keepalived,
 		"-n", "-l", "-D", "-f", in.conf, "-p", pid, "-r", vrrp, "-c", checkers}
-	if r.l.nice != "" {
-		args = append([]string{r.l.nice, "-n", "-20"}, args...)
-	}
 	cmd := exec.Command(args[0], args[1:]...)
 	cmd.Stdout, cmd.Stderr = logf, logf
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("starting keepalived on %s: %w", in.Name, err)
 	}
@@ -674,25 +674,57 @@ func (r *runner) startKA(in *instance) error {
 	return nil
 }
 
-// waitVRRP waits for keepalived's VRRP child, which writes its pid file
-// when it starts.
-func (r *runner) waitVRRP(ctx context.Context, in *instance) error {
+// waitVRRP waits until keepalived's VRRP child has started its election
+// and returns when that was. The child writes its pid file as it is born,
+// then reads the config and the interfaces at the scheduling it inherited
+// (ordinary, and slow on a busy host: up to a second) before it switches to
+// the config's realtime priority and starts its timers. With
+// vrrp_rt_priority that switch is the start, seen in /proc (as late as the
+// lab looks, which only shortens the time it then measures); without, the
+// pid file's timestamp is.
+func (r *runner) waitVRRP(ctx context.Context, in *instance) (time.Time, error) {
 	path := strings.TrimSuffix(in.conf, ".conf") + ".vrrp.pid"
-	deadline := time.Now().Add(3 * time.Second)
+	deadline := time.Now().Add(5 * time.Second)
 	for {
-		if _, err := os.Stat(path); err == nil {
-			return nil
+		if b, err := os.ReadFile(path); err == nil && len(bytes.TrimSpace(b)) > 0 {
+			if !in.realtime {
+				fi, err := os.Stat(path)
+				if err != nil {
+					return time.Time{}, err
+				}
+				return fi.ModTime(), nil
+			}
+			if realtime(strings.TrimSpace(string(b))) {
+				return time.Now(), nil
+			}
 		}
 		if !in.proc.running() {
-			return fmt.Errorf("keepalived on %s exited at start: %v", in.Name, in.proc.err)
+			return time.Time{}, fmt.Errorf("keepalived on %s exited at start: %v", in.Name, in.proc.err)
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("keepalived on %s did not start its VRRP process within 3 s", in.Name)
+			return time.Time{}, fmt.Errorf("keepalived on %s did not start its VRRP process within 5 s", in.Name)
 		}
-		if err := sleepCtx(ctx, 5*time.Millisecond); err != nil {
-			return err
+		if err := sleepCtx(ctx, 2*time.Millisecond); err != nil {
+			return time.Time{}, err
 		}
 	}
+}
+
+// realtime reports whether process pid runs under a realtime policy
+// (field 41 of /proc/PID/stat: 1 FIFO, 2 RR).
+func realtime(pid string) bool {
+	b, err := os.ReadFile("/proc/" + pid + "/stat")
+	if err != nil {
+		return false
+	}
+	// The command name (field 2) may hold spaces; count from its ")".
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return false
+	}
+	f := strings.Fields(string(b[i+1:]))
+	// f[0] is field 3, so field 41 is f[38].
+	return len(f) > 38 && (f[38] == "1" || f[38] == "2")
 }
 
 // stopKA stops keepalived: SIGTERM is a clean stop (priority-0 advert, VIP

@@ -245,12 +245,15 @@ func (r *runner) observe(t0 time.Time, want *instance, all bool) ownership {
 		}
 	}
 	o.lastAnswer, o.lastErr = last.answer, last.err
-	// The takeover on the wire: want's first GARP after the last claim
-	// (an advert as MASTER or a GARP) of any other node since t0, so a
-	// split brain is over only when the loser has gone quiet.
+	// The takeover on the wire: want's first GARP after the last GARP of
+	// any other node since t0. ARP is what moves a HaVip, so traffic has
+	// moved from then on. Adverts do not count: an old MASTER's last
+	// advert may cross the new MASTER's first, and counting it moved the
+	// clock to the new MASTER's next GARP burst, a garp_master_delay (1 s)
+	// later. A loser that keeps the VIP still fails the holder check.
 	var lastOther time.Time
 	for _, w := range r.tl.wire {
-		if w.at.After(t0) && w.node != want.Name && (w.kind == wireGARP || w.kind == wireAdvert && w.prio > 0) {
+		if w.at.After(t0) && w.node != want.Name && w.kind == wireGARP {
 			lastOther = w.at
 		}
 	}
@@ -329,7 +332,7 @@ func (r *runner) awaitOwner(ctx context.Context, res *Result, t0 time.Time, want
 	}
 	var problems []string
 	if o.garpAt.IsZero() {
-		problems = append(problems, fmt.Sprintf("no gratuitous ARP from %s for the VIP after the others went quiet", want.Name))
+		problems = append(problems, fmt.Sprintf("no gratuitous ARP from %s for the VIP after the others' last", want.Name))
 	}
 	switch {
 	case o.answerAt.IsZero() && o.lastErr != nil:

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 	"time"
@@ -90,25 +89,21 @@ func (r *runner) scenarios(ctx context.Context) []Result {
 	// difference of each other (90 ms between priorities 100 and 10 with
 	// the fast profile), a boot race rather than a property of the configs,
 	// so they start in priority order, each once the previous one's VRRP
-	// process exists.
-	// The clock starts when the primary's VRRP process writes its pid
-	// file (the file's timestamp, however late the lab looks): exec'ing
-	// keepalived on a busy host is the host's time, not the election's.
+	// process has started its election (see waitVRRP), and the clock
+	// starts when the primary's did: exec'ing keepalived and reading its
+	// config on a busy host is the host's time, not the election's.
 	step(names[0], primary.Name, primary.CrashBudget+r.cfg.StartupDelay, false, func(res *Result) bool {
 		var t0 time.Time
 		for _, in := range byPrio {
 			if err := r.startKA(in); err != nil {
 				return fail(res, err)
 			}
-			if err := r.waitVRRP(ctx, in); err != nil {
+			started, err := r.waitVRRP(ctx, in)
+			if err != nil {
 				return fail(res, err)
 			}
 			if in == primary {
-				fi, err := os.Stat(strings.TrimSuffix(in.conf, ".conf") + ".vrrp.pid")
-				if err != nil {
-					return fail(res, err)
-				}
-				t0 = fi.ModTime()
+				t0 = started
 			}
 		}
 		return r.awaitOwner(ctx, res, t0, primary, true, true)
@@ -135,6 +130,9 @@ func (r *runner) scenarios(ctx context.Context) []Result {
 		if err := r.startKA(primary); err != nil {
 			return fail(res, err)
 		}
+		if _, err := r.waitVRRP(ctx, primary); err != nil {
+			return fail(res, err)
+		}
 		if err := r.settle(ctx); err != nil {
 			return fail(res, err)
 		}
@@ -148,6 +146,9 @@ func (r *runner) scenarios(ctx context.Context) []Result {
 			return fail(res, fmt.Errorf("reset to %s: %s", primary.Name, reset.Detail))
 		}
 		if err := r.startKA(second); err != nil {
+			return fail(res, err)
+		}
+		if _, err := r.waitVRRP(ctx, second); err != nil {
 			return fail(res, err)
 		}
 		if err := r.settle(ctx); err != nil {
