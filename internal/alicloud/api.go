@@ -8,6 +8,8 @@ package alicloud
 import (
 	"context"
 	"time"
+
+	"github.com/havip-oss/terraform-provider-havip/internal/rulebook"
 )
 
 // Config is everything needed to build a Client. The provider resolves
@@ -137,17 +139,9 @@ type HaVipFilter struct {
 
 // Member types as AssociateHaVip takes them.
 const (
-	MemberECS = "EcsInstance"
-	MemberENI = "NetworkInterface"
+	MemberECS = rulebook.MemberECS
+	MemberENI = rulebook.MemberENI
 )
 
 // MemberTypeOf infers the member type from the ID prefix ("i-" or "eni-").
-func MemberTypeOf(id string) string {
-	switch {
-	case len(id) > 4 && id[:4] == "eni-":
-		return MemberENI
-	case len(id) > 2 && id[:2] == "i-":
-		return MemberECS
-	}
-	return ""
-}
+func MemberTypeOf(id string) string { return rulebook.MemberTypeOf(id) }

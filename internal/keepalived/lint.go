@@ -5,6 +5,8 @@ import (
 	"math"
 	"net/netip"
 	"strings"
+
+	"github.com/havip-oss/terraform-provider-havip/internal/netutil"
 )
 
 // Severity of a Finding.
@@ -270,30 +272,19 @@ func parseIPv4(s string) (netip.Addr, string) {
 	return a, ""
 }
 
-// checkInSubnet reports why a is unusable in a vSwitch, or "".
-func checkInSubnet(a netip.Addr, p netip.Prefix) string {
+// checkInSubnet reports why a is unusable in the cluster's subnet, or "".
+func checkInSubnet(a netip.Addr, p netip.Prefix, d Cluster) string {
 	if !p.Contains(a) {
-		return fmt.Sprintf("%s is outside subnet_cidr %s; HaVip members and the HaVip must share one vSwitch", a, p)
+		return fmt.Sprintf("%s is outside subnet_cidr %s; HaVip members and the HaVip must share one subnet", a, p)
 	}
-	// Alibaba reserves the first and the last three addresses of every
-	// vSwitch CIDR block.
-	first := p.Addr()
-	last := lastAddr(p)
-	reserved := []netip.Addr{first, last.Prev().Prev(), last.Prev(), last}
-	for _, r := range reserved {
-		if a == r {
-			return fmt.Sprintf("%s is reserved in %s (the vSwitch keeps the first and the last three addresses)", a, p)
-		}
+	head, tail := d.ReservedHead, d.ReservedTail
+	if head == 0 && tail == 0 {
+		head, tail = 1, 1
+	}
+	if netutil.AtEdge(p, a, head, tail) {
+		return fmt.Sprintf("%s is reserved in %s (the network keeps its first %d and last %d addresses)", a, p, head, tail)
 	}
 	return ""
-}
-
-func lastAddr(p netip.Prefix) netip.Addr {
-	b := p.Addr().As4()
-	host := uint32(1)<<(32-p.Bits()) - 1
-	v := uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
-	v |= host
-	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
 }
 
 func (l *linter) nodes(raw, d Cluster, subnet netip.Prefix, subnetOK bool) {
@@ -343,7 +334,7 @@ func (l *linter) nodes(raw, d Cluster, subnet netip.Prefix, subnetOK bool) {
 				ips[a] = i
 			}
 			if subnetOK {
-				if msg := checkInSubnet(a, subnet); msg != "" {
+				if msg := checkInSubnet(a, subnet, d); msg != "" {
 					l.errorf(f("private_ip"), "%s", msg)
 				}
 			}
@@ -430,7 +421,7 @@ func (l *linter) vips(d Cluster, subnet netip.Prefix, subnetOK bool) {
 			l.errorf(field, "%s is the private_ip of node %q; the HaVip must be its own unassigned address, or keepalived would remove the node's address when it loses mastership", a, name)
 		}
 		if subnetOK {
-			if msg := checkInSubnet(a, subnet); msg != "" {
+			if msg := checkInSubnet(a, subnet, d); msg != "" {
 				l.errorf(field, "%s", msg)
 			}
 		}

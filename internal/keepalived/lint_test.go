@@ -244,3 +244,20 @@ func TestLintAcceptsEdgeValues(t *testing.T) {
 		})
 	}
 }
+
+// Without a platform rule only the network and broadcast addresses are
+// kept; the caller's ReservedHead/ReservedTail widen that.
+func TestLintReservedEdgesAreTheCallers(t *testing.T) {
+	c := seedCluster()
+	c.ReservedHead, c.ReservedTail = 0, 0
+	c.VirtualIPs = []string{"192.168.0.253"}
+	for _, f := range Lint(c) {
+		if f.Severity == SeverityError {
+			t.Fatalf("generic subnet rule refused .253: %v", f)
+		}
+	}
+	c.VirtualIPs = []string{"192.168.0.255"}
+	if fs := Lint(c); len(fs) == 0 || !strings.Contains(fs[0].Message, "reserved") {
+		t.Fatalf("broadcast address accepted: %v", fs)
+	}
+}

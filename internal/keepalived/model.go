@@ -54,6 +54,13 @@ type Cluster struct {
 	// be a usable address inside it.
 	SubnetCIDR string
 
+	// ReservedHead and ReservedTail are how many addresses at the start and
+	// at the end of SubnetCIDR the network keeps for itself, which neither a
+	// node nor a VIP may take. That is the platform's rule, so the caller
+	// supplies it; both zero means the network and broadcast addresses.
+	ReservedHead int
+	ReservedTail int
+
 	// TrackInterfaces are extra interfaces whose failure puts a node in
 	// FAULT. The node's own interface is tracked implicitly and must not be
 	// listed (keepalived ignores it with a warning).

@@ -13,6 +13,9 @@ func seedCluster() Cluster {
 		AdvertInt:       1,
 		AuthPass:        "1111",
 		SubnetCIDR:      "192.168.0.0/24",
+		// A vSwitch's reservation, as the provider passes it in.
+		ReservedHead: 1,
+		ReservedTail: 3,
 		Nodes: []Node{
 			{Name: "ecs1", PrivateIP: "192.168.0.25", Priority: 100},
 			{Name: "ecs2", PrivateIP: "192.168.0.26", Priority: 10},

@@ -34,17 +34,6 @@ func pageBounds(total, number, size int) (int, int) {
 	return start, end
 }
 
-// checkText enforces the API's name/description rule: a length range and
-// no http:// or https:// prefix.
-func checkText(v string, min, max int) bool {
-	n := len([]rune(v))
-	if n < min || n > max {
-		return false
-	}
-	l := strings.ToLower(v)
-	return !strings.HasPrefix(l, "http://") && !strings.HasPrefix(l, "https://")
-}
-
 func (c *call) ownerID() int64 {
 	n, _ := strconv.ParseInt(c.a.ID, 10, 64)
 	return n

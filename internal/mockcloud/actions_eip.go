@@ -2,7 +2,8 @@ package mockcloud
 
 import (
 	"strconv"
-	"strings"
+
+	"github.com/havip-oss/terraform-provider-havip/internal/rulebook"
 )
 
 func allocateEip(c *call) (any, *APIError) {
@@ -26,11 +27,15 @@ func allocateEip(c *call) (any, *APIError) {
 	default:
 		return nil, badRequest("InvalidParameter", "InstanceChargeType %q is not supported by this mock; only PostPaid.", c.p.str("InstanceChargeType"))
 	}
-	if c.p.has("Name") && !checkText(c.p.str("Name"), 1, 128) {
-		return nil, invalidParam("Name", "It must be 1 to 128 characters long and must not start with http:// or https://.")
+	if c.p.has("Name") {
+		if v := rulebook.CheckName(c.p.str("Name"), rulebook.CodeInvalidParameter); v != nil {
+			return nil, invalidParam("Name", "%s", v.Message)
+		}
 	}
-	if c.p.has("Description") && !checkText(c.p.str("Description"), 2, 256) {
-		return nil, invalidParam("Description", "It must be 2 to 256 characters long and must not start with http:// or https://.")
+	if c.p.has("Description") {
+		if v := rulebook.CheckText(c.p.str("Description"), 2, 256, rulebook.CodeInvalidParameter, "Description"); v != nil {
+			return nil, invalidParam("Description", "%s", v.Message)
+		}
 	}
 	isp := c.p.str("ISP")
 	if isp == "" {
@@ -147,8 +152,8 @@ func associateEip(c *call) (any, *APIError) {
 	if h.Pending != nil || (h.Status != StatusAvailable && h.Status != StatusInUse) {
 		return nil, badRequest("IncorrectHaVipStatus", "The HaVip %s is %s; an EIP can be associated only when it is Available or InUse.", h.ID, h.shownStatus())
 	}
-	if q := c.a.quotas[QuotaEipsPerHaVip]; len(h.EIPs) >= q {
-		return nil, badRequest("InvalidAssociation.Duplicated", "HaVip %s already has EIP %s; a HaVip takes at most %d EIP.", h.ID, strings.Join(h.EIPs, ", "), q)
+	if v := c.a.limits().CheckEIPCount(h.ID, h.EIPs); v != nil {
+		return nil, refuse(v)
 	}
 	e.InstanceID, e.InstanceType, e.Status = h.ID, "HaVip", StatusInUse
 	e.Pending = c.a.begin(TransitionEIPAssociate, c.now, StatusAssociating, StatusInUse, false)

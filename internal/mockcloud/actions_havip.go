@@ -2,6 +2,8 @@ package mockcloud
 
 import (
 	"strings"
+
+	"github.com/havip-oss/terraform-provider-havip/internal/rulebook"
 )
 
 func (c *call) havip(id string) (*havipRec, *APIError) {
@@ -13,22 +15,15 @@ func (c *call) havip(id string) (*havipRec, *APIError) {
 }
 
 func parseTags(items []listItem, param string) ([]tagKV, *APIError) {
-	if len(items) > 20 {
-		return nil, badRequest("InvalidParameter", "At most 20 tags are allowed; %d were given.", len(items))
+	if v := rulebook.CheckTagCount(len(items)); v != nil {
+		return nil, refuse(v)
 	}
 	var out []tagKV
 	seen := map[string]bool{}
 	for _, it := range items {
 		k, v := it.fields["Key"], it.fields["Value"]
-		if k == "" {
-			return nil, badRequest("InvalidTagKey.Malformed", "%s.%d.Key must not be empty.", param, it.index)
-		}
-		lk := strings.ToLower(k)
-		if len([]rune(k)) > 128 || strings.HasPrefix(lk, "aliyun") || strings.HasPrefix(lk, "acs:") || strings.Contains(lk, "http://") || strings.Contains(lk, "https://") {
-			return nil, badRequest("InvalidTagKey.Malformed", "The tag key %q is malformed: at most 128 characters, not starting with aliyun or acs:, no http:// or https://.", k)
-		}
-		if len([]rune(v)) > 128 || strings.Contains(strings.ToLower(v), "http://") || strings.Contains(strings.ToLower(v), "https://") {
-			return nil, badRequest("InvalidTagValue.Malformed", "The tag value for %q is malformed: at most 128 characters, no http:// or https://.", k)
+		if bad := rulebook.CheckTag(k, v); len(bad) > 0 {
+			return nil, badRequest(bad[0].Code, "%s.%d: %s", param, it.index, bad[0].Message)
 		}
 		if seen[k] {
 			return nil, badRequest("InvalidParameter", "The tag key %q is given twice.", k)
@@ -44,11 +39,8 @@ func createHaVip(c *call) (any, *APIError) {
 	if vsw == nil || vsw.Region != c.region {
 		return nil, badRequest("InvalidVSwitch.NotFound", "The specified vSwitch %q does not exist in region %s.", c.p.str("VSwitchId"), c.region)
 	}
-	if c.p.has("Name") && !checkText(c.p.str("Name"), 1, 128) {
-		return nil, badRequest("InvalidName.Malformed", "The name must be 1 to 128 characters long and must not start with http:// or https://.")
-	}
-	if c.p.has("Description") && !checkText(c.p.str("Description"), 1, 255) {
-		return nil, badRequest("InvalidDescription.Malformed", "The description must be 1 to 255 characters long and must not start with http:// or https://.")
+	if e := c.checkHaVipText(rulebook.CodeNameMalformed); e != nil {
+		return nil, e
 	}
 	tags, err := parseTags(c.p.list("Tag"), "Tag")
 	if err != nil {
@@ -56,33 +48,24 @@ func createHaVip(c *call) (any, *APIError) {
 	}
 	ip := c.p.str("IpAddress")
 	if ip != "" {
-		addr, ok := parseIPv4(ip)
-		if !ok {
-			if strings.Contains(ip, ":") {
-				return nil, badRequest("InvalidIPAddress.Malformed", "The IP address %q is malformed: HaVip supports IPv4 only.", ip)
-			}
-			return nil, badRequest("InvalidIPAddress.Malformed", "The IP address %q is malformed.", ip)
+		addr, v := rulebook.ParseIPv4(ip)
+		if v == nil {
+			v = rulebook.CheckHaVipAddress(vsw.ID, vsw.prefix, addr)
 		}
-		if !vsw.prefix.Contains(addr) {
-			return nil, badRequest("InvalidIPAddress.OutOfRange", "The IP address %s is out of VSwitch CIDR %s.", ip, vsw.CIDR)
+		if v == nil {
+			v = rulebook.CheckAddressFree(addr, vsw.ID, c.a.ipOwner(vsw, addr))
 		}
-		if reserved(vsw.prefix, addr) {
-			return nil, badRequest("InvalidIPAddress.NotAvailable", "The IP address %s is reserved by the system in %s.", ip, vsw.CIDR)
-		}
-		if owner := c.a.ipOwner(vsw, addr); owner != "" {
-			return nil, badRequest("InvalidIPAddress.AlreadyUsed", "The IP address %s is already used by %s.", ip, owner)
+		if v != nil {
+			return nil, refuse(v)
 		}
 	}
 	nAcct, nVpc := c.a.havipCount(vsw.VpcID)
-	if q := c.a.quotas[QuotaHaVipsPerAccount]; nAcct >= q {
-		return nil, badRequest("QuotaExceeded.HaVip", "The account already has %d HaVips, the quota of HaVips per account is %d.", nAcct, q)
-	}
-	if q := c.a.quotas[QuotaHaVipsPerVPC]; nVpc >= q {
-		return nil, badRequest("QuotaExceeded.HaVip", "VPC %s already has %d HaVips, the quota of HaVips per VPC is %d.", vsw.VpcID, nVpc, q)
+	if v := c.a.limits().CheckHaVipQuota(nAcct, nVpc, vsw.VpcID); v != nil {
+		return nil, refuse(v)
 	}
 	if ip == "" {
 		if ip = c.a.freeIP(vsw); ip == "" {
-			return nil, badRequest("InvalidVSwitch.IpNotEnough", "The vSwitch %s has no free IP address.", vsw.ID)
+			return nil, badRequest(rulebook.CodeVSwitchIPNotEnough, "The vSwitch %s has no free IP address.", vsw.ID)
 		}
 	}
 	rg := c.p.str("ResourceGroupId")
@@ -96,6 +79,22 @@ func createHaVip(c *call) (any, *APIError) {
 	c.a.havips[h.ID] = h
 	c.a.havipSeq[h.ID] = c.a.nextSeq()
 	return createHaVipResp{RequestId: c.req.requestID, HaVipId: h.ID, IpAddress: ip}, nil
+}
+
+// checkHaVipText applies the name and description rules; nameCode is the
+// action's spelling of a bad name.
+func (c *call) checkHaVipText(nameCode string) *APIError {
+	if c.p.has("Name") {
+		if v := rulebook.CheckName(c.p.str("Name"), nameCode); v != nil {
+			return refuse(v)
+		}
+	}
+	if c.p.has("Description") {
+		if v := rulebook.CheckDescription(c.p.str("Description")); v != nil {
+			return refuse(v)
+		}
+	}
+	return nil
 }
 
 func defaultResourceGroup(a *account) string {
@@ -208,11 +207,8 @@ func modifyHaVip(c *call) (any, *APIError) {
 	if err != nil {
 		return nil, err
 	}
-	if c.p.has("Name") && !checkText(c.p.str("Name"), 1, 128) {
-		return nil, badRequest("Abs.Vpc.InvalidName.Malformed", "The name must be 1 to 128 characters long and must not start with http:// or https://.")
-	}
-	if c.p.has("Description") && !checkText(c.p.str("Description"), 1, 255) {
-		return nil, badRequest("InvalidDescription.Malformed", "The description must be 1 to 255 characters long and must not start with http:// or https://.")
+	if e := c.checkHaVipText(rulebook.CodeModifyNameMalformed); e != nil {
+		return nil, e
 	}
 	if h.Pending != nil {
 		return nil, badRequest("IncorrectStatus", "The HaVip %s is %s; it can be modified only when it is Available or InUse.", h.ID, h.shownStatus())
@@ -257,8 +253,8 @@ func associateHaVip(c *call) (any, *APIError) {
 		if in == nil || in.Region != c.region {
 			return nil, notFound("InvalidInstanceId.NotFound", "The specified ECS instance %q does not exist.", id)
 		}
-		if in.Status != "Running" && in.Status != "Stopped" {
-			return nil, badRequest("IncorrectInstanceStatus", "The instance %s is %s; it must be Running or Stopped.", id, in.Status)
+		if v := rulebook.CheckInstanceStatus(id, in.Status); v != nil {
+			return nil, refuse(v)
 		}
 		vswID = in.VSwitchID
 	case InstanceTypeEni:
@@ -266,25 +262,28 @@ func associateHaVip(c *call) (any, *APIError) {
 		if e == nil || e.Region != c.region {
 			return nil, notFound("InvalidInstanceId.NotFound", "The specified network interface %q does not exist.", id)
 		}
-		if e.InstanceID == "" {
-			return nil, badRequest("IncorrectInstanceStatus", "The network interface %s is not attached to an ECS instance; attach it first.", id)
+		if v := rulebook.CheckENIAttached(id, e.InstanceID); v != nil {
+			return nil, refuse(v)
 		}
 		vswID = e.VSwitchID
 	}
 	if contains(h.Members, id) {
-		return nil, badRequest("OperationFailed.InstanceAlreadyAssociated", "%s is already associated with HaVip %s.", id, h.ID)
+		return nil, refuse(rulebook.AlreadyAssociated(id, h.ID))
 	}
-	if vswID != h.VSwitchID {
-		return nil, badRequest("InvalidVSwitchId.Mismatch", "%s is in vSwitch %s, but HaVip %s is in vSwitch %s; members must share the HaVip's vSwitch.", id, vswID, h.ID, h.VSwitchID)
+	limits := c.a.limits()
+	existing := ""
+	if len(h.Members) > 0 {
+		existing = h.Members[0]
 	}
-	if h.MemberType != "" && h.MemberType != typ {
-		return nil, badRequest("InvalidInstanceType.Mismatch", "HaVip %s already has %s members; it cannot also have %s members. Disassociate them first.", h.ID, h.MemberType, typ)
-	}
-	if q := c.a.quotas[QuotaMembersPerHaVip]; len(h.Members) >= q {
-		return nil, badRequest("CountLimitExceeded.HaVipOnECSInstance", "HaVip %s already has %d members, the maximum is %d.", h.ID, len(h.Members), q)
-	}
-	if q := c.a.quotas[QuotaHaVipsPerInstance]; c.a.havipsOnInstance(id) >= q {
-		return nil, badRequest("CountLimitExceed.HaVipOnInstance", "%s is already associated with %d HaVips, the maximum is %d.", id, c.a.havipsOnInstance(id), q)
+	for _, v := range []*rulebook.Violation{
+		rulebook.CheckSameVSwitch(id, vswID, h.ID, h.VSwitchID),
+		rulebook.CheckMemberType(h.ID, existing, h.MemberType, id, typ),
+		limits.CheckMemberCount(h.ID, id, h.Members),
+		limits.CheckHaVipsOnInstance(id, append(c.a.havipsOnInstance(id), h.ID)),
+	} {
+		if v != nil {
+			return nil, refuse(v)
+		}
 	}
 	h.Members = append(h.Members, id)
 	h.MemberType = typ
@@ -318,13 +317,13 @@ func unassociateHaVip(c *call) (any, *APIError) {
 	}
 	id := c.p.str("InstanceId")
 	if !contains(h.Members, id) {
-		return nil, badRequest("ResourceNotAssociated", "%s is not associated with HaVip %s.", id, h.ID)
+		return nil, badRequest(rulebook.CodeNotAssociated, "%s is not associated with HaVip %s.", id, h.ID)
 	}
 	if h.MemberType != typ {
 		return nil, badRequest("InvalidInstanceType.Mismatch", "%s is a %s member; set InstanceType=%s.", id, h.MemberType, h.MemberType)
 	}
 	if h.Master == id && !force {
-		return nil, badRequest("Forbidden.UnassociateMaster", "%s is the master of HaVip %s; set Force=True to disassociate it.", id, h.ID)
+		return nil, badRequest(rulebook.CodeUnassociateMaster, "%s is the master of HaVip %s; set Force=True to disassociate it.", id, h.ID)
 	}
 	c.a.dropMember(h, id)
 	h.Pending = c.a.begin(TransitionHaVipUnassociate, c.now, StatusUnassociating, h.Status, false)
@@ -352,13 +351,13 @@ func deleteHaVip(c *call) (any, *APIError) {
 		return nil, badRequest("IncorrectHaVipStatus", "The HaVip %s is %s; retry when the operation in progress has finished.", h.ID, h.shownStatus())
 	}
 	if len(h.EIPs) > 0 {
-		return nil, badRequest("DependencyViolation.HaVipAssociatedWithEIP", "The HaVip %s is associated with EIP %s; disassociate it first.", h.ID, strings.Join(h.EIPs, ", "))
+		return nil, badRequest(rulebook.CodeDeleteWithEIP, "The HaVip %s is associated with EIP %s; disassociate it first.", h.ID, strings.Join(h.EIPs, ", "))
 	}
 	if h.Status != StatusAvailable {
 		return nil, badRequest("IncorrectStatus", "The HaVip %s is %s with %d members; it can be deleted only when it is Available.", h.ID, h.Status, len(h.Members))
 	}
 	if routes := c.a.routesTo(h.ID); len(routes) > 0 {
-		return nil, badRequest("DependencyViolation.HaVipReferedByRouteEntry", "The HaVip %s is the next hop of route entry %s; delete the route entries first.", h.ID, strings.Join(routes, ", "))
+		return nil, badRequest(rulebook.CodeDeleteWithRouteEntry, "The HaVip %s is the next hop of route entry %s; delete the route entries first.", h.ID, strings.Join(routes, ", "))
 	}
 	if p := c.a.begin(TransitionHaVipDelete, c.now, StatusDeleting, "", true); p != nil {
 		h.Pending = p

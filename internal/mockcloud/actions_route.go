@@ -3,6 +3,8 @@ package mockcloud
 import (
 	"strconv"
 	"strings"
+
+	"github.com/havip-oss/terraform-provider-havip/internal/rulebook"
 )
 
 func (c *call) routeTable(id string) (*routeTableRec, *APIError) {
@@ -16,11 +18,15 @@ func (c *call) routeTable(id string) (*routeTableRec, *APIError) {
 // checkRouteText: names take 1 to 128 characters, descriptions 1 to 256,
 // neither starting with http:// or https://.
 func (c *call) checkRouteText() *APIError {
-	if c.p.has("RouteEntryName") && !checkText(c.p.str("RouteEntryName"), 1, 128) {
-		return badRequest("InvalidRouteEntryName.Malformed", "The route entry name must be 1 to 128 characters long and must not start with http:// or https://.")
+	if c.p.has("RouteEntryName") {
+		if v := rulebook.CheckName(c.p.str("RouteEntryName"), "InvalidRouteEntryName.Malformed"); v != nil {
+			return refuse(v)
+		}
 	}
-	if c.p.has("Description") && !checkText(c.p.str("Description"), 1, 256) {
-		return badRequest("InvalidDescription.Malformed", "The description must be 1 to 256 characters long and must not start with http:// or https://.")
+	if c.p.has("Description") {
+		if v := rulebook.CheckText(c.p.str("Description"), 1, 256, rulebook.CodeDescriptionMalformed, "Description"); v != nil {
+			return refuse(v)
+		}
 	}
 	return nil
 }
@@ -69,8 +75,8 @@ func createRouteEntry(c *call) (any, *APIError) {
 	if busy := c.a.tableBusy(t.ID); busy != nil {
 		return nil, badRequest("TaskConflict", "Route table %s is changing (route entry %s is %s); retry when the change has finished.", t.ID, busy.ID, busy.shownStatus())
 	}
-	if q := c.a.quotas[QuotaHaVipRoutesPerTable]; c.a.routedHaVipEntries(t.ID) >= q {
-		return nil, badRequest("CountLimitExceed.HaVipRouteEntry", "There can be %d route entry to HaVip at most in one route table; route table %s has %d.", q, t.ID, c.a.routedHaVipEntries(t.ID))
+	if v := c.a.limits().CheckHaVipRouteEntries(t.ID, c.a.routedHaVipEntries(t.ID)); v != nil {
+		return nil, refuse(v)
 	}
 	e := &routeEntryRec{ID: c.a.newID("rte-"), TableID: t.ID, Region: t.Region, Dest: prefix.String(), NextHopType: NextHopHaVip,
 		NextHopID: h.ID, Name: c.p.str("RouteEntryName"), Description: c.p.str("Description"), Status: StatusAvailable, Created: c.now}

@@ -3,6 +3,8 @@ package mockcloud
 import (
 	"fmt"
 	"net/http"
+
+	"github.com/havip-oss/terraform-provider-havip/internal/rulebook"
 )
 
 // APIError is an error the mock answers with, in Alibaba's envelope. Status
@@ -28,6 +30,11 @@ func badRequest(code, format string, args ...any) *APIError {
 
 func notFound(code, format string, args ...any) *APIError {
 	return apiErr(http.StatusNotFound, code, format, args...)
+}
+
+// refuse answers a broken rule of the rulebook with its code and message.
+func refuse(v *rulebook.Violation) *APIError {
+	return &APIError{Status: http.StatusBadRequest, Code: v.Code, Message: v.Message}
 }
 
 func invalidParam(name, format string, args ...any) *APIError {

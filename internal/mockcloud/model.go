@@ -3,6 +3,8 @@ package mockcloud
 import (
 	"net/netip"
 	"time"
+
+	"github.com/havip-oss/terraform-provider-havip/internal/rulebook"
 )
 
 // Status values, as the API spells them.
@@ -15,8 +17,8 @@ const (
 	StatusDeleting      = "Deleting"
 	StatusReleasing     = "Releasing"
 
-	InstanceTypeEcs = "EcsInstance"
-	InstanceTypeEni = "NetworkInterface"
+	InstanceTypeEcs = rulebook.MemberECS
+	InstanceTypeEni = rulebook.MemberENI
 )
 
 // Quota names accepted by fixtures, options and the set_quota event.
@@ -34,13 +36,26 @@ const (
 // DefaultQuotas are the limits of the HaVip user guide; all are adjustable
 // in the mock because Alibaba adjusts them per account.
 func DefaultQuotas() map[string]int {
+	l := rulebook.DefaultLimits()
 	return map[string]int{
-		QuotaHaVipsPerAccount:    50,
-		QuotaHaVipsPerVPC:        50,
-		QuotaMembersPerHaVip:     10,
-		QuotaHaVipsPerInstance:   5,
-		QuotaEipsPerHaVip:        1,
-		QuotaHaVipRoutesPerTable: 5,
+		QuotaHaVipsPerAccount:    l.HaVipsPerAccount,
+		QuotaHaVipsPerVPC:        l.HaVipsPerVPC,
+		QuotaMembersPerHaVip:     l.MembersPerHaVip,
+		QuotaHaVipsPerInstance:   l.HaVipsPerInstance,
+		QuotaEipsPerHaVip:        l.EIPsPerHaVip,
+		QuotaHaVipRoutesPerTable: l.HaVipRoutesPerTable,
+	}
+}
+
+// limits are the account's quotas in the rulebook's terms.
+func (a *account) limits() rulebook.Limits {
+	return rulebook.Limits{
+		HaVipsPerAccount:    a.quotas[QuotaHaVipsPerAccount],
+		HaVipsPerVPC:        a.quotas[QuotaHaVipsPerVPC],
+		MembersPerHaVip:     a.quotas[QuotaMembersPerHaVip],
+		HaVipsPerInstance:   a.quotas[QuotaHaVipsPerInstance],
+		EIPsPerHaVip:        a.quotas[QuotaEipsPerHaVip],
+		HaVipRoutesPerTable: a.quotas[QuotaHaVipRoutesPerTable],
 	}
 }
 

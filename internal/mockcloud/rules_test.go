@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/vpc"
+
+	"github.com/havip-oss/terraform-provider-havip/internal/rulebook"
 )
 
 // TestCreateHaVipIPRules: IPv4 only, inside the vSwitch CIDR, not reserved,
@@ -69,8 +71,8 @@ func TestAssignedIP(t *testing.T) {
 	for i := 0; i < 40; i++ {
 		ip := mkHaVip(t, vc, vswA1, "").IpAddress
 		a := netip.MustParseAddr(ip)
-		if !cidr.Contains(a) || reserved(cidr, a) || used[ip] || seen[ip] {
-			t.Fatalf("assigned %s: in CIDR %v, reserved %v, used %v, repeated %v", ip, cidr.Contains(a), reserved(cidr, a), used[ip], seen[ip])
+		if !cidr.Contains(a) || rulebook.Reserved(cidr, a) || used[ip] || seen[ip] {
+			t.Fatalf("assigned %s: in CIDR %v, reserved %v, used %v, repeated %v", ip, cidr.Contains(a), rulebook.Reserved(cidr, a), used[ip], seen[ip])
 		}
 		seen[ip] = true
 	}
@@ -78,7 +80,7 @@ func TestAssignedIP(t *testing.T) {
 	for i := 0; i < 10; i++ {
 		ip := mkHaVip(t, vc, "vsw-small", "").IpAddress
 		a := netip.MustParseAddr(ip)
-		if !small.Contains(a) || reserved(small, a) || ip == "192.168.9.5" || seen[ip] {
+		if !small.Contains(a) || rulebook.Reserved(small, a) || ip == "192.168.9.5" || seen[ip] {
 			t.Fatalf("assigned %s in the /28", ip)
 		}
 		seen[ip] = true

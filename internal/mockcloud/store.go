@@ -10,6 +10,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/havip-oss/terraform-provider-havip/internal/netutil"
+	"github.com/havip-oss/terraform-provider-havip/internal/rulebook"
 )
 
 func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
@@ -215,7 +218,7 @@ func (a *account) load(fx *Fixtures, now time.Time) error {
 		if !ok {
 			return nil, fmt.Errorf("fixtures: %s %s: %q is not an IPv4 address", kind, id, ip)
 		}
-		if !vsw.prefix.Contains(addr) || reserved(vsw.prefix, addr) {
+		if rulebook.CheckHaVipAddress(vsw.ID, vsw.prefix, addr) != nil {
 			return nil, fmt.Errorf("fixtures: %s %s: %s is not a usable address of %s", kind, id, ip, vsw.CIDR)
 		}
 		if owner := a.ipOwner(vsw, addr); owner != "" {
@@ -380,30 +383,6 @@ func (a *account) newMAC() string {
 	return fmt.Sprintf("00:16:3e:%02x:%02x:%02x", a.rng.IntN(256), a.rng.IntN(256), a.rng.IntN(256))
 }
 
-// reserved reports the addresses a vSwitch keeps for itself: the first and
-// the last three of the CIDR.
-func reserved(p netip.Prefix, addr netip.Addr) bool {
-	if addr == p.Addr() {
-		return true
-	}
-	last := lastAddr(p)
-	for i := 0; i < 3; i++ {
-		if addr == last {
-			return true
-		}
-		last = last.Prev()
-	}
-	return false
-}
-
-func lastAddr(p netip.Prefix) netip.Addr {
-	b := p.Masked().Addr().As4()
-	host := uint32(1)<<(32-p.Bits()) - 1
-	v := uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
-	v |= host
-	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
-}
-
 // ipOwner names the instance, ENI or HaVip using addr in the vSwitch.
 func (a *account) ipOwner(vsw *vswitchRec, addr netip.Addr) string {
 	s := addr.String()
@@ -444,22 +423,15 @@ func (a *account) freeIP(vsw *vswitchRec) string {
 			used[h.IP] = true
 		}
 	}
-	size := 1 << (32 - vsw.prefix.Bits())
-	base := vsw.prefix.Addr().As4()
-	bv := uint32(base[0])<<24 | uint32(base[1])<<16 | uint32(base[2])<<8 | uint32(base[3])
-	at := func(off int) string {
-		v := bv + uint32(off)
-		return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}).String()
-	}
-	// usable offsets are 1 .. size-4
-	for try := 0; try < 32; try++ {
-		off := 1 + a.rng.IntN(size-4)
-		if s := at(off); !used[s] {
+	n, _, _ := rulebook.Usable(vsw.prefix)
+	at := func(i uint64) string { return netutil.Nth(vsw.prefix, uint64(rulebook.ReservedHead)+i).String() }
+	for try := 0; try < 32 && n > 0; try++ {
+		if s := at(uint64(a.rng.IntN(int(n)))); !used[s] {
 			return s
 		}
 	}
-	for off := 1; off <= size-4; off++ {
-		if s := at(off); !used[s] {
+	for i := uint64(0); i < n; i++ {
+		if s := at(i); !used[s] {
 			return s
 		}
 	}
@@ -472,7 +444,7 @@ func (a *account) nextEIPAddress() string {
 		used[e.IP] = true
 	}
 	for ad := a.eipPool.Addr().Next(); a.eipPool.Contains(ad); ad = ad.Next() {
-		if !used[ad.String()] && ad != lastAddr(a.eipPool) {
+		if !used[ad.String()] && ad != netutil.Last(a.eipPool) {
 			return ad.String()
 		}
 	}
@@ -600,12 +572,13 @@ func (a *account) havipCount(vpcID string) (acct, vpc int) {
 	return
 }
 
-func (a *account) havipsOnInstance(instanceID string) int {
-	n := 0
+func (a *account) havipsOnInstance(instanceID string) []string {
+	var ids []string
 	for _, h := range a.havips {
 		if contains(h.Members, instanceID) {
-			n++
+			ids = append(ids, h.ID)
 		}
 	}
-	return n
+	sort.Strings(ids)
+	return ids
 }

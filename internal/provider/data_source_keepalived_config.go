@@ -21,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/havip-oss/terraform-provider-havip/internal/keepalived"
+	"github.com/havip-oss/terraform-provider-havip/internal/rulebook"
 )
 
 var (
@@ -300,8 +301,11 @@ func (m *kaModel) cluster() keepalived.Cluster {
 		DownTimerAdverts:  int(m.DownTimerAdverts.ValueInt64()),
 		AuthPass:          m.AuthPass.ValueString(),
 		SubnetCIDR:        m.SubnetCIDR.ValueString(),
-		StartupDelay:      m.StartupDelay.ValueFloat64(),
-		FailoverBudget:    m.FailoverBudget.ValueFloat64(),
+		// subnet_cidr is a vSwitch's CIDR, so the vSwitch's reservation applies.
+		ReservedHead:   rulebook.ReservedHead,
+		ReservedTail:   rulebook.ReservedTail,
+		StartupDelay:   m.StartupDelay.ValueFloat64(),
+		FailoverBudget: m.FailoverBudget.ValueFloat64(),
 	}
 	if c.AuthPass != "" {
 		c.AuthType = keepalived.AuthPASS

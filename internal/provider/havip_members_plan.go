@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -12,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/havip-oss/terraform-provider-havip/internal/alicloud"
+	"github.com/havip-oss/terraform-provider-havip/internal/rulebook"
 )
 
 // ValidateConfig applies the rules that depend on the configuration
@@ -24,9 +24,11 @@ func (r *membersResource) ValidateConfig(ctx context.Context, req resource.Valid
 		return
 	}
 	at := path.Root("member_ids")
-	if n := len(ids.Elements()); n > maxMembersPerHaVip {
+	// The member limit is not adjustable, so the documented value holds
+	// before the provider is configured.
+	if n, limit := len(ids.Elements()), rulebook.DefaultLimits().MembersPerHaVip; n > limit {
 		resp.Diagnostics.AddAttributeError(at, "Too many HaVip members",
-			fmt.Sprintf("member_ids lists %d members; a HaVip takes at most %d ECS instances or ENIs.", n, maxMembersPerHaVip))
+			fmt.Sprintf("member_ids lists %d members; a HaVip takes at most %d ECS instances or ENIs.", n, limit))
 	}
 	vals, index, _ := knownStrings(ids)
 	first := map[string]int{}
@@ -246,10 +248,8 @@ func (r *membersResource) checkSet(ctx context.Context, req resource.ModifyPlanR
 				delete(on, key)
 				on[h.ID] = true
 			}
-			if len(on) > maxHaVipsPerInstance {
-				diags.AddAttributeError(at(m), "Too many HaVips on the instance",
-					fmt.Sprintf("%s would be a member of %d HaVips (%s); an instance takes at most %d HaVips.",
-						m, len(on), strings.Join(sortedKeys(on), ", "), maxHaVipsPerInstance))
+			if v := r.data.limits.CheckHaVipsOnInstance(m, sortedKeys(on)); v != nil {
+				addViolation(diags, at(m), v, "")
 			}
 		}
 	}
@@ -341,9 +341,7 @@ func (r *membersResource) checkEIP(ctx context.Context, eip string, h *alicloud.
 		}
 	}
 	others := r.data.planned.reserveEIP(key, eip)
-	if existing := append(bound, others...); len(existing) >= maxEIPsPerHaVip {
-		diags.AddAttributeError(at, "HaVip already has an EIP",
-			fmt.Sprintf("The HaVip already has (or is planned to get) EIP %s; a HaVip takes at most %d EIP. Unbind that one first.",
-				strings.Join(existing, ", "), maxEIPsPerHaVip))
+	if v := r.data.limits.CheckEIPCount(key, append(bound, others...)); v != nil {
+		addViolation(diags, at, v, "(Bound or planned.) Unbind that one first.")
 	}
 }

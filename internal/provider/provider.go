@@ -22,19 +22,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/havip-oss/terraform-provider-havip/internal/alicloud"
+	"github.com/havip-oss/terraform-provider-havip/internal/rulebook"
 )
 
 // Address is the provider's registry address.
 const Address = "registry.terraform.io/havip-oss/havip"
-
-// Default quotas of the HaVip user guide; both are adjustable in Quota
-// Center, hence configurable here.
-const (
-	defaultHaVipsPerAccount = 50
-	defaultHaVipsPerVPC     = 50
-	// defaultHaVipRoutesPerTable is vpc_quota_havip_custom_route_entry.
-	defaultHaVipRoutesPerTable = 5
-)
 
 var _ provider.Provider = &havipProvider{}
 
@@ -73,11 +65,10 @@ type quotasModel struct {
 
 // providerData is what Configure hands to resources and data sources.
 type providerData struct {
-	client           *alicloud.Client // nil when no credentials were found
-	clientErr        string           // why client is nil
-	region           string
-	havipsPerAccount int
-	havipsPerVPC     int
+	client    *alicloud.Client // nil when no credentials were found
+	clientErr string           // why client is nil
+	region    string
+	limits    rulebook.Limits // the per-account and per-VPC quotas are configurable
 
 	// A vSwitch's CIDR and VPC never change, so plan-time checks of many
 	// HaVips in one vSwitch look it up once per provider process.
@@ -86,8 +77,7 @@ type providerData struct {
 	planned        *membership
 	replacedHaVips sync.Map // IDs of HaVips this plan replaces
 
-	routesPerTable int
-	routes         *plannedRoutes
+	routes *plannedRoutes
 	// A route table's VPC never changes: looked up once per process.
 	routeTables    sync.Map // route table ID → *alicloud.RouteTable
 	vpcRouteTables sync.Map // VPC ID → []alicloud.RouteTable
@@ -226,15 +216,15 @@ func (p *havipProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 				Description: "Limits the plan-time checks enforce. Alibaba adjusts these per account in Quota Center; set them to what yours allows.",
 				Attributes: map[string]schema.Attribute{
 					"havips_per_account": schema.Int64Attribute{
-						Optional: true, Description: fmt.Sprintf("HaVips allowed in the account and region. Default %d.", defaultHaVipsPerAccount),
+						Optional: true, Description: fmt.Sprintf("HaVips allowed in the account and region. Default %d.", rulebook.DefaultLimits().HaVipsPerAccount),
 						Validators: []validator.Int64{int64validator.AtLeast(1)},
 					},
 					"havips_per_vpc": schema.Int64Attribute{
-						Optional: true, Description: fmt.Sprintf("HaVips allowed in one VPC. Default %d.", defaultHaVipsPerVPC),
+						Optional: true, Description: fmt.Sprintf("HaVips allowed in one VPC. Default %d.", rulebook.DefaultLimits().HaVipsPerVPC),
 						Validators: []validator.Int64{int64validator.AtLeast(1)},
 					},
 					"havip_route_entries_per_table": schema.Int64Attribute{
-						Optional: true, Description: fmt.Sprintf("Route entries with a HaVip next hop allowed in one route table (`vpc_quota_havip_custom_route_entry`). Default %d.", defaultHaVipRoutesPerTable),
+						Optional: true, Description: fmt.Sprintf("Route entries with a HaVip next hop allowed in one route table (`vpc_quota_havip_custom_route_entry`). Default %d.", rulebook.DefaultLimits().HaVipRoutesPerTable),
 						Validators: []validator.Int64{int64validator.AtLeast(1)},
 					},
 				},
@@ -342,17 +332,16 @@ func (p *havipProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		}
 	}
 
-	data := &providerData{region: ac.Region, havipsPerAccount: defaultHaVipsPerAccount, havipsPerVPC: defaultHaVipsPerVPC, planned: newMembership(),
-		routesPerTable: defaultHaVipRoutesPerTable, routes: newPlannedRoutes()}
+	data := &providerData{region: ac.Region, limits: rulebook.DefaultLimits(), planned: newMembership(), routes: newPlannedRoutes()}
 	if cfg.Quotas != nil {
 		if !cfg.Quotas.HaVipsPerAccount.IsNull() {
-			data.havipsPerAccount = int(cfg.Quotas.HaVipsPerAccount.ValueInt64())
+			data.limits.HaVipsPerAccount = int(cfg.Quotas.HaVipsPerAccount.ValueInt64())
 		}
 		if !cfg.Quotas.HaVipsPerVPC.IsNull() {
-			data.havipsPerVPC = int(cfg.Quotas.HaVipsPerVPC.ValueInt64())
+			data.limits.HaVipsPerVPC = int(cfg.Quotas.HaVipsPerVPC.ValueInt64())
 		}
 		if !cfg.Quotas.RoutesPerTable.IsNull() {
-			data.routesPerTable = int(cfg.Quotas.RoutesPerTable.ValueInt64())
+			data.limits.HaVipRoutesPerTable = int(cfg.Quotas.RoutesPerTable.ValueInt64())
 		}
 	}
 

@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/havip-oss/terraform-provider-havip/internal/alicloud"
+	"github.com/havip-oss/terraform-provider-havip/internal/rulebook"
 )
 
 var (
@@ -83,13 +84,13 @@ func (r *havipResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 			"name": schema.StringAttribute{
 				Optional: true, Computed: true,
 				Description:   "Name, 1 to 128 characters, not starting with `http://` or `https://`. Removing it from the configuration leaves the name as it is.",
-				Validators:    []validator.String{apiTextValidator{min: 1, max: 128}},
+				Validators:    []validator.String{apiTextValidator{min: rulebook.NameMin, max: rulebook.NameMax, field: "Name"}},
 				PlanModifiers: keep,
 			},
 			"description": schema.StringAttribute{
 				Optional: true, Computed: true,
 				Description:   "Description, 1 to 255 characters, not starting with `http://` or `https://`. Removing it from the configuration leaves the description as it is.",
-				Validators:    []validator.String{apiTextValidator{min: 1, max: 255}},
+				Validators:    []validator.String{apiTextValidator{min: rulebook.DescriptionMin, max: rulebook.DescriptionMax, field: "Description"}},
 				PlanModifiers: keep,
 			},
 			"tags": schema.MapAttribute{
@@ -176,17 +177,14 @@ func (r *havipResource) checkNew(ctx context.Context, vswitchID, ip string) diag
 		diags.AddError("Cannot check the vSwitch of the HaVip", apiErrorDetail(err))
 		return diags
 	}
+	var addr netip.Addr
 	if ip != "" {
-		addr, perr := netip.ParseAddr(ip)
-		prefix, cerr := netip.ParsePrefix(vsw.CIDR)
+		a, perr := rulebook.ParseIPv4(ip)
+		prefix, cerr := rulebook.ParseVSwitchCIDR(vsw.CIDR)
 		if perr == nil && cerr == nil {
-			switch {
-			case !prefix.Contains(addr):
-				diags.AddAttributeError(path.Root("ip_address"), "IP address outside the vSwitch",
-					fmt.Sprintf("%s is outside CIDR %s of vSwitch %s. Pick an address inside it, or omit ip_address to have one assigned.", ip, vsw.CIDR, vswitchID))
-			case reservedAddr(prefix, addr):
-				diags.AddAttributeError(path.Root("ip_address"), "Reserved IP address",
-					fmt.Sprintf("%s is reserved by vSwitch %s: Alibaba Cloud keeps the first and the last three addresses of %s.", ip, vswitchID, vsw.CIDR))
+			addr = a
+			if v := rulebook.CheckHaVipAddress(vswitchID, prefix, addr); v != nil {
+				addViolation(&diags, path.Root("ip_address"), v, "Pick a usable address of the vSwitch, or omit ip_address to have one assigned.")
 			}
 		}
 	}
@@ -204,36 +202,15 @@ func (r *havipResource) checkNew(ctx context.Context, vswitchID, ip string) diag
 		if h.VpcID == vsw.VpcID {
 			inVPC++
 		}
-		if ip != "" && h.IPAddress == ip && h.VSwitchID == vswitchID {
-			diags.AddAttributeError(path.Root("ip_address"), "IP address already used",
-				fmt.Sprintf("%s is already the address of HaVip %s in vSwitch %s.", ip, h.ID, vswitchID))
+		if addr.IsValid() && h.IPAddress == ip && h.VSwitchID == vswitchID {
+			addViolation(&diags, path.Root("ip_address"), rulebook.CheckAddressFree(addr, vswitchID, h.ID), "")
 		}
 	}
-	if inAccount >= r.data.havipsPerAccount {
-		diags.AddAttributeError(path.Root("vswitch_id"), "HaVip quota of the account reached",
-			fmt.Sprintf("The account already has %d HaVips in region %s and the limit is %d HaVips per account. "+
-				"Raise the quota in Quota Center and set quotas.havips_per_account in the provider, or remove a HaVip.", inAccount, client.Region(), r.data.havipsPerAccount))
-	}
-	if inVPC >= r.data.havipsPerVPC {
-		diags.AddAttributeError(path.Root("vswitch_id"), "HaVip quota of the VPC reached",
-			fmt.Sprintf("VPC %s already has %d HaVips and the limit is %d HaVips per VPC. "+
-				"Raise the quota in Quota Center and set quotas.havips_per_vpc in the provider, or remove a HaVip.", vsw.VpcID, inVPC, r.data.havipsPerVPC))
+	if v := r.data.limits.CheckHaVipQuota(inAccount, inVPC, vsw.VpcID); v != nil {
+		addViolation(&diags, path.Root("vswitch_id"), v, fmt.Sprintf("(Region %s.) Raise the quota in Quota Center and set "+
+			"quotas.havips_per_account or quotas.havips_per_vpc in the provider, or remove a HaVip.", client.Region()))
 	}
 	return diags
-}
-
-// reservedAddr: a vSwitch keeps its first and its last three addresses.
-func reservedAddr(p netip.Prefix, a netip.Addr) bool {
-	p = p.Masked()
-	if a == p.Addr() {
-		return true
-	}
-	b := p.Addr().As4()
-	v := uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
-	last := v | (uint32(1)<<(32-p.Bits()) - 1)
-	x := a.As4()
-	av := uint32(x[0])<<24 | uint32(x[1])<<16 | uint32(x[2])<<8 | uint32(x[3])
-	return av <= last && av+3 > last
 }
 
 func (r *havipResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

@@ -20,13 +20,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/havip-oss/terraform-provider-havip/internal/alicloud"
-)
-
-// Limits of the HaVip user guide that Quota Center does not adjust.
-const (
-	maxMembersPerHaVip   = 10
-	maxHaVipsPerInstance = 5
-	maxEIPsPerHaVip      = 1
+	"github.com/havip-oss/terraform-provider-havip/internal/rulebook"
 )
 
 var (
@@ -224,9 +218,8 @@ func (r *attachmentResource) checkAttach(ctx context.Context, havipID, memberID,
 			diags.AddError("Cannot check ECS instance "+memberID, apiErrorDetail(err))
 			return diags
 		}
-		if in.Status != "Running" && in.Status != "Stopped" {
-			diags.AddAttributeError(path.Root("instance_id"), "ECS instance not ready",
-				fmt.Sprintf("ECS instance %s is %s; a HaVip takes members that are Running or Stopped.", memberID, in.Status))
+		if v := rulebook.CheckInstanceStatus(memberID, in.Status); v != nil {
+			addViolation(&diags, path.Root("instance_id"), v, "")
 		}
 		vswitchID = in.VSwitchID
 	case alicloud.MemberENI:
@@ -239,15 +232,13 @@ func (r *attachmentResource) checkAttach(ctx context.Context, havipID, memberID,
 			diags.AddError("Cannot check ENI "+memberID, apiErrorDetail(err))
 			return diags
 		}
-		if eni.InstanceID == "" {
-			diags.AddAttributeError(path.Root("instance_id"), "ENI not attached",
-				fmt.Sprintf("ENI %s is not attached to an ECS instance; a HaVip takes only attached ENIs. Attach it first.", memberID))
+		if v := rulebook.CheckENIAttached(memberID, eni.InstanceID); v != nil {
+			addViolation(&diags, path.Root("instance_id"), v, "Attach it first.")
 		}
 		vswitchID = eni.VSwitchID
 	}
-	if vswitchID != h.VSwitchID {
-		diags.AddAttributeError(path.Root("instance_id"), "Member in another vSwitch",
-			fmt.Sprintf("%s is in vSwitch %s, but HaVip %s is in vSwitch %s. HaVip members must share its vSwitch.", memberID, vswitchID, havipID, h.VSwitchID))
+	if v := rulebook.CheckSameVSwitch(memberID, vswitchID, havipID, h.VSwitchID); v != nil {
+		addViolation(&diags, path.Root("instance_id"), v, "")
 	}
 	if diags.HasError() {
 		return diags
@@ -265,18 +256,14 @@ func (r *attachmentResource) checkAttach(ctx context.Context, havipID, memberID,
 			members[m] = t
 		}
 	}
-	for m, t := range members {
-		if t != "" && t != memberType {
-			diags.AddAttributeError(path.Root("instance_id"), "ECS and ENI members mixed",
-				fmt.Sprintf("HaVip %s has (or is planned to have) %s member %s; it cannot also take %s %s. "+
-					"A HaVip takes ECS instances or ENIs, never both: detach the others first.", havipID, t, m, memberType, memberID))
+	for _, m := range sortedIDs(members) {
+		if v := rulebook.CheckMemberType(havipID, m, members[m], memberID, memberType); v != nil {
+			addViolation(&diags, path.Root("instance_id"), v, "(Counting the members this plan adds.)")
 			break
 		}
 	}
-	if n := len(members) + 1; n > maxMembersPerHaVip {
-		diags.AddAttributeError(path.Root("havip_id"), "Too many HaVip members",
-			fmt.Sprintf("HaVip %s would have %d members with %s (%s); a HaVip takes at most %d ECS instances or ENIs.",
-				havipID, n, memberID, strings.Join(sortedIDs(members), ", "), maxMembersPerHaVip))
+	if v := r.data.limits.CheckMemberCount(havipID, memberID, sortedIDs(members)); v != nil {
+		addViolation(&diags, path.Root("havip_id"), v, "(Counting the members this plan adds.)")
 	}
 	all, err := r.data.allHaVips(ctx)
 	if err != nil {
@@ -291,10 +278,8 @@ func (r *attachmentResource) checkAttach(ctx context.Context, havipID, memberID,
 		for _, o := range otherHaVips {
 			onInstance[o] = true
 		}
-		if len(onInstance) > maxHaVipsPerInstance {
-			diags.AddAttributeError(path.Root("instance_id"), "Too many HaVips on the instance",
-				fmt.Sprintf("%s would be a member of %d HaVips (%s); an instance takes at most %d HaVips.",
-					memberID, len(onInstance), strings.Join(sortedKeys(onInstance), ", "), maxHaVipsPerInstance))
+		if v := r.data.limits.CheckHaVipsOnInstance(memberID, sortedKeys(onInstance)); v != nil {
+			addViolation(&diags, path.Root("instance_id"), v, "")
 		}
 	}
 	if diags.HasError() {

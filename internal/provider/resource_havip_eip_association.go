@@ -169,11 +169,8 @@ func (r *eipAssociationResource) checkBind(ctx context.Context, havipID, allocat
 		}
 	}
 	others := r.data.planned.reserveEIP(havipID, allocationID)
-	if n := len(bound) + len(others); n >= maxEIPsPerHaVip {
-		existing := append(append([]string{}, bound...), others...)
-		diags.AddAttributeError(path.Root("havip_id"), "HaVip already has an EIP",
-			fmt.Sprintf("HaVip %s already has (or is planned to get) EIP %s; a HaVip takes at most %d EIP. Remove that association first.",
-				havipID, strings.Join(existing, ", "), maxEIPsPerHaVip))
+	if v := r.data.limits.CheckEIPCount(havipID, append(append([]string{}, bound...), others...)); v != nil {
+		addViolation(&diags, path.Root("havip_id"), v, "(Bound or planned.) Remove that association first.")
 		r.data.planned.releaseEIP(havipID, allocationID)
 	}
 	return diags

@@ -217,9 +217,9 @@ func (r *membersResource) Create(ctx context.Context, req resource.CreateRequest
 	}
 	if eip != "" && len(h.AssociatedEIPAddresses) > 0 {
 		if e, err := client.DescribeEIP(ctx, eip); err != nil || e.InstanceID != havipID {
-			resp.Diagnostics.AddAttributeError(path.Root("eip_allocation_id"), "HaVip already has an EIP",
-				fmt.Sprintf("HaVip %s already has EIP %s; a HaVip takes at most %d EIP. Unbind it first, or import this resource to manage it.",
-					havipID, strings.Join(h.AssociatedEIPAddresses, ", "), maxEIPsPerHaVip))
+			if v := r.data.limits.CheckEIPCount(havipID, h.AssociatedEIPAddresses); v != nil {
+				addViolation(&resp.Diagnostics, path.Root("eip_allocation_id"), v, "Unbind it first, or import this resource to manage it.")
+			}
 			return
 		}
 	}

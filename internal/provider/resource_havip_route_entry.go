@@ -195,7 +195,7 @@ func (r *routeEntryResource) checkNew(ctx context.Context, plan routeEntryModel)
 			planned = append(planned, d)
 		}
 	}
-	limit := r.data.routesPerTable
+	limit := r.data.limits.HaVipRoutesPerTable
 	if n := len(routed) + len(planned); n >= limit {
 		var existing []string
 		for _, e := range entries {

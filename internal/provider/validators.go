@@ -3,11 +3,14 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net/netip"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/havip-oss/terraform-provider-havip/internal/rulebook"
 )
 
 // ipv4Validator accepts dotted-quad IPv4 only: HaVip has no IPv6.
@@ -22,21 +25,17 @@ func (ipv4Validator) ValidateString(_ context.Context, req validator.StringReque
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	s := req.ConfigValue.ValueString()
-	a, err := netip.ParseAddr(s)
-	switch {
-	case err == nil && a.Is6() && !a.Is4In6():
-		resp.Diagnostics.AddAttributeError(req.Path, "HaVip supports IPv4 only",
-			fmt.Sprintf("%q is an IPv6 address. A HaVip takes an IPv4 address from its vSwitch's IPv4 CIDR.", s))
-	case err != nil || !a.Is4():
-		resp.Diagnostics.AddAttributeError(req.Path, "Not an IPv4 address",
-			fmt.Sprintf("%q is not an IPv4 address such as 192.168.0.24.", s))
+	if _, v := rulebook.ParseIPv4(req.ConfigValue.ValueString()); v != nil {
+		addViolation(&resp.Diagnostics, req.Path, v, "")
 	}
 }
 
 // apiTextValidator is the API's rule for names and descriptions: a length
 // range and no http:// or https:// prefix.
-type apiTextValidator struct{ min, max int }
+type apiTextValidator struct {
+	min, max int
+	field    string // the API's parameter, Name or Description
+}
 
 func (v apiTextValidator) Description(context.Context) string {
 	return fmt.Sprintf("%d to %d characters, not starting with http:// or https://", v.min, v.max)
@@ -49,16 +48,8 @@ func (v apiTextValidator) ValidateString(_ context.Context, req validator.String
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	s := req.ConfigValue.ValueString()
-	n := len([]rune(s))
-	if n < v.min || n > v.max {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid length",
-			fmt.Sprintf("Must be %d to %d characters long; this value has %d.", v.min, v.max, n))
-	}
-	l := strings.ToLower(s)
-	if strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://") {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid value",
-			"Alibaba Cloud refuses names and descriptions that start with http:// or https://.")
+	if bad := rulebook.CheckText(req.ConfigValue.ValueString(), v.min, v.max, "", v.field); bad != nil {
+		addViolation(&resp.Diagnostics, req.Path, bad, "")
 	}
 }
 
@@ -89,13 +80,12 @@ func (v prefixValidator) ValidateString(ctx context.Context, req validator.Strin
 	resp.Diagnostics.AddAttributeError(req.Path, "Invalid ID", fmt.Sprintf("%q %s.", s, v.Description(ctx)))
 }
 
-// tagsValidator applies Alibaba's tag rules: at most 20, keys 1–128
-// characters not starting with aliyun or acs:, values up to 128, neither
-// containing http:// or https://.
+// tagsValidator applies the rulebook's tag rules.
 type tagsValidator struct{}
 
 func (tagsValidator) Description(context.Context) string {
-	return "at most 20 tags; keys 1–128 characters, not starting with aliyun or acs:; values up to 128 characters"
+	return fmt.Sprintf("at most %d tags; keys 1–%d characters, not starting with aliyun or acs:; values up to %d characters",
+		rulebook.MaxTags, rulebook.TagKeyMax, rulebook.TagValueMax)
 }
 func (v tagsValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
 
@@ -104,23 +94,26 @@ func (tagsValidator) ValidateMap(ctx context.Context, req validator.MapRequest, 
 		return
 	}
 	elems := req.ConfigValue.Elements()
-	if len(elems) > 20 {
-		resp.Diagnostics.AddAttributeError(req.Path, "Too many tags", fmt.Sprintf("A HaVip takes at most 20 tags; %d are set.", len(elems)))
+	if v := rulebook.CheckTagCount(len(elems)); v != nil {
+		addViolation(&resp.Diagnostics, req.Path, v, "")
 	}
 	for k, v := range elems {
-		lk := strings.ToLower(k)
-		if k == "" || len([]rune(k)) > 128 || strings.HasPrefix(lk, "aliyun") || strings.HasPrefix(lk, "acs:") ||
-			strings.Contains(lk, "http://") || strings.Contains(lk, "https://") {
-			resp.Diagnostics.AddAttributeError(req.Path.AtMapKey(k), "Invalid tag key",
-				fmt.Sprintf("Tag key %q must be 1 to 128 characters, must not start with aliyun or acs:, and must not contain http:// or https://.", k))
-		}
+		val := "" // an unknown value is checked when it is known
 		if s, ok := v.(types.String); ok && !s.IsUnknown() && !s.IsNull() {
-			val := s.ValueString()
-			lv := strings.ToLower(val)
-			if len([]rune(val)) > 128 || strings.Contains(lv, "http://") || strings.Contains(lv, "https://") {
-				resp.Diagnostics.AddAttributeError(req.Path.AtMapKey(k), "Invalid tag value",
-					fmt.Sprintf("The value of tag %q must be at most 128 characters and must not contain http:// or https://.", k))
-			}
+			val = s.ValueString()
+		}
+		for _, bad := range rulebook.CheckTag(k, val) {
+			addViolation(&resp.Diagnostics, req.Path.AtMapKey(k), &bad, "")
 		}
 	}
+}
+
+// addViolation reports a broken rule of the rulebook on the attribute at,
+// with a hint on what to do appended when there is one.
+func addViolation(diags *diag.Diagnostics, at path.Path, v *rulebook.Violation, hint string) {
+	msg := v.Message
+	if hint != "" {
+		msg += " " + hint
+	}
+	diags.AddAttributeError(at, v.Title, msg)
 }

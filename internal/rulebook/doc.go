@@ -8,9 +8,6 @@
 // attribute it names, so what the plan predicts is what the API enforces.
 // The facts and their sources are in shared/reference/havip-api.md; the
 // package imports nothing but the standard library and internal/netutil.
-//
-// Status: the mock and the plan checks do not import it yet; until they do,
-// their own copies of these rules are the ones in force.
 package rulebook
 
 // Violation is one broken rule: the API's error code, the request
