@@ -127,6 +127,10 @@ type CreateHaVipInput struct {
 	Description     string
 	ResourceGroupID string
 	Tags            map[string]string // sent with CreateHaVip, not after
+	// Created, when set, is told the new HaVip's ID as soon as the service
+	// has answered, before the wait for Available: the provider's quota
+	// prediction stops counting the HaVip as planned once it is listed.
+	Created func(id string)
 }
 
 // HaVipFilter narrows ListHaVips; empty fields match everything.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/vpc"
 )
 
@@ -65,8 +66,8 @@ func (c *Client) AssociateEIP(ctx context.Context, havipID, allocationID string)
 }
 
 // UnassociateEIP unbinds and waits until the EIP is Available; an EIP
-// already unbound from this HaVip is success.
-func (c *Client) UnassociateEIP(ctx context.Context, havipID, allocationID string) error {
+// already unbound from this HaVip is success. force sends Force=true.
+func (c *Client) UnassociateEIP(ctx context.Context, havipID, allocationID string, force bool) error {
 	const op = "UnassociateEipAddress"
 	if havipID == "" || allocationID == "" {
 		return invalid(op, "a HaVip ID and an EIP allocation ID are required")
@@ -105,6 +106,9 @@ func (c *Client) UnassociateEIP(ctx context.Context, havipID, allocationID strin
 			req.AllocationId = allocationID
 			req.InstanceId = havipID
 			req.InstanceType = "HaVip"
+			if force {
+				req.Force = requests.NewBoolean(true)
+			}
 			resp, err := cli.UnassociateEipAddress(req)
 			if err != nil {
 				return "", err

@@ -322,3 +322,59 @@ func (c *Client) DescribeENI(ctx context.Context, id string) (*ENI, error) {
 	}
 	return c.reads.enis.get(ctx, id, false)
 }
+// AddressOwner names the ECS instance or ENI that holds ip as a private
+// address in the vSwitch, or "" when none does: CreateHaVip refuses an
+// address in use with InvalidIPAddress.AlreadyUsed.
+func (c *Client) AddressOwner(ctx context.Context, vswitchID, ip string) (string, error) {
+	ips, _ := json.Marshal([]string{ip})
+	var owner string
+	err := c.ecsCall(ctx, "DescribeInstances", func(cli *ecs.Client) (string, error) {
+		req := ecs.CreateDescribeInstancesRequest()
+		req.VSwitchId = vswitchID
+		req.PrivateIpAddresses = string(ips)
+		r, err := cli.DescribeInstances(req)
+		if err != nil {
+			return "", err
+		}
+		for _, in := range r.Instances.Instance {
+			for _, a := range in.VpcAttributes.PrivateIpAddress.IpAddress {
+				if a == ip {
+					owner = in.InstanceId
+				}
+			}
+		}
+		return r.RequestId, nil
+	})
+	if err != nil || owner != "" {
+		return owner, err
+	}
+	err = c.ecsCall(ctx, "DescribeNetworkInterfaces", func(cli *ecs.Client) (string, error) {
+		req := ecs.CreateDescribeNetworkInterfacesRequest()
+		req.VSwitchId = vswitchID
+		req.PrivateIpAddress = &[]string{ip}
+		r, err := cli.DescribeNetworkInterfaces(req)
+		if err != nil {
+			return "", err
+		}
+		for _, e := range r.NetworkInterfaceSets.NetworkInterfaceSet {
+			if e.PrivateIpAddress == ip {
+				owner = e.NetworkInterfaceId
+			}
+			for _, s := range e.PrivateIpSets.PrivateIpSet {
+				if s.PrivateIpAddress == ip && owner == "" {
+					owner = e.NetworkInterfaceId
+				}
+			}
+		}
+		return r.RequestId, nil
+	})
+	return owner, err
+}
+
+// CheckRegion makes one cheap call in the configured region, so that a
+// region that does not exist is reported once, by the provider, instead of
+// by every check that needs the API. It returns the service's error.
+func (c *Client) CheckRegion(ctx context.Context) error {
+	_, err := c.describeHaVips(ctx, nil, 1, 1)
+	return err
+}

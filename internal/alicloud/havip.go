@@ -57,6 +57,9 @@ func (c *Client) CreateHaVip(ctx context.Context, in CreateHaVipInput) (*HaVip, 
 	if id == "" {
 		return nil, &Error{Op: op, Class: ClassUnknown, Message: "the answer carried no HaVipId"}
 	}
+	if in.Created != nil {
+		in.Created(id)
+	}
 	return c.waitHaVipAvailable(ctx, op, id)
 }
 

@@ -135,7 +135,7 @@ func TestHaVipLifecycle(t *testing.T) {
 	if e := asError(t, err); e.Class != ClassInvalid || e.Code != "DependencyViolation.HaVipAssociatedWithEIP" {
 		t.Fatalf("want DependencyViolation, got %v", err)
 	}
-	if err := c.UnassociateEIP(ctx, h.ID, seedEIP); err != nil {
+	if err := c.UnassociateEIP(ctx, h.ID, seedEIP, false); err != nil {
 		t.Fatal(err)
 	}
 	err = c.DeleteHaVip(ctx, h.ID)
@@ -166,10 +166,10 @@ func TestIdempotentOutcomes(t *testing.T) {
 	if err := c.UnassociateHaVip(ctx, h.ID, seedECS1, "", false); err != nil {
 		t.Fatalf("unassociating a non-member: %v", err)
 	}
-	if err := c.UnassociateEIP(ctx, h.ID, seedEIP); err != nil {
+	if err := c.UnassociateEIP(ctx, h.ID, seedEIP, false); err != nil {
 		t.Fatalf("unassociating an unbound EIP: %v", err)
 	}
-	if err := c.UnassociateEIP(ctx, h.ID, "eip-doesnotexist000000000"); err != nil {
+	if err := c.UnassociateEIP(ctx, h.ID, "eip-doesnotexist000000000", false); err != nil {
 		t.Fatalf("unassociating a missing EIP: %v", err)
 	}
 	if err := c.DeleteHaVip(ctx, "havip-doesnotexist0000000"); err != nil {
@@ -384,7 +384,7 @@ func TestCreateWaitsForAvailable(t *testing.T) {
 	if eip, _ := c.DescribeEIP(testCtx(t), seedEIP); eip.Status != "InUse" {
 		t.Fatalf("AssociateEIP returned while %s", eip.Status)
 	}
-	if err := c.UnassociateEIP(testCtx(t), h.ID, seedEIP); err != nil {
+	if err := c.UnassociateEIP(testCtx(t), h.ID, seedEIP, false); err != nil {
 		t.Fatal(err)
 	}
 	if eip, _ := c.DescribeEIP(testCtx(t), seedEIP); eip.Status != "Available" {

@@ -279,7 +279,7 @@ func associateHaVip(c *call) (any, *APIError) {
 		rulebook.CheckSameVSwitch(id, vswID, h.ID, h.VSwitchID),
 		rulebook.CheckMemberType(h.ID, existing, h.MemberType, id, typ),
 		limits.CheckMemberCount(h.ID, id, h.Members),
-		limits.CheckHaVipsOnInstance(id, append(c.a.havipsOnInstance(id), h.ID)),
+		limits.CheckHaVipsOnInstance(id, append(c.a.havipsOf(id), h.ID)),
 	} {
 		if v != nil {
 			return nil, refuse(v)

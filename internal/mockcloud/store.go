@@ -572,13 +572,13 @@ func (a *account) havipCount(vpcID string) (acct, vpc int) {
 	return
 }
 
-func (a *account) havipsOnInstance(instanceID string) []string {
-	var ids []string
-	for _, h := range a.havips {
+// havipsOf lists the HaVips instanceID is a member of, in creation order.
+func (a *account) havipsOf(instanceID string) []string {
+	var out []string
+	for _, h := range a.sortedHaVips() {
 		if contains(h.Members, instanceID) {
-			ids = append(ids, h.ID)
+			out = append(out, h.ID)
 		}
 	}
-	sort.Strings(ids)
-	return ids
+	return out
 }

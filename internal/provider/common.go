@@ -40,6 +40,15 @@ func (d *providerData) api(diags *diag.Diagnostics) *alicloud.Client {
 	return d.client
 }
 
+// skippedChecks warns, on the resource being planned, that the checks which
+// need the API did not run and why; the schema's own checks (IPv4, text,
+// tags, ID prefixes) ran regardless. what lists the skipped checks.
+func (d *providerData) skippedChecks(diags *diag.Diagnostics, what string) {
+	diags.AddWarning("Plan-time checks against Alibaba Cloud were skipped",
+		fmt.Sprintf("%s\n\nWithout API access the plan could not check %s. Apply needs that access too, and runs "+
+			"these checks again before its first change.", d.clientErr, what))
+}
+
 func stringList(ctx context.Context, v []string, diags *diag.Diagnostics) types.List {
 	if v == nil {
 		v = []string{}

@@ -6,18 +6,12 @@ import (
 	"encoding/hex"
 	"fmt"
 	"regexp"
-	"strconv"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/havip-oss/terraform-provider-havip/internal/keepalived"
@@ -121,30 +115,23 @@ func (d *keepalivedConfigDataSource) Schema(_ context.Context, _ datasource.Sche
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true, Description: "Checksum of the rendered output."},
 			"name": schema.StringAttribute{Optional: true,
-				Description: "Name of the vrrp_instance. Default `havip`.",
-				Validators:  []validator.String{stringvalidator.LengthBetween(1, 32)}},
+				Description: "Name of the vrrp_instance. Default `havip`."},
 			"profile": schema.StringAttribute{Optional: true,
 				Description: "Timing profile: `seed` (VRRPv2, advert_int 1 s: crash failover 3.0–4.0 s) or `fast` " +
-					"(VRRPv3, advert_int 0.25 s: crash failover 0.75–1.0 s). vrrp_version and advert_int may not contradict it.",
-				Validators: []validator.String{stringvalidator.OneOf(keepalived.ProfileNames()...)}},
+					"(VRRPv3, advert_int 0.25 s: crash failover 0.75–1.0 s). vrrp_version and advert_int may not contradict it."},
 			"keepalived_version": schema.StringAttribute{Optional: true,
 				Description: "keepalived release on the nodes, such as `2.2.4` (Ubuntu 22.04) or `2.2.7` (Debian 12); supported: " +
 					keepalived.SupportedRange + ". The configs hold only keywords that release accepts, and use `unicast_fault_no_peer` from 2.2.5 on. " +
 					"Default: the oldest supported release, " + keepalived.OldestSupported.String() + ", whose configs every supported release accepts."},
 			"virtual_ips": schema.ListAttribute{Required: true, ElementType: types.StringType,
-				Description: "The HaVip address (IPv4), usually `[havip.x.ip_address]`.",
-				Validators:  []validator.List{listvalidator.SizeAtLeast(1)}},
+				Description: "The HaVip address (IPv4), usually `[havip.x.ip_address]`."},
 			"virtual_router_id": schema.Int64Attribute{Required: true,
-				Description: "VRRP router ID, 1–255, the same on every node; clusters sharing a vSwitch need different IDs.",
-				Validators:  []validator.Int64{int64validator.Between(1, 255)}},
-			"interface": schema.StringAttribute{Optional: true, Description: "Interface carrying the HaVip on every node. Default `eth0`."},
-			"vrrp_version": schema.Int64Attribute{Optional: true, Description: "2 (default) or 3. Version 3 allows sub-second advert_int and no authentication.",
-				Validators: []validator.Int64{int64validator.OneOf(2, 3)}},
+				Description: "VRRP router ID, 1–255, the same on every node; clusters sharing a vSwitch need different IDs."},
+			"interface":    schema.StringAttribute{Optional: true, Description: "Interface carrying the HaVip on every node. Default `eth0`."},
+			"vrrp_version": schema.Int64Attribute{Optional: true, Description: "2 (default) or 3. Version 3 allows sub-second advert_int and no authentication."},
 			"advert_int": schema.Float64Attribute{Optional: true,
-				Description: "Seconds between adverts. VRRPv2: whole seconds 1–255. VRRPv3: multiples of 0.01 up to 40.95. Default 1.",
-				Validators:  []validator.Float64{float64validator.AtLeast(0.01)}},
-			"down_timer_adverts": schema.Int64Attribute{Optional: true, Description: "Adverts missed before a backup takes over, 1–100. Default 3.",
-				Validators: []validator.Int64{int64validator.Between(1, 100)}},
+				Description: "Seconds between adverts. VRRPv2: whole seconds 1–255. VRRPv3: multiples of 0.01 up to 40.95. Default 1."},
+			"down_timer_adverts": schema.Int64Attribute{Optional: true, Description: "Adverts missed before a backup takes over, 1–100. Default 3."},
 			"nopreempt": schema.BoolAttribute{Optional: true,
 				Description: "A recovered node does not take the HaVip back (default true, as the HaVip guide intends). Every node then starts BACKUP."},
 			"preempt_delay": schema.Float64Attribute{Optional: true, Description: "Preempt after this many seconds instead (0–1000); requires nopreempt = false."},
@@ -157,21 +144,17 @@ func (d *keepalivedConfigDataSource) Schema(_ context.Context, _ datasource.Sche
 			"failover_budget": schema.Float64Attribute{Optional: true, Description: "Warn when a node's crash failover exceeds this many seconds. Default: the profile's budget."},
 			"nodes": schema.ListNestedAttribute{Required: true,
 				Description: "Cluster members, 2 to 10 (the HaVip limit). Every node's peers are all the others.",
-				Validators:  []validator.List{listvalidator.SizeBetween(2, keepalived.MaxNodes)},
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"name":       schema.StringAttribute{Required: true, Description: "Node name: the key of `configs`."},
 					"private_ip": schema.StringAttribute{Required: true, Description: "The node's primary private IPv4 address (unicast source)."},
-					"priority": schema.Int64Attribute{Optional: true, Description: "1–254, distinct. Omitted on every node: 100, 90, 80… in list order.",
-						Validators: []validator.Int64{int64validator.Between(1, 254)}},
-					"interface": schema.StringAttribute{Optional: true, Description: "Overrides `interface` for this node."},
-					"state": schema.StringAttribute{Optional: true, Description: "Initial state, `BACKUP` (default) or `MASTER` (only without nopreempt and preempt_delay).",
-						Validators: []validator.String{stringvalidator.OneOf(keepalived.StateBackup, keepalived.StateMaster)}},
+					"priority":   schema.Int64Attribute{Optional: true, Description: "1–254, distinct. Omitted on every node: 100, 90, 80… in list order."},
+					"interface":  schema.StringAttribute{Optional: true, Description: "Overrides `interface` for this node."},
+					"state":      schema.StringAttribute{Optional: true, Description: "Initial state, `BACKUP` (default) or `MASTER` (only without nopreempt and preempt_delay)."},
 				}}},
 			"health_check": schema.SingleNestedAttribute{Optional: true,
 				Description: "One health check: a TCP port on 127.0.0.1, a script, or a process (vrrp_track_process). Weight 0 (default) puts a failing node in FAULT, the only kind that works with nopreempt.",
 				Attributes: map[string]schema.Attribute{
-					"tcp_port": schema.Int64Attribute{Optional: true, Description: "Port that must accept connections on 127.0.0.1.",
-						Validators: []validator.Int64{int64validator.Between(1, 65535)}},
+					"tcp_port": schema.Int64Attribute{Optional: true, Description: "Port that must accept connections on 127.0.0.1."},
 					"script":   cmd("Check command: exit 0 when healthy."),
 					"process":  schema.StringAttribute{Optional: true, Description: "Process name that must be running."},
 					"interval": schema.Int64Attribute{Optional: true, Description: "Seconds between checks (scripts and TCP). Default 2."},
@@ -352,24 +335,13 @@ func (m *kaModel) cluster() keepalived.Cluster {
 
 var fieldStep = regexp.MustCompile(`^([a-z_]+)(?:\[(\d+)\])?$`)
 
-// findingPath turns a lint field such as "nodes[1].priority" into the
-// attribute path Terraform underlines.
+// findingPath is the top-level attribute of a lint field such as
+// "nodes[1].priority": Terraform shows a path inside a nested attribute as
+// the data block's header, but a top-level attribute as its own line, so the
+// diagnostic goes there and its summary names the full field.
 func findingPath(field string) path.Path {
-	p := path.Empty()
-	for i, part := range strings.Split(field, ".") {
-		m := fieldStep.FindStringSubmatch(part)
-		if m == nil {
-			return p
-		}
-		if i == 0 {
-			p = path.Root(m[1])
-		} else {
-			p = p.AtName(m[1])
-		}
-		if m[2] != "" {
-			idx, _ := strconv.Atoi(m[2])
-			p = p.AtListIndex(idx)
-		}
+	if m := fieldStep.FindStringSubmatch(strings.SplitN(field, ".", 2)[0]); m != nil {
+		return path.Root(m[1])
 	}
-	return p
+	return path.Empty()
 }

@@ -137,7 +137,7 @@ func TestAccKeepalivedConfig_planTimeErrors(t *testing.T) {
 			`(?s)cluster: keepalived_version.*not a keepalived\s+version`},
 		"one node": {`
   nodes = [{ name = "a", private_ip = "192.168.0.25" }]`,
-			`(?s)list must contain at least 2`},
+			`(?s)cluster: nodes.*at least 2 nodes`},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -185,7 +185,7 @@ func TestAccMembership_tenENIsInParallel(t *testing.T) {
 		addr := fmt.Sprintf("havip_attachment.eni[%d]", i)
 		checks = append(checks,
 			statecheck.ExpectKnownValue(addr, tfjsonpath.New("instance_type"), knownvalue.StringExact("NetworkInterface")),
-			statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("Associated")),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("InUse")),
 			statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^havip-[a-z0-9]+:`+id+`$`))),
 		)
 	}
@@ -323,14 +323,14 @@ func TestAccMembership_refusedAtPlanTime(t *testing.T) {
 			fixtures: withHaVips(fixturesWithENIs(1), fixtureHaVip(1, acctest.SeedECS1)),
 			body:     attachmentConfig("eni", hv, accENI(1), ""),
 			want: diagAt("ECS and ENI members mixed", "havip_attachment.eni", "instance_id",
-				"HaVip "+hv+" has (or is planned to have) EcsInstance member "+acctest.SeedECS1+"; it cannot also take NetworkInterface "+accENI(1),
+				"HaVip "+hv+" has EcsInstance member "+acctest.SeedECS1+"; it cannot also take NetworkInterface "+accENI(1),
 				"never both"),
 		},
 		{
 			name:     "ECS and ENI planned together",
 			fixtures: withHaVips(fixturesWithENIs(1), fixtureHaVip(1)),
 			body:     attachmentConfig("ecs", hv, acctest.SeedECS1, "") + attachmentConfig("eni", hv, accENI(1), ""),
-			want:     diagAt("ECS and ENI members mixed", "", "instance_id", "HaVip "+hv+" has (or is planned to have)", "never both"),
+			want:     diagAt("ECS and ENI members mixed", "", "instance_id", "HaVip "+hv+" has ", "never both"),
 		},
 		{
 			name: "member in another vSwitch",
@@ -364,7 +364,7 @@ func TestAccMembership_refusedAtPlanTime(t *testing.T) {
 			}(),
 			body: eipAssociationConfig("second", hv, accEIP2),
 			want: diagAt("HaVip already has an EIP", "havip_eip_association.second", "havip_id",
-				"HaVip "+hv+" already has (or is planned to get) EIP", "a HaVip takes at most 1 EIP"),
+				"HaVip "+hv+" already has EIP", "a HaVip takes at most 1 EIP"),
 		},
 		{
 			name: "two EIPs planned together",
@@ -374,7 +374,7 @@ func TestAccMembership_refusedAtPlanTime(t *testing.T) {
 				return withHaVips(fx, fixtureHaVip(1))
 			}(),
 			body: eipAssociationConfig("one", hv, acctest.SeedEIP) + eipAssociationConfig("two", hv, accEIP2),
-			want: diagAt("HaVip already has an EIP", "", "havip_id", "HaVip "+hv+" already has (or is planned to get) EIP"),
+			want: diagAt("HaVip already has an EIP", "", "havip_id", "HaVip "+hv+" already has EIP"),
 		},
 		{
 			name: "ENI not attached to an instance",
@@ -698,7 +698,7 @@ resource "havip_eip_association" "web" {
 					ConfigStateChecks: []statecheck.StateCheck{
 						statecheck.ExpectKnownValue("havip.web", tfjsonpath.New("associated_instance_ids"),
 							knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(acctest.SeedECS1)})),
-						statecheck.ExpectKnownValue("havip_attachment.ecs1", tfjsonpath.New("status"), knownvalue.StringExact("Associated")),
+						statecheck.ExpectKnownValue("havip_attachment.ecs1", tfjsonpath.New("status"), knownvalue.StringExact("InUse")),
 					},
 					Check: func(*terraform.State) error { return noDetachOfECS2(env) },
 				},
@@ -791,7 +791,7 @@ resource "havip_attachment" "p2" {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("havip.p2", tfjsonpath.New("id"), knownvalue.StringExact(accHaVip(57))),
 					statecheck.ExpectKnownValue("havip.p2", tfjsonpath.New("ip_address"), knownvalue.StringExact("192.168.0.87")),
-					statecheck.ExpectKnownValue("havip_attachment.p2", tfjsonpath.New("status"), knownvalue.StringExact("Associated")),
+					statecheck.ExpectKnownValue("havip_attachment.p2", tfjsonpath.New("status"), knownvalue.StringExact("InUse")),
 					statecheck.ExpectKnownValue("havip.test", tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^havip-`))),
 				},
 				Check: func(*terraform.State) error {

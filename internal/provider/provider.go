@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -75,6 +76,7 @@ type providerData struct {
 	vswitches sync.Map // vSwitch ID → *alicloud.VSwitch
 
 	planned        *membership
+	plannedHaVips  *plannedHaVips
 	replacedHaVips sync.Map // IDs of HaVips this plan replaces
 
 	routes *plannedRoutes
@@ -332,7 +334,7 @@ func (p *havipProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		}
 	}
 
-	data := &providerData{region: ac.Region, limits: rulebook.DefaultLimits(), planned: newMembership(), routes: newPlannedRoutes()}
+	data := &providerData{region: ac.Region, limits: rulebook.DefaultLimits(), planned: newMembership(), plannedHaVips: newPlannedHaVips(), routes: newPlannedRoutes()}
 	if cfg.Quotas != nil {
 		if !cfg.Quotas.HaVipsPerAccount.IsNull() {
 			data.limits.HaVipsPerAccount = int(cfg.Quotas.HaVipsPerAccount.ValueInt64())
@@ -359,6 +361,12 @@ func (p *havipProvider) Configure(ctx context.Context, req provider.ConfigureReq
 			return
 		}
 		data.client = client
+		if regionMissing(ctx, client) {
+			resp.Diagnostics.AddAttributeError(path.Root("region"), "Region not found",
+				fmt.Sprintf("Alibaba Cloud has no region %q (or none this account can use). Set region, ALIBABA_CLOUD_REGION or the profile's region "+
+					"to a region ID such as cn-hangzhou.", ac.Region))
+			return
+		}
 	}
 	tflog.Debug(ctx, "configured the havip provider", map[string]any{
 		"region": ac.Region, "vpc_endpoint": ac.VPCEndpoint, "ecs_endpoint": ac.ECSEndpoint,
@@ -367,6 +375,21 @@ func (p *havipProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	})
 	resp.ResourceData = data
 	resp.DataSourceData = data
+}
+
+// regionMissing asks the API once whether the configured region exists.
+// Only the service's own answer counts: an endpoint that cannot be reached
+// is left to the first real call, which says so with its own error.
+func regionMissing(ctx context.Context, client *alicloud.Client) bool {
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	err := client.CheckRegion(ctx)
+	if err == nil {
+		return false
+	}
+	tflog.Debug(ctx, "region check", map[string]any{"error": err.Error()})
+	code := alicloud.CodeOf(err)
+	return code == rulebook.CodeRegionNotFound || code == "SDK.CanNotResolveEndpoint"
 }
 
 // maskKey keeps enough of an AccessKey ID to tell keys apart in a log.

@@ -130,7 +130,13 @@ func (r *havipResource) Configure(_ context.Context, req resource.ConfigureReque
 // again at apply time with every value known, so values unknown now are
 // checked then, still before CreateHaVip.
 func (r *havipResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.data == nil || r.data.client == nil {
+	if req.Plan.Raw.IsNull() || r.data == nil {
+		return
+	}
+	if r.data.client == nil {
+		if req.State.Raw.IsNull() {
+			r.data.skippedChecks(&resp.Diagnostics, "that the vSwitch exists, that ip_address is a free, unreserved address inside its CIDR, and the HaVip quotas")
+		}
 		return
 	}
 	var plan havipModel
@@ -185,6 +191,11 @@ func (r *havipResource) checkNew(ctx context.Context, vswitchID, ip string) diag
 			addr = a
 			if v := rulebook.CheckHaVipAddress(vswitchID, prefix, addr); v != nil {
 				addViolation(&diags, path.Root("ip_address"), v, "Pick a usable address of the vSwitch, or omit ip_address to have one assigned.")
+			} else if owner, err := client.AddressOwner(ctx, vswitchID, ip); err != nil {
+				diags.AddError("Cannot check whether "+ip+" is free", apiErrorDetail(err))
+				return diags
+			} else if v := rulebook.CheckAddressFree(addr, vswitchID, owner); v != nil {
+				addViolation(&diags, path.Root("ip_address"), v, "Pick a free address, or omit ip_address to have one assigned.")
 			}
 		}
 	}
@@ -206,9 +217,13 @@ func (r *havipResource) checkNew(ctx context.Context, vswitchID, ip string) diag
 			addViolation(&diags, path.Root("ip_address"), rulebook.CheckAddressFree(addr, vswitchID, h.ID), "")
 		}
 	}
-	if v := r.data.limits.CheckHaVipQuota(inAccount, inVPC, vsw.VpcID); v != nil {
-		addViolation(&diags, path.Root("vswitch_id"), v, fmt.Sprintf("(Region %s.) Raise the quota in Quota Center and set "+
-			"quotas.havips_per_account or quotas.havips_per_vpc in the provider, or remove a HaVip.", client.Region()))
+	plannedAccount, plannedVPC := r.data.plannedHaVips.counts(vsw.VpcID)
+	if v := r.data.limits.CheckHaVipQuota(inAccount+plannedAccount, inVPC+plannedVPC, vsw.VpcID); v != nil {
+		addViolation(&diags, path.Root("vswitch_id"), v, fmt.Sprintf("(Region %s; %d of them planned in this plan, %d in this VPC.) Raise the quota in Quota Center and set "+
+			"quotas.havips_per_account or quotas.havips_per_vpc in the provider, or remove a HaVip.", client.Region(), plannedAccount, plannedVPC))
+	}
+	if !diags.HasError() {
+		r.data.plannedHaVips.reserve(vsw.VpcID)
 	}
 	return diags
 }
@@ -236,7 +251,22 @@ func (r *havipResource) Create(ctx context.Context, req resource.CreateRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// The plan check counted this HaVip as planned in its VPC (the vSwitch
+	// lookup is cached); it counts as existing once the service names it.
+	var vpcID string
+	if vsw, err := r.data.vswitch(ctx, in.VSwitchID); err == nil {
+		vpcID = vsw.VpcID
+	}
+	released := false
+	release := func() {
+		if !released && vpcID != "" {
+			released = true
+			r.data.plannedHaVips.release(vpcID)
+		}
+	}
+	in.Created = func(string) { release() }
 	h, err := client.CreateHaVip(ctx, in)
+	release()
 	if err != nil {
 		if h != nil && h.ID != "" {
 			// Created but not settled: keep it in state (tainted) so it is

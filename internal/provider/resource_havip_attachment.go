@@ -73,8 +73,10 @@ func (r *attachmentResource) Schema(ctx context.Context, _ resource.SchemaReques
 				Description: "Allow detaching the member while it is the HaVip's master (it holds the address). " +
 					"Without it, destroying the master's attachment fails before any API call. Changing it does not replace the resource."},
 			"is_master": schema.BoolAttribute{Computed: true, Description: "Whether this member currently holds the HaVip (keepalived MASTER)."},
-			"status": schema.StringAttribute{Computed: true, Description: "`Associated` while the instance is a member; `" + statusMemberDeleted + "` once the instance " +
-				"or ENI was deleted outside Terraform (the plan then warns: remove the resource from the configuration)."},
+			"status": schema.StringAttribute{Computed: true, Description: "The HaVip's status as DescribeHaVips last reported it with this member listed: " +
+				"`InUse` once the association has settled, a transitional status such as `Associating` while another change of the HaVip is in progress " +
+				"(the API has no status per member); `" + statusMemberDeleted + "` once the instance or ENI was deleted outside Terraform " +
+				"(the plan then warns: remove the resource from the configuration)."},
 		},
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Delete: true}),
@@ -153,7 +155,12 @@ func (r *attachmentResource) ModifyPlan(ctx context.Context, req resource.Modify
 			return
 		}
 	}
-	if (!req.State.Raw.IsNull() && !replacing) || r.data == nil || r.data.client == nil || resp.Diagnostics.HasError() {
+	if (!req.State.Raw.IsNull() && !replacing) || r.data == nil || resp.Diagnostics.HasError() {
+		return
+	}
+	if r.data.client == nil {
+		r.data.skippedChecks(&resp.Diagnostics, "that the HaVip and the member exist, share a vSwitch and a member type, "+
+			"that the instance is Running or Stopped or the ENI attached, and the member limits")
 		return
 	}
 	if replacing {
@@ -279,7 +286,7 @@ func (r *attachmentResource) checkAttach(ctx context.Context, havipID, memberID,
 			onInstance[o] = true
 		}
 		if v := r.data.limits.CheckHaVipsOnInstance(memberID, sortedKeys(onInstance)); v != nil {
-			addViolation(&diags, path.Root("instance_id"), v, "")
+			addViolation(&diags, path.Root("instance_id"), v, "(Counting the associations this plan adds.)")
 		}
 	}
 	if diags.HasError() {
@@ -377,7 +384,7 @@ func addAssociateError(diags *diag.Diagnostics, err error) {
 
 func (r *attachmentResource) fill(m *attachmentModel, h *alicloud.HaVip) {
 	m.IsMaster = types.BoolValue(h.MasterInstanceID != "" && h.MasterInstanceID == m.InstanceID.ValueString())
-	m.Status = types.StringValue("Associated")
+	m.Status = types.StringValue(h.Status)
 }
 
 func (r *attachmentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

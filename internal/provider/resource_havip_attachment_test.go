@@ -52,7 +52,7 @@ func TestAccSeedTopology_createImportDestroy(t *testing.T) {
 				Config: env.Config(seedTopology()),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("havip_attachment.ecs1", tfjsonpath.New("instance_type"), knownvalue.StringExact("EcsInstance")),
-					statecheck.ExpectKnownValue("havip_attachment.ecs1", tfjsonpath.New("status"), knownvalue.StringExact("Associated")),
+					statecheck.ExpectKnownValue("havip_attachment.ecs1", tfjsonpath.New("status"), knownvalue.StringExact("InUse")),
 					statecheck.ExpectKnownValue("havip_attachment.ecs1", tfjsonpath.New("is_master"), knownvalue.Bool(false)),
 					statecheck.ExpectKnownValue("havip_eip_association.web", tfjsonpath.New("eip_address"), knownvalue.StringRegexp(regexp.MustCompile(`^\d+\.\d+\.\d+\.\d+$`))),
 				},

@@ -109,7 +109,11 @@ func (r *eipAssociationResource) ModifyPlan(ctx context.Context, req resource.Mo
 			return
 		}
 	}
-	if (!req.State.Raw.IsNull() && !replacing) || r.data == nil || r.data.client == nil || resp.Diagnostics.HasError() {
+	if (!req.State.Raw.IsNull() && !replacing) || r.data == nil || resp.Diagnostics.HasError() {
+		return
+	}
+	if r.data.client == nil {
+		r.data.skippedChecks(&resp.Diagnostics, "that the EIP and the HaVip exist, that the EIP is Available, and that the HaVip has no other EIP")
 		return
 	}
 	if replacing {
@@ -170,7 +174,7 @@ func (r *eipAssociationResource) checkBind(ctx context.Context, havipID, allocat
 	}
 	others := r.data.planned.reserveEIP(havipID, allocationID)
 	if v := r.data.limits.CheckEIPCount(havipID, append(append([]string{}, bound...), others...)); v != nil {
-		addViolation(&diags, path.Root("havip_id"), v, "(Bound or planned.) Remove that association first.")
+		addViolation(&diags, path.Root("havip_id"), v, "(Counting the EIPs this plan binds.) Remove that association first.")
 		r.data.planned.releaseEIP(havipID, allocationID)
 	}
 	return diags
@@ -261,7 +265,7 @@ func (r *eipAssociationResource) Delete(ctx context.Context, req resource.Delete
 	ctx, cancel := withTimeout(ctx, state.Timeouts.Delete, defaultDeleteTimeout, &resp.Diagnostics)
 	defer cancel()
 	havipID, allocationID := state.HaVipID.ValueString(), state.AllocationID.ValueString()
-	if err := client.UnassociateEIP(ctx, havipID, allocationID); err != nil {
+	if err := client.UnassociateEIP(ctx, havipID, allocationID, state.Force.ValueBool()); err != nil {
 		resp.Diagnostics.AddError("Error unbinding EIP "+allocationID+" from HaVip "+havipID, apiErrorDetail(err))
 		return
 	}

@@ -412,7 +412,7 @@ func (r *membersResource) Update(ctx context.Context, req resource.UpdateRequest
 		writeApplied(ctx, resp.Private, current, eipID, &resp.Diagnostics)
 	}
 	if oldEIP != "" && oldEIP != newEIP {
-		if err := client.UnassociateEIP(ctx, havipID, oldEIP); err != nil {
+		if err := client.UnassociateEIP(ctx, havipID, oldEIP, false); err != nil {
 			save()
 			resp.Diagnostics.AddAttributeError(path.Root("eip_allocation_id"), "Error unbinding EIP "+oldEIP+" from HaVip "+havipID, apiErrorDetail(err))
 			return
@@ -507,7 +507,7 @@ func (r *membersResource) Delete(ctx context.Context, req resource.DeleteRequest
 	defer cancel()
 	havipID := state.HaVipID.ValueString()
 	if eip := state.EIPAllocationID.ValueString(); eip != "" {
-		if err := client.UnassociateEIP(ctx, havipID, eip); err != nil {
+		if err := client.UnassociateEIP(ctx, havipID, eip, false); err != nil {
 			resp.Diagnostics.AddError("Error unbinding EIP "+eip+" from HaVip "+havipID, apiErrorDetail(err))
 			return
 		}
