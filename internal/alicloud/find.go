@@ -322,6 +322,7 @@ func (c *Client) DescribeENI(ctx context.Context, id string) (*ENI, error) {
 	}
 	return c.reads.enis.get(ctx, id, false)
 }
+
 // AddressOwner names the ECS instance or ENI that holds ip as a private
 // address in the vSwitch, or "" when none does: CreateHaVip refuses an
 // address in use with InvalidIPAddress.AlreadyUsed.
