@@ -265,6 +265,8 @@ again:
 		cn.rt.begin(context.WithValue(ctx, callInfoKey{}, ci))
 		reqID, err = fn(cn.cli)
 	}()
+	noteUncertain(ctx, ci.uncertain)
+	ci.uncertain = 0
 	fields := map[string]any{"op": op, "attempt": max(ci.attempts, 1), "duration_ms": time.Since(start).Milliseconds()}
 	if err == nil {
 		fields["request_id"] = reqID

@@ -2,8 +2,11 @@ package alicloud
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/vpc"
+
+	"github.com/havip-oss/terraform-provider-havip/internal/rulebook"
 )
 
 func memberType(op, id, typ string) (string, error) {
@@ -39,10 +42,18 @@ func (c *Client) AssociateHaVip(ctx context.Context, havipID, instanceID, instan
 	defer unlock()
 	token := newClientToken()
 	changed := c.changing([]string{havipID}, nil)
+	ctx, sent := withSendRecord(ctx)
 	judge := func(ctx context.Context, e *Error) (verdict, error) {
-		if e.Code == "OperationFailed.InstanceAlreadyAssociated" {
-			// Only trust "already associated" once the HaVip lists the
-			// member: the code alone could refer to something else.
+		if e.Code == rulebook.CodeAlreadyAssociated {
+			// "Already associated" is this operation's own work only when
+			// an earlier request of it may have acted unseen (and the
+			// service did not answer the retry from its token record), and
+			// only once the HaVip lists the member. Otherwise another
+			// operation made the association, and adopting it would let
+			// two resources claim one member.
+			if !sent.mayHaveActed() {
+				return fail, alreadyMember(e, havipID, instanceID)
+			}
 			if h, err := c.FindHaVipByID(ctx, havipID); err == nil && h.HasMember(instanceID) {
 				return settled, nil
 			}
@@ -135,4 +146,11 @@ func (c *Client) UnassociateHaVip(ctx context.Context, havipID, instanceID, inst
 		return err
 	}
 	return c.waitHaVipMemberGone(ctx, op, havipID, instanceID)
+}
+
+// alreadyMember is the answer for an association someone else made.
+func alreadyMember(e *Error, havipID, instanceID string) *Error {
+	out := *e
+	out.Message = fmt.Sprintf("%s is already a member of HaVip %s, associated by another operation, not by this one", instanceID, havipID)
+	return &out
 }

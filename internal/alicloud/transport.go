@@ -24,6 +24,7 @@ import (
 type callInfo struct {
 	op            string
 	attempts      int
+	uncertain     int // attempts that may have acted unseen: no answer, or 5xx
 	lastStatus    int
 	lastCode      string
 	lastRequestID string
@@ -114,6 +115,7 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 	}
 	ci := callInfoFrom(ctx)
 	if err != nil {
+		ci.uncertain++
 		ci.lastStatus, ci.lastCode, ci.lastRequestID = 0, "", ""
 		// The default policy already refuses to retry what cannot heal
 		// (bad certificates, bad schemes, redirect loops).
@@ -125,6 +127,9 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 		return false, nil
 	}
 	ci.lastCode, ci.lastRequestID = peekError(resp)
+	if resp.StatusCode >= 500 {
+		ci.uncertain++
+	}
 	switch {
 	case resp.StatusCode == http.StatusNotImplemented:
 		return false, nil

@@ -27,6 +27,8 @@ type membership struct {
 	replacedEIPs    map[string]map[string]string // HaVip ID → allocation ID → public address
 
 	claims map[string]map[claim]bool // HaVip ID → resources managing it
+
+	creates createCounts // fresh creates of havip_attachment associations
 }
 
 // memberKey is one association of a member with a HaVip.
@@ -240,4 +242,46 @@ func (m *membership) reserveSet(havipID string, members map[string]string) map[s
 		m.instance[id][havipID] = true
 	}
 	return out
+}
+
+// The framework does not say which resource instance a plan belongs to, so
+// two havip_attachment resources declaring one association are told apart
+// by counting: a fresh create of an association is planned once, except
+// the create half of a replacement, which the replacement's first plan
+// announces. A second unannounced create of the same association is
+// another resource declaring it.
+type createCounts struct {
+	announced map[memberKey]int
+	planned   map[memberKey]int
+}
+
+// announceCreate records that a replacement will plan the create of
+// havipID's member memberID again, from a null prior state.
+func (m *membership) announceCreate(havipID, memberID string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.creates.init()
+	m.creates.announced[memberKey{havipID, memberID}]++
+}
+
+// planCreate records a fresh create of the association and reports
+// whether another resource of this plan already creates it.
+func (m *membership) planCreate(havipID, memberID string) (duplicate bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.creates.init()
+	k := memberKey{havipID, memberID}
+	if m.creates.announced[k] > 0 {
+		m.creates.announced[k]--
+		m.creates.planned[k] = max(m.creates.planned[k], 1)
+		return false
+	}
+	m.creates.planned[k]++
+	return m.creates.planned[k] > 1
+}
+
+func (c *createCounts) init() {
+	if c.planned == nil {
+		c.announced, c.planned = map[memberKey]int{}, map[memberKey]int{}
+	}
 }

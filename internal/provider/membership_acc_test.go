@@ -402,6 +402,20 @@ func TestAccMembership_refusedAtPlanTime(t *testing.T) {
 				"ECS instance i-bp1doesnotexist000000001 does not exist in region cn-hangzhou"),
 		},
 		{
+			name:     "one member declared by two attachments",
+			fixtures: withHaVips(mockcloud.SeedFixtures(), fixtureHaVip(1)),
+			body:     attachmentConfig("a", hv, acctest.SeedECS1, "") + attachmentConfig("b", hv, acctest.SeedECS1, ""),
+			want: diagAt("Duplicate havip_attachment", "", "instance_id",
+				"Another havip_attachment of this configuration already attaches "+acctest.SeedECS1+" to HaVip "+hv),
+		},
+		{
+			name:     "member associated outside this configuration",
+			fixtures: withHaVips(mockcloud.SeedFixtures(), fixtureHaVip(1, acctest.SeedECS1)),
+			body:     attachmentConfig("adopt", hv, acctest.SeedECS1, ""),
+			want: diagAt("Already a member of the HaVip", "havip_attachment.adopt", "instance_id",
+				acctest.SeedECS1+" is already a member of HaVip "+hv, "import it", hv+":"+acctest.SeedECS1),
+		},
+		{
 			name:     "unknown HaVip",
 			fixtures: mockcloud.SeedFixtures(),
 			body:     attachmentConfig("nohavip", accHaVip(9), acctest.SeedECS1, ""),
@@ -454,6 +468,56 @@ resource "havip_attachment" "sixth" {
 		if creates := mutations(env, before, "CreateHaVip"); len(creates) != 1 {
 			t.Fatalf("want the one CreateHaVip of the apply, got:\n%s", acctest.Describe(creates))
 		}
+	})
+
+	// Two attachments of one member to a HaVip created in the same apply:
+	// the IDs are known only at apply, where the second is refused before
+	// its AssociateHaVip and nothing the first made is detached.
+	t.Run("one member declared twice, HaVip created in the same apply", func(t *testing.T) {
+		t.Parallel()
+		env := acctest.NewEnv(t, mockcloud.Options{})
+		before := env.Server.JournalSeq()
+		one := havipConfig(`  ip_address = "192.168.0.24"`) + `
+resource "havip_attachment" "a" {
+  havip_id    = havip.test.id
+  instance_id = "` + acctest.SeedECS1 + `"
+}
+`
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: acctest.ProviderFactories,
+			CheckDestroy:             checkDestroyed(env, t),
+			Steps: []resource.TestStep{
+				{
+					// depends_on orders the two: the second is planned at
+					// apply after the first has made its association.
+					Config: env.Config(one + `
+resource "havip_attachment" "b" {
+  havip_id    = havip.test.id
+  instance_id = "` + acctest.SeedECS1 + `"
+  depends_on  = [havip_attachment.a]
+}
+`),
+					// Refused by the count of this process's planned
+					// creates, or, had it been planned in another, by the
+					// HaVip listing the member: either way before its
+					// AssociateHaVip.
+					ExpectError: regexp.MustCompile(`Error: (Duplicate havip_attachment|Already a member of the HaVip)\s+with havip_attachment\.b,`),
+				},
+				{
+					Config: env.Config(one),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+					Check: func(*terraform.State) error {
+						if calls := mutations(env, before, "AssociateHaVip"); len(calls) != 1 {
+							return fmt.Errorf("want the one AssociateHaVip of havip_attachment.a, got:\n%s", acctest.Describe(calls))
+						}
+						if calls := mutations(env, before, "UnassociateHaVip"); len(calls) != 0 {
+							return fmt.Errorf("the refused duplicate detached a member:\n%s", acctest.Describe(calls))
+						}
+						return nil
+					},
+				},
+			},
+		})
 	})
 }
 

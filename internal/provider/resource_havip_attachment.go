@@ -147,11 +147,21 @@ func (r *attachmentResource) ModifyPlan(ctx context.Context, req resource.Modify
 		}
 	}
 	if r.data != nil && !plan.HaVipID.IsUnknown() && !plan.InstanceID.IsUnknown() {
+		havipID, memberID := plan.HaVipID.ValueString(), plan.InstanceID.ValueString()
 		// Every plan records the claim, so that a havip_members of the same
 		// HaVip sees it; only a new association is refused for it.
-		c, conflict := r.data.planned.claimHaVip(plan.HaVipID.ValueString(), ownerAttachment, plan.InstanceID.ValueString())
+		c, conflict := r.data.planned.claimHaVip(havipID, ownerAttachment, memberID)
 		if conflict && (req.State.Raw.IsNull() || replacing) {
-			resp.Diagnostics.Append(coManaged(plan.HaVipID.ValueString(), c)...)
+			resp.Diagnostics.Append(coManaged(havipID, c)...)
+			return
+		}
+		switch {
+		case replacing:
+			r.data.planned.announceCreate(havipID, memberID)
+		case req.State.Raw.IsNull() && r.data.planned.planCreate(havipID, memberID):
+			resp.Diagnostics.AddAttributeError(path.Root("instance_id"), "Duplicate havip_attachment",
+				fmt.Sprintf("Another havip_attachment of this configuration already attaches %s to HaVip %s. Declare each member once: "+
+					"two resources managing one association would detach it when either is removed.", memberID, havipID))
 			return
 		}
 	}
@@ -210,8 +220,12 @@ func (r *attachmentResource) checkAttach(ctx context.Context, havipID, memberID,
 		diags.AddError("Cannot check HaVip "+havipID, apiErrorDetail(err))
 		return diags
 	}
-	if h.HasMember(memberID) {
-		return diags // already a member: Create adopts it
+	if h.HasMember(memberID) && !r.data.planned.memberReplaced(havipID, memberID) {
+		// Adopting it would make two owners of one association (another
+		// resource, another configuration or the console); import says
+		// which one owns it.
+		diags.AddAttributeError(path.Root("instance_id"), "Already a member of the HaVip", alreadyMemberDetail(havipID, memberID))
+		return diags
 	}
 	var vswitchID string
 	switch memberType {
@@ -358,7 +372,7 @@ func (r *attachmentResource) Create(ctx context.Context, req resource.CreateRequ
 	h, err := client.AssociateHaVip(ctx, havipID, memberID, typ)
 	if err != nil {
 		r.data.planned.releaseMember(havipID, memberID)
-		addAssociateError(&resp.Diagnostics, err)
+		addAssociateError(&resp.Diagnostics, err, havipID, memberID)
 		return
 	}
 	tflog.Info(ctx, "associated HaVip member", map[string]any{"havip_id": havipID, "instance_id": memberID})
@@ -368,9 +382,20 @@ func (r *attachmentResource) Create(ctx context.Context, req resource.CreateRequ
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
-func addAssociateError(diags *diag.Diagnostics, err error) {
+// alreadyMemberDetail explains an association this resource did not make.
+func alreadyMemberDetail(havipID, memberID string) string {
+	return fmt.Sprintf("%s is already a member of HaVip %s, associated by something other than this resource: another "+
+		"havip_attachment or havip_members, another configuration, or the console. To manage that association with this "+
+		"resource, import it: terraform import <this resource's address> %s:%s. Otherwise remove this resource.",
+		memberID, havipID, havipID, memberID)
+}
+
+func addAssociateError(diags *diag.Diagnostics, err error, havipID, memberID string) {
 	code := alicloud.CodeOf(err)
 	switch {
+	case code == rulebook.CodeAlreadyAssociated:
+		diags.AddAttributeError(path.Root("instance_id"), "Already a member of the HaVip",
+			alreadyMemberDetail(havipID, memberID)+"\n\n"+apiErrorDetail(err))
 	case code == "InvalidHaVipId.NotFound":
 		diags.AddAttributeError(path.Root("havip_id"), "Alibaba Cloud refused the association", apiErrorDetail(err))
 	case code == "CountLimitExceeded.HaVipOnECSInstance":
