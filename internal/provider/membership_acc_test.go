@@ -504,7 +504,7 @@ resource "havip_attachment" "b" {
 					ExpectError: regexp.MustCompile(`Error: (Duplicate havip_attachment|Already a member of the HaVip)\s+with havip_attachment\.b,`),
 				},
 				{
-					Config: env.Config(one),
+					Config:           env.Config(one),
 					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 					Check: func(*terraform.State) error {
 						if calls := mutations(env, before, "AssociateHaVip"); len(calls) != 1 {
