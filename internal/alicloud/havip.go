@@ -190,3 +190,35 @@ func sortedKeys(m map[string]string) []string {
 	sort.Strings(keys)
 	return keys
 }
+
+// MoveHaVipResourceGroup moves a HaVip to another resource group in place:
+// its ID, address and members stay. MoveResourceGroup takes no
+// ClientToken, and moving to the group the HaVip is already in changes
+// nothing, so a retry of a move whose answer was lost is harmless.
+func (c *Client) MoveHaVipResourceGroup(ctx context.Context, id, group string) error {
+	const op = "MoveResourceGroup"
+	if id == "" || group == "" {
+		return invalid(op, "a HaVip ID and a resource group ID are required")
+	}
+	ctx, cancel := opContext(ctx)
+	defer cancel()
+	unlock, err := c.locks.lock(ctx, op, id)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	defer c.changing([]string{id}, nil)()
+	return c.untilSettled(ctx, op, func(ctx context.Context) error {
+		return c.vpcCall(ctx, op, func(cli *vpc.Client) (string, error) {
+			req := vpc.CreateMoveResourceGroupRequest()
+			req.ResourceType = "HaVip"
+			req.ResourceId = id
+			req.NewResourceGroupId = group
+			resp, err := cli.MoveResourceGroup(req)
+			if err != nil {
+				return "", err
+			}
+			return resp.RequestId, nil
+		})
+	}, nil)
+}

@@ -42,6 +42,7 @@ var actionTable = map[actionKey]actionRow{
 	{vpcVersion, "TagResources"}:              {tagResources, mutates},
 	{vpcVersion, "UnTagResources"}:            {untagResources, mutates},
 	{vpcVersion, "ListTagResources"}:          {listTagResources, reads},
+	{vpcVersion, "MoveResourceGroup"}:         {moveResourceGroup, mutates},
 
 	{vpcVersion, "CreateRouteEntry"}:       {createRouteEntry, mutates},
 	{vpcVersion, "DeleteRouteEntry"}:       {deleteRouteEntry, mutates},

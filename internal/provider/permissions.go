@@ -65,7 +65,10 @@ var ramPermissions = []RAMPermissions{
 	{Type: "havip", Kind: "resource", Uses: []RAMUse{
 		{Action: "vpc:DescribeVSwitchAttributes", Resources: []string{arnVSwitch}, Steps: []string{StepPlan}},
 		{Action: "vpc:DescribeHaVips", Resources: []string{arnAny}, Steps: []string{StepPlan, StepCreate, StepUpdate, StepRead, StepImport, StepDelete}},
+		{Action: "ecs:DescribeInstances", Resources: []string{arnAny}, Steps: []string{StepPlan}, Only: "when ip_address is set"},
+		{Action: "ecs:DescribeNetworkInterfaces", Resources: []string{arnAny}, Steps: []string{StepPlan}, Only: "when ip_address is set and no ECS instance holds it"},
 		{Action: "vpc:CreateHaVip", Resources: []string{arnHaVip, arnVSwitch}, Steps: []string{StepCreate}},
+		{Action: "vpc:MoveResourceGroup", Resources: []string{arnHaVip}, Steps: []string{StepUpdate}, Only: "when resource_group_id changes"},
 		{Action: "vpc:ModifyHaVipAttribute", Resources: []string{arnHaVip}, Steps: []string{StepUpdate}, Only: "when name or description change"},
 		{Action: "vpc:TagResources", Resources: []string{arnHaVip}, Steps: []string{StepUpdate}, Only: "when tags are added or changed after creation"},
 		{Action: "vpc:UnTagResources", Resources: []string{arnHaVip}, Steps: []string{StepUpdate}, Only: "when tags are removed"},

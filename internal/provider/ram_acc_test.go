@@ -29,12 +29,14 @@ func ramFixtures() *mockcloud.Fixtures {
 	return fx
 }
 
-// ramTopology is version 1 (create) or 2 (name, description and tags
-// changed: an update that modifies, tags and untags).
+// ramTopology is version 1 (create) or 2 (name, description, tags and
+// resource group changed: an update that modifies, tags, untags and
+// moves).
 func ramTopology(version int) string {
 	name, desc, tags := "web", "", `{ env = "test", owner = "ops" }`
 	if version == 2 {
-		name, desc, tags = "web-2", `description = "updated"`, `{ env = "prod" }`
+		name, desc, tags = "web-2", `description = "updated"
+  resource_group_id = "rg-acfmrammoved0001"`, `{ env = "prod" }`
 	}
 	return fmt.Sprintf(`
 resource "havip" "web" {
@@ -84,7 +86,7 @@ resource "havip_attachment" "eni" {
 // The mutating calls a clean life of ramTopology commits, per test step.
 var ramReference = map[int]map[string]int{
 	1: {"CreateHaVip": 2, "AssociateHaVip": 3, "AssociateEipAddress": 1},
-	2: {"ModifyHaVipAttribute": 1, "TagResources": 1, "UnTagResources": 1},
+	2: {"ModifyHaVipAttribute": 1, "TagResources": 1, "UnTagResources": 1, "MoveResourceGroup": 1},
 	5: {"UnassociateEipAddress": 1, "UnassociateHaVip": 3, "DeleteHaVip": 2},
 }
 

@@ -100,8 +100,9 @@ func (r *havipResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 			},
 			"resource_group_id": schema.StringAttribute{
 				Optional: true, Computed: true,
-				Description:   "Resource group. The account's default group when omitted. Changing it replaces the HaVip.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIfConfigured(), stringplanmodifier.UseStateForUnknown()},
+				Description: "Resource group. The account's default group when omitted. Changing it moves the HaVip in place " +
+					"(MoveResourceGroup): its ID, address, members and EIP stay. Removing it from the configuration leaves the HaVip where it is.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"vpc_id":      schema.StringAttribute{Computed: true, Description: "VPC of the vSwitch.", PlanModifiers: keep},
 			"create_time": schema.StringAttribute{Computed: true, Description: "Creation time (ISO 8601).", PlanModifiers: keep},
@@ -141,9 +142,8 @@ func (r *havipResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	}
 	var plan havipModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	var cfgIP, cfgRG types.String
+	var cfgIP types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("ip_address"), &cfgIP)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("resource_group_id"), &cfgRG)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -156,7 +156,7 @@ func (r *havipResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 		var state havipModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 		changed := func(cfg, old types.String) bool { return !cfg.IsNull() && !cfg.IsUnknown() && !cfg.Equal(old) }
-		if !plan.VSwitchID.Equal(state.VSwitchID) || changed(cfgIP, state.IPAddress) || changed(cfgRG, state.ResourceGroupID) {
+		if !plan.VSwitchID.Equal(state.VSwitchID) || changed(cfgIP, state.IPAddress) {
 			r.data.replacedHaVips.Store(state.ID.ValueString(), true)
 		}
 		return
@@ -384,6 +384,13 @@ func (r *havipResource) Update(ctx context.Context, req resource.UpdateRequest, 
 			addCreateError(&resp.Diagnostics, err)
 			return
 		}
+	}
+	if rg := plan.ResourceGroupID; !rg.IsUnknown() && !rg.IsNull() && !rg.Equal(state.ResourceGroupID) {
+		if err := client.MoveHaVipResourceGroup(ctx, id, rg.ValueString()); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("resource_group_id"), "Error moving HaVip "+id+" to resource group "+rg.ValueString(), apiErrorDetail(err))
+			return
+		}
+		tflog.Info(ctx, "moved HaVip to another resource group", map[string]any{"havip_id": id, "resource_group_id": rg.ValueString()})
 	}
 	if !plan.Tags.Equal(state.Tags) {
 		var want, have map[string]string

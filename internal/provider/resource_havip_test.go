@@ -270,3 +270,63 @@ resource "havip" "extra" {
 		},
 	})
 }
+
+// Changing resource_group_id moves the HaVip in place with
+// MoveResourceGroup: same ID and address, its member stays attached, and
+// nothing is created, detached or deleted.
+func TestAccHaVip_moveResourceGroupInPlace(t *testing.T) {
+	env := acctest.NewEnv(t, mockcloud.Options{})
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	withGroup := func(group string) string {
+		return env.Config(havipConfig(`
+  ip_address        = "192.168.0.24"
+  resource_group_id = "`+group+`"
+`) + fmt.Sprintf(`
+resource "havip_attachment" "ecs1" {
+  havip_id    = havip.test.id
+  instance_id = %q
+}
+`, acctest.SeedECS1))
+	}
+	var before int64
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             checkDestroyed(env, t),
+		Steps: []resource.TestStep{
+			{
+				Config: withGroup("rg-acctestfirst0001"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue("havip.test", tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue("havip.test", tfjsonpath.New("resource_group_id"), knownvalue.StringExact("rg-acctestfirst0001")),
+				},
+				Check: func(*terraform.State) error { before = env.Server.JournalSeq(); return nil },
+			},
+			{
+				Config: withGroup("rg-acctestsecond001"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("havip.test", plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction("havip_attachment.ecs1", plancheck.ResourceActionNoop),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue("havip.test", tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue("havip.test", tfjsonpath.New("resource_group_id"), knownvalue.StringExact("rg-acctestsecond001")),
+					statecheck.ExpectKnownValue("havip.test", tfjsonpath.New("associated_instance_ids"),
+						knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(acctest.SeedECS1)})),
+				},
+				Check: func(*terraform.State) error {
+					calls := env.MutatingCalls(before)
+					if len(calls) != 1 || calls[0].Action != "MoveResourceGroup" || calls[0].Params["ResourceType"] != "HaVip" ||
+						calls[0].Params["NewResourceGroupId"] != "rg-acctestsecond001" {
+						return fmt.Errorf("want exactly one MoveResourceGroup of the HaVip, got:\n%s", acctest.Describe(calls))
+					}
+					for _, h := range env.HaVips(t) {
+						if h.ResourceGroupId != "rg-acctestsecond001" {
+							return fmt.Errorf("the mock holds HaVip %s in group %s", h.HaVipId, h.ResourceGroupId)
+						}
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
