@@ -10,6 +10,8 @@ import (
 	"sync"
 
 	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
+
+	"github.com/havip-oss/terraform-provider-havip/internal/rulebook"
 )
 
 // classify maps an API error code (and HTTP status when the code says
@@ -47,12 +49,12 @@ func classify(code string, status int) Class {
 		return ClassConflict
 
 	case strings.HasPrefix(code, "QuotaExceeded"), strings.HasPrefix(code, "CountLimitExceed"),
-		code == "InvalidAssociation.Duplicated":
+		code == rulebook.CodeEIPDuplicated:
 		return ClassQuota
 
 	// These name a wrong request, not a missing resource: a bad region or
 	// action would otherwise make a delete "succeed" against nothing.
-	case code == "InvalidRegionId.NotFound", code == "InvalidAction.NotFound", code == "InvalidApi.NotFound",
+	case code == rulebook.CodeRegionNotFound, code == "InvalidAction.NotFound", code == "InvalidApi.NotFound",
 		code == "InvalidParams.NotFound":
 		return ClassInvalid
 
@@ -110,13 +112,13 @@ func describeDenial(e *Error, se *sdkerrors.ServerError) {
 // havip.go): IncorrectStatus on DeleteHaVip, for one, also means "still has
 // members", which waiting will not fix.
 var conflictCodes = map[string]bool{
-	"IncorrectHaVipStatus":                      true,
-	"IncorrectStatus":                           true,
+	rulebook.CodeIncorrectHaVipStatus:           true,
+	rulebook.CodeIncorrectStatus:                true,
 	"OperationConflict":                         true,
 	"LastTokenProcessing":                       true,
 	"OperationFailed.IdempotentTokenProcessing": true,
 	"OperationFailed.LastTokenProcessing":       true,
-	"IncorrectEipStatus":                        true,
+	rulebook.CodeIncorrectEIPStatus:             true,
 	"IncorrectRouteEntryStatus":                 true, // the route table is changing
 
 	"OperationFailed.DistibuteLock":  true, // sic, as documented

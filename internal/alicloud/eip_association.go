@@ -6,6 +6,8 @@ import (
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/vpc"
+
+	"github.com/havip-oss/terraform-provider-havip/internal/rulebook"
 )
 
 // AssociateEIP binds an EIP to a HaVip, waits until it is InUse there
@@ -26,7 +28,7 @@ func (c *Client) AssociateEIP(ctx context.Context, havipID, allocationID string)
 	changed := c.changing([]string{havipID}, []string{allocationID})
 	judge := func(ctx context.Context, e *Error) (verdict, error) {
 		switch e.Code {
-		case "InvalidAssociation.Duplicated", "IncorrectEipStatus":
+		case rulebook.CodeEIPDuplicated, rulebook.CodeIncorrectEIPStatus:
 			eip, err := c.FindEIPByID(ctx, allocationID)
 			switch {
 			case err != nil && e.Class == ClassConflict:
@@ -82,7 +84,7 @@ func (c *Client) UnassociateEIP(ctx context.Context, havipID, allocationID strin
 	token := newClientToken()
 	changed := c.changing([]string{havipID}, []string{allocationID})
 	judge := func(ctx context.Context, e *Error) (verdict, error) {
-		if e.Code == "InvalidAllocationId.NotFound" {
+		if e.Code == rulebook.CodeAllocationNotFound {
 			return settled, nil
 		}
 		if e.Class != ClassConflict && e.Class != ClassNotFound && e.Code != "InvalidBindingStatus" {

@@ -9,6 +9,8 @@ import (
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/vpc"
+
+	"github.com/havip-oss/terraform-provider-havip/internal/rulebook"
 )
 
 // NotFoundError is what a finder returns when the object does not exist.
@@ -90,13 +92,13 @@ type readers struct {
 func (c *Client) initReaders() {
 	timeout := c.cfg.ReadTimeout
 	c.reads.haVips = newBatchReader(readBatch, timeout, c.fetchHaVips, func(id, rid string) error {
-		return c.notListed("DescribeHaVips", "InvalidHaVipId.NotFound", "HaVip", id, rid)
+		return c.notListed("DescribeHaVips", rulebook.CodeHaVipNotFound, "HaVip", id, rid)
 	})
 	c.reads.eips = newBatchReader(readBatch, timeout, c.fetchEIPs, func(id, rid string) error {
-		return c.notListed("DescribeEipAddresses", "InvalidAllocationId.NotFound", "EIP", id, rid)
+		return c.notListed("DescribeEipAddresses", rulebook.CodeAllocationNotFound, "EIP", id, rid)
 	})
 	c.reads.instances = newBatchReader(readBatch, timeout, c.fetchInstances, func(id, rid string) error {
-		return c.notListed("DescribeInstances", "InvalidInstanceId.NotFound", "ECS instance", id, rid)
+		return c.notListed("DescribeInstances", rulebook.CodeInstanceNotFound, "ECS instance", id, rid)
 	})
 	c.reads.enis = newBatchReader(readBatch, timeout, c.fetchENIs, func(id, rid string) error {
 		return c.notListed("DescribeNetworkInterfaces", "InvalidEniId.NotFound", "network interface", id, rid)
@@ -248,7 +250,7 @@ func (c *Client) FindVSwitchByID(ctx context.Context, id string) (*VSwitch, erro
 		return nil, err
 	}
 	if resp.VSwitchId != id {
-		return nil, c.notListed(op, "InvalidVSwitchId.NotFound", "vSwitch", id, resp.RequestId)
+		return nil, c.notListed(op, rulebook.CodeVSwitchIDNotFound, "vSwitch", id, resp.RequestId)
 	}
 	return &VSwitch{ID: resp.VSwitchId, VpcID: resp.VpcId, CIDR: resp.CidrBlock, ZoneID: resp.ZoneId, Status: resp.Status}, nil
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/vpc"
+
+	"github.com/havip-oss/terraform-provider-havip/internal/rulebook"
 )
 
 // CreateHaVip creates a HaVip with one ClientToken reused across every
@@ -132,7 +134,7 @@ func (c *Client) DeleteHaVip(ctx context.Context, id string) error {
 		if e.Class != ClassConflict {
 			return fail, e
 		}
-		if e.Code != "IncorrectStatus" && e.Code != "IncorrectHaVipStatus" {
+		if e.Code != rulebook.CodeIncorrectStatus && e.Code != rulebook.CodeIncorrectHaVipStatus {
 			return retry, nil
 		}
 		h, err := c.FindHaVipByID(ctx, id)

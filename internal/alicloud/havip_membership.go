@@ -109,7 +109,7 @@ func (c *Client) UnassociateHaVip(ctx context.Context, havipID, instanceID, inst
 		forceStr = "True"
 	}
 	judge := func(ctx context.Context, e *Error) (verdict, error) {
-		if e.Code == "ResourceNotAssociated" {
+		if e.Code == rulebook.CodeNotAssociated {
 			return settled, nil
 		}
 		if e.Class != ClassConflict && e.Class != ClassNotFound {

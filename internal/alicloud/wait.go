@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/havip-oss/terraform-provider-havip/internal/rulebook"
 )
 
 // maxNotFoundPolls is how long a freshly created HaVip may stay invisible
@@ -153,7 +155,7 @@ func (c *Client) waitHaVipAvailable(ctx context.Context, op, id string) (*HaVip,
 				notFound++
 				return false, "not listed yet", nil
 			}
-			return false, "", c.notListed("DescribeHaVips", "InvalidHaVipId.NotFound", "HaVip", id, "")
+			return false, "", c.notListed("DescribeHaVips", rulebook.CodeHaVipNotFound, "HaVip", id, "")
 		}
 		h = got
 		return st == statusAvailable, st, nil
@@ -187,7 +189,7 @@ func (c *Client) waitHaVipMemberAssociated(ctx context.Context, op, havipID, ins
 			return false, "", err
 		}
 		if h == nil {
-			return false, "", c.notListed("DescribeHaVips", "InvalidHaVipId.NotFound", "HaVip", havipID, "")
+			return false, "", c.notListed("DescribeHaVips", rulebook.CodeHaVipNotFound, "HaVip", havipID, "")
 		}
 		member := h.HasMember(instanceID)
 		if member && st == statusInUse {
@@ -234,7 +236,7 @@ func (c *Client) waitEIPBound(ctx context.Context, op, allocationID, havipID str
 			return false, "", err
 		}
 		if eip == nil {
-			return false, "", c.notListed("DescribeEipAddresses", "InvalidAllocationId.NotFound", "EIP", allocationID, "")
+			return false, "", c.notListed("DescribeEipAddresses", rulebook.CodeAllocationNotFound, "EIP", allocationID, "")
 		}
 		onHaVip := eip.InstanceID == havipID
 		if onHaVip && st == statusInUse {

@@ -25,7 +25,7 @@ func allocateEip(c *call) (any, *APIError) {
 	switch c.p.str("InstanceChargeType") {
 	case "", "PostPaid":
 	default:
-		return nil, badRequest("InvalidParameter", "InstanceChargeType %q is not supported by this mock; only PostPaid.", c.p.str("InstanceChargeType"))
+		return nil, badRequest(rulebook.CodeInvalidParameter, "InstanceChargeType %q is not supported by this mock; only PostPaid.", c.p.str("InstanceChargeType"))
 	}
 	if c.p.has("Name") {
 		if v := rulebook.CheckName(c.p.str("Name"), rulebook.CodeInvalidParameter); v != nil {
@@ -66,7 +66,7 @@ func describeEips(c *call) (any, *APIError) {
 	}
 	ids, ips := csv(c.p.str("AllocationId")), csv(c.p.str("EipAddress"))
 	if len(ids) > 50 || len(ips) > 50 {
-		return nil, badRequest("InvalidParameter", "AllocationId and EipAddress take at most 50 comma-separated values.")
+		return nil, badRequest(rulebook.CodeInvalidParameter, "AllocationId and EipAddress take at most 50 comma-separated values.")
 	}
 	if t := c.p.str("AssociatedInstanceType"); t != "" && !eipInstanceTypes[t] {
 		return nil, invalidParam("AssociatedInstanceType", "Use EcsInstance, SlbInstance, Nat, HaVip, NetworkInterface or IpAddress.")
@@ -116,7 +116,7 @@ func (c *call) wireEip(e *eipRec) wireEip {
 func (c *call) eip(id string) (*eipRec, *APIError) {
 	e := c.a.eips[id]
 	if e == nil || e.Region != c.region {
-		return nil, notFound("InvalidAllocationId.NotFound", "The specified EIP %q does not exist in region %s.", id, c.region)
+		return nil, notFound(rulebook.CodeAllocationNotFound, "The specified EIP %q does not exist in region %s.", id, c.region)
 	}
 	return e, nil
 }
@@ -127,14 +127,14 @@ func associateEip(c *call) (any, *APIError) {
 		typ = "EcsInstance"
 	}
 	if !eipInstanceTypes[typ] {
-		return nil, badRequest("InvalidInstanceType.ValueNotSupported", "InstanceType %q is not valid.", typ)
+		return nil, badRequest(rulebook.CodeMemberTypeUnsupported, "InstanceType %q is not valid.", typ)
 	}
 	if typ != "HaVip" {
-		return nil, badRequest("InvalidInstanceType.ValueNotSupported", "Associating an EIP with InstanceType %s is not supported by this mock; only HaVip.", typ)
+		return nil, badRequest(rulebook.CodeMemberTypeUnsupported, "Associating an EIP with InstanceType %s is not supported by this mock; only HaVip.", typ)
 	}
 	e := c.a.eips[c.p.str("AllocationId")]
 	if e == nil {
-		return nil, notFound("InvalidAllocationId.NotFound", "The specified EIP %q does not exist.", c.p.str("AllocationId"))
+		return nil, notFound(rulebook.CodeAllocationNotFound, "The specified EIP %q does not exist.", c.p.str("AllocationId"))
 	}
 	h := c.a.havips[c.p.str("InstanceId")]
 	if h == nil || h.Region != c.region {
@@ -144,13 +144,13 @@ func associateEip(c *call) (any, *APIError) {
 		return nil, badRequest("InvalidParameter.Mismatch", "EIP %s is in region %s and HaVip %s in %s; they must be in the same region.", e.ID, e.Region, h.ID, h.Region)
 	}
 	if e.InstanceID == h.ID {
-		return nil, badRequest("InvalidAssociation.Duplicated", "EIP %s is already associated with HaVip %s.", e.ID, h.ID)
+		return nil, badRequest(rulebook.CodeEIPDuplicated, "EIP %s is already associated with HaVip %s.", e.ID, h.ID)
 	}
 	if e.Pending != nil || e.Status != StatusAvailable {
-		return nil, badRequest("IncorrectEipStatus", "EIP %s is %s; it must be Available.", e.ID, e.shownStatus())
+		return nil, badRequest(rulebook.CodeIncorrectEIPStatus, "EIP %s is %s; it must be Available.", e.ID, e.shownStatus())
 	}
 	if h.Pending != nil || (h.Status != StatusAvailable && h.Status != StatusInUse) {
-		return nil, badRequest("IncorrectHaVipStatus", "The HaVip %s is %s; an EIP can be associated only when it is Available or InUse.", h.ID, h.shownStatus())
+		return nil, badRequest(rulebook.CodeIncorrectHaVipStatus, "The HaVip %s is %s; an EIP can be associated only when it is Available or InUse.", h.ID, h.shownStatus())
 	}
 	if v := c.a.limits().CheckEIPCount(h.ID, h.EIPs); v != nil {
 		return nil, refuse(v)
@@ -167,20 +167,20 @@ func unassociateEip(c *call) (any, *APIError) {
 		return nil, err
 	}
 	if t := c.p.str("InstanceType"); t != "" && t != "HaVip" && t != e.InstanceType {
-		return nil, badRequest("InvalidInstanceType.ValueNotSupported", "EIP %s is not associated with an instance of type %s.", e.ID, t)
+		return nil, badRequest(rulebook.CodeMemberTypeUnsupported, "EIP %s is not associated with an instance of type %s.", e.ID, t)
 	}
 	if e.Pending != nil {
-		return nil, badRequest("IncorrectEipStatus", "EIP %s is %s; retry when the operation in progress has finished.", e.ID, e.shownStatus())
+		return nil, badRequest(rulebook.CodeIncorrectEIPStatus, "EIP %s is %s; retry when the operation in progress has finished.", e.ID, e.shownStatus())
 	}
 	if e.InstanceID == "" {
-		return nil, badRequest("IncorrectEipStatus", "EIP %s is not associated with any instance.", e.ID)
+		return nil, badRequest(rulebook.CodeIncorrectEIPStatus, "EIP %s is not associated with any instance.", e.ID)
 	}
 	if id := c.p.str("InstanceId"); id != "" && id != e.InstanceID {
-		return nil, badRequest("InvalidInstanceId.NotFound", "EIP %s is not associated with %s.", e.ID, id)
+		return nil, badRequest(rulebook.CodeInstanceNotFound, "EIP %s is not associated with %s.", e.ID, id)
 	}
 	h := c.a.havips[e.InstanceID]
 	if h != nil && h.Pending != nil {
-		return nil, badRequest("IncorrectHaVipStatus", "The HaVip %s is %s; retry when the operation in progress has finished.", h.ID, h.shownStatus())
+		return nil, badRequest(rulebook.CodeIncorrectHaVipStatus, "The HaVip %s is %s; retry when the operation in progress has finished.", h.ID, h.shownStatus())
 	}
 	if h != nil {
 		h.EIPs = remove(h.EIPs, e.ID)
@@ -196,7 +196,7 @@ func releaseEip(c *call) (any, *APIError) {
 		return nil, err
 	}
 	if e.Pending != nil || e.Status != StatusAvailable {
-		return nil, badRequest("IncorrectEipStatus", "EIP %s is %s; it can be released only when it is Available.", e.ID, e.shownStatus())
+		return nil, badRequest(rulebook.CodeIncorrectEIPStatus, "EIP %s is %s; it can be released only when it is Available.", e.ID, e.shownStatus())
 	}
 	delete(c.a.eips, e.ID)
 	delete(c.a.eipSeq, e.ID)

@@ -9,7 +9,7 @@ import (
 func (c *call) havip(id string) (*havipRec, *APIError) {
 	h := c.a.havips[id]
 	if h == nil || h.Region != c.region {
-		return nil, notFound("InvalidHaVipId.NotFound", "The specified HaVip %q does not exist in region %s.", id, c.region)
+		return nil, notFound(rulebook.CodeHaVipNotFound, "The specified HaVip %q does not exist in region %s.", id, c.region)
 	}
 	return h, nil
 }
@@ -26,7 +26,7 @@ func parseTags(items []listItem, param string) ([]tagKV, *APIError) {
 			return nil, badRequest(bad[0].Code, "%s.%d: %s", param, it.index, bad[0].Message)
 		}
 		if seen[k] {
-			return nil, badRequest("InvalidParameter", "The tag key %q is given twice.", k)
+			return nil, badRequest(rulebook.CodeInvalidParameter, "The tag key %q is given twice.", k)
 		}
 		seen[k] = true
 		out = append(out, tagKV{Key: k, Value: v})
@@ -37,7 +37,7 @@ func parseTags(items []listItem, param string) ([]tagKV, *APIError) {
 func createHaVip(c *call) (any, *APIError) {
 	vsw := c.a.vswitches[c.p.str("VSwitchId")]
 	if vsw == nil || vsw.Region != c.region {
-		return nil, badRequest("InvalidVSwitch.NotFound", "The specified vSwitch %q does not exist in region %s.", c.p.str("VSwitchId"), c.region)
+		return nil, badRequest(rulebook.CodeVSwitchNotFound, "The specified vSwitch %q does not exist in region %s.", c.p.str("VSwitchId"), c.region)
 	}
 	if e := c.checkHaVipText(rulebook.CodeNameMalformed); e != nil {
 		return nil, e
@@ -110,7 +110,7 @@ func describeHaVips(c *call) (any, *APIError) {
 	}
 	filters := c.p.list("Filter")
 	if len(filters) > 5 {
-		return nil, badRequest("InvalidParameter", "At most 5 filters are allowed; %d were given.", len(filters))
+		return nil, badRequest(rulebook.CodeInvalidParameter, "At most 5 filters are allowed; %d were given.", len(filters))
 	}
 	want := map[string]map[string]bool{}
 	for _, f := range filters {
@@ -120,7 +120,7 @@ func describeHaVips(c *call) (any, *APIError) {
 		}
 		vals := f.lists["Value"]
 		if len(vals) == 0 {
-			return nil, badRequest("InvalidParameter", "Filter.%d.Value.1 is required for filter key %s.", f.index, k)
+			return nil, badRequest(rulebook.CodeInvalidParameter, "Filter.%d.Value.1 is required for filter key %s.", f.index, k)
 		}
 		if want[k] == nil {
 			want[k] = map[string]bool{}
@@ -211,7 +211,7 @@ func modifyHaVip(c *call) (any, *APIError) {
 		return nil, e
 	}
 	if h.Pending != nil {
-		return nil, badRequest("IncorrectStatus", "The HaVip %s is %s; it can be modified only when it is Available or InUse.", h.ID, h.shownStatus())
+		return nil, badRequest(rulebook.CodeIncorrectStatus, "The HaVip %s is %s; it can be modified only when it is Available or InUse.", h.ID, h.shownStatus())
 	}
 	if c.p.has("Name") {
 		h.Name = c.p.str("Name")
@@ -229,7 +229,7 @@ func memberType(p *params) (string, *APIError) {
 	case InstanceTypeEcs, InstanceTypeEni:
 		return t, nil
 	default:
-		return "", badRequest("InvalidInstanceType.ValueNotSupported", "InstanceType %q is not supported; use EcsInstance or NetworkInterface.", t)
+		return "", badRequest(rulebook.CodeMemberTypeUnsupported, "InstanceType %q is not supported; use EcsInstance or NetworkInterface.", t)
 	}
 }
 
@@ -243,7 +243,7 @@ func associateHaVip(c *call) (any, *APIError) {
 		return nil, err
 	}
 	if h.Pending != nil || (h.Status != StatusAvailable && h.Status != StatusInUse) {
-		return nil, badRequest("IncorrectHaVipStatus", "The HaVip %s is %s; members can be associated only when it is Available or InUse.", h.ID, h.shownStatus())
+		return nil, badRequest(rulebook.CodeIncorrectHaVipStatus, "The HaVip %s is %s; members can be associated only when it is Available or InUse.", h.ID, h.shownStatus())
 	}
 	id := c.p.str("InstanceId")
 	var vswID string
@@ -251,7 +251,7 @@ func associateHaVip(c *call) (any, *APIError) {
 	case InstanceTypeEcs:
 		in := c.a.instances[id]
 		if in == nil || in.Region != c.region {
-			return nil, notFound("InvalidInstanceId.NotFound", "The specified ECS instance %q does not exist.", id)
+			return nil, notFound(rulebook.CodeInstanceNotFound, "The specified ECS instance %q does not exist.", id)
 		}
 		if v := rulebook.CheckInstanceStatus(id, in.Status); v != nil {
 			return nil, refuse(v)
@@ -260,7 +260,7 @@ func associateHaVip(c *call) (any, *APIError) {
 	case InstanceTypeEni:
 		e := c.a.enis[id]
 		if e == nil || e.Region != c.region {
-			return nil, notFound("InvalidInstanceId.NotFound", "The specified network interface %q does not exist.", id)
+			return nil, notFound(rulebook.CodeInstanceNotFound, "The specified network interface %q does not exist.", id)
 		}
 		if v := rulebook.CheckENIAttached(id, e.InstanceID); v != nil {
 			return nil, refuse(v)
@@ -313,14 +313,14 @@ func unassociateHaVip(c *call) (any, *APIError) {
 		return nil, invalidParam("Force", "%q is not True or False.", f)
 	}
 	if h.Pending != nil || h.Status != StatusInUse {
-		return nil, badRequest("IncorrectHaVipStatus", "The HaVip %s is %s; members can be disassociated only when it is InUse.", h.ID, h.shownStatus())
+		return nil, badRequest(rulebook.CodeIncorrectHaVipStatus, "The HaVip %s is %s; members can be disassociated only when it is InUse.", h.ID, h.shownStatus())
 	}
 	id := c.p.str("InstanceId")
 	if !contains(h.Members, id) {
 		return nil, badRequest(rulebook.CodeNotAssociated, "%s is not associated with HaVip %s.", id, h.ID)
 	}
 	if h.MemberType != typ {
-		return nil, badRequest("InvalidInstanceType.Mismatch", "%s is a %s member; set InstanceType=%s.", id, h.MemberType, h.MemberType)
+		return nil, badRequest(rulebook.CodeMemberTypeMismatch, "%s is a %s member; set InstanceType=%s.", id, h.MemberType, h.MemberType)
 	}
 	if h.Master == id && !force {
 		return nil, badRequest(rulebook.CodeUnassociateMaster, "%s is the master of HaVip %s; set Force=True to disassociate it.", id, h.ID)
@@ -348,13 +348,13 @@ func deleteHaVip(c *call) (any, *APIError) {
 		return nil, err
 	}
 	if h.Pending != nil {
-		return nil, badRequest("IncorrectHaVipStatus", "The HaVip %s is %s; retry when the operation in progress has finished.", h.ID, h.shownStatus())
+		return nil, badRequest(rulebook.CodeIncorrectHaVipStatus, "The HaVip %s is %s; retry when the operation in progress has finished.", h.ID, h.shownStatus())
 	}
 	if len(h.EIPs) > 0 {
 		return nil, badRequest(rulebook.CodeDeleteWithEIP, "The HaVip %s is associated with EIP %s; disassociate it first.", h.ID, strings.Join(h.EIPs, ", "))
 	}
 	if h.Status != StatusAvailable {
-		return nil, badRequest("IncorrectStatus", "The HaVip %s is %s with %d members; it can be deleted only when it is Available.", h.ID, h.Status, len(h.Members))
+		return nil, badRequest(rulebook.CodeIncorrectStatus, "The HaVip %s is %s with %d members; it can be deleted only when it is Available.", h.ID, h.Status, len(h.Members))
 	}
 	if routes := c.a.routesTo(h.ID); len(routes) > 0 {
 		return nil, badRequest(rulebook.CodeDeleteWithRouteEntry, "The HaVip %s is the next hop of route entry %s; delete the route entries first.", h.ID, strings.Join(routes, ", "))

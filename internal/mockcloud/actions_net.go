@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/havip-oss/terraform-provider-havip/internal/rulebook"
 )
 
 func describeVpcs(c *call) (any, *APIError) {
@@ -107,7 +109,7 @@ func describeVSwitches(c *call) (any, *APIError) {
 func describeVSwitchAttributes(c *call) (any, *APIError) {
 	s := c.a.vswitches[c.p.str("VSwitchId")]
 	if s == nil || s.Region != c.region {
-		return nil, notFound("InvalidVSwitchId.NotFound", "The specified vSwitch %q does not exist in region %s.", c.p.str("VSwitchId"), c.region)
+		return nil, notFound(rulebook.CodeVSwitchIDNotFound, "The specified vSwitch %q does not exist in region %s.", c.p.str("VSwitchId"), c.region)
 	}
 	w := c.wireVSwitch(s)
 	w.RequestId = c.req.requestID
@@ -124,7 +126,7 @@ func checkResourceType(p *params) *APIError {
 func (c *call) tagTargets() ([]*havipRec, *APIError) {
 	ids := c.p.strList("ResourceId")
 	if len(ids) > 20 {
-		return nil, badRequest("InvalidParameter", "At most 20 ResourceId values are allowed; %d were given.", len(ids))
+		return nil, badRequest(rulebook.CodeInvalidParameter, "At most 20 ResourceId values are allowed; %d were given.", len(ids))
 	}
 	var out []*havipRec
 	for _, id := range ids {
@@ -397,7 +399,7 @@ func (c *call) wireInstance(in *instanceRec) wireInstance {
 func describeENIs(c *call) (any, *APIError) {
 	ids := c.p.strList("NetworkInterfaceId")
 	if len(ids) > 100 {
-		return nil, badRequest("InvalidParameter", "At most 100 NetworkInterfaceId values are allowed.")
+		return nil, badRequest(rulebook.CodeInvalidParameter, "At most 100 NetworkInterfaceId values are allowed.")
 	}
 	ips := set(c.p.strList("PrivateIpAddress"))
 	idSet := set(ids)

@@ -24,7 +24,7 @@ func moveResourceGroup(c *call) (any, *APIError) {
 		return nil, err
 	}
 	if h.Pending != nil {
-		return nil, badRequest("IncorrectStatus", "The HaVip %s is %s; its resource group can be changed only when it is Available or InUse.", h.ID, h.shownStatus())
+		return nil, badRequest(rulebook.CodeIncorrectStatus, "The HaVip %s is %s; its resource group can be changed only when it is Available or InUse.", h.ID, h.shownStatus())
 	}
 	h.ResourceGroupID = group
 	return requestOnly{c.req.requestID}, nil

@@ -37,7 +37,7 @@ func createRouteEntry(c *call) (any, *APIError) {
 		return nil, err
 	}
 	if len(c.p.list("NextHopList")) > 0 {
-		return nil, badRequest("InvalidParameter", "NextHopList (ECMP routes) is not served by this mock; give NextHopType=HaVip and NextHopId.")
+		return nil, badRequest(rulebook.CodeInvalidParameter, "NextHopList (ECMP routes) is not served by this mock; give NextHopType=HaVip and NextHopId.")
 	}
 	switch typ := c.p.str("NextHopType"); typ {
 	case NextHopHaVip:
@@ -65,7 +65,7 @@ func createRouteEntry(c *call) (any, *APIError) {
 		return nil, badRequest("InvalidNextHop.VpcMismatch", "HaVip %s is in VPC %s, but route table %s belongs to VPC %s.", h.ID, h.VpcID, t.ID, t.VpcID)
 	}
 	if h.Pending != nil || (h.Status != StatusAvailable && h.Status != StatusInUse) {
-		return nil, badRequest("IncorrectHaVipStatus", "The HaVip %s is %s; a route can point at it only when it is Available or InUse.", h.ID, h.shownStatus())
+		return nil, badRequest(rulebook.CodeIncorrectHaVipStatus, "The HaVip %s is %s; a route can point at it only when it is Available or InUse.", h.ID, h.shownStatus())
 	}
 	for _, e := range c.a.tableEntries(t) {
 		if e.Dest == prefix.String() {
@@ -90,7 +90,7 @@ func createRouteEntry(c *call) (any, *APIError) {
 // DestinationCidrBlock (and optionally NextHopId).
 func deleteRouteEntry(c *call) (any, *APIError) {
 	if len(c.p.list("NextHopList")) > 0 {
-		return nil, badRequest("InvalidParameter", "NextHopList (ECMP routes) is not served by this mock.")
+		return nil, badRequest(rulebook.CodeInvalidParameter, "NextHopList (ECMP routes) is not served by this mock.")
 	}
 	var e *routeEntryRec
 	if id := c.p.str("RouteEntryId"); id != "" {

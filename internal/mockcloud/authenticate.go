@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/havip-oss/terraform-provider-havip/internal/rulebook"
 )
 
 // Signature modes.
@@ -103,7 +105,7 @@ func (s *Server) authenticate(r *http.Request, req *request, all url.Values, bod
 				return e
 			}
 		} else if m := all.Get("SignatureMethod"); m != "" && m != "HMAC-SHA1" {
-			if e := soft(badRequest("InvalidParameter", "SignatureMethod %q is not supported by this mock; use HMAC-SHA1 or ACS3-HMAC-SHA256.", m)); e != nil {
+			if e := soft(badRequest(rulebook.CodeInvalidParameter, "SignatureMethod %q is not supported by this mock; use HMAC-SHA1 or ACS3-HMAC-SHA256.", m)); e != nil {
 				return e
 			}
 		} else if want := SignV1(r.Method, all, cred.AccessKeySecret); !hmacEqual(sig, want) {

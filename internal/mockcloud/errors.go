@@ -38,7 +38,7 @@ func refuse(v *rulebook.Violation) *APIError {
 }
 
 func invalidParam(name, format string, args ...any) *APIError {
-	return badRequest("InvalidParameter", "The specified parameter %q is not valid. %s", name, fmt.Sprintf(format, args...))
+	return badRequest(rulebook.CodeInvalidParameter, "The specified parameter %q is not valid. %s", name, fmt.Sprintf(format, args...))
 }
 
 func missingParam(name string) *APIError {

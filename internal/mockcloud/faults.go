@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+
+	"github.com/havip-oss/terraform-provider-havip/internal/rulebook"
 )
 
 // Fault effect types.
@@ -207,11 +209,11 @@ func (f *faultSet) pick(q faultReq) (*FaultEffect, string) {
 func conflictFor(action string) *APIError {
 	switch action {
 	case "AssociateHaVip", "UnassociateHaVip", "AssociateEipAddress", "UnassociateEipAddress":
-		return badRequest("IncorrectHaVipStatus", "The HaVip is being modified by another operation; retry when it is Available or InUse.")
+		return badRequest(rulebook.CodeIncorrectHaVipStatus, "The HaVip is being modified by another operation; retry when it is Available or InUse.")
 	case "CreateRouteEntry", "DeleteRouteEntry":
 		return badRequest("TaskConflict", "The route table is being changed by another operation; retry when the change has finished.")
 	case "DeleteHaVip", "ModifyHaVipAttribute":
-		return badRequest("IncorrectStatus", "The HaVip can be modified or deleted only when it is Available or InUse.")
+		return badRequest(rulebook.CodeIncorrectStatus, "The HaVip can be modified or deleted only when it is Available or InUse.")
 	}
 	return apiErr(http.StatusConflict, "OperationConflict", "The request conflicts with another operation in progress; try again later.")
 }

@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/havip-oss/terraform-provider-havip/internal/rulebook"
 )
 
 // maxBodyBytes bounds a request body; the real gateway refuses larger ones.
@@ -168,11 +170,11 @@ func readRequest(w http.ResponseWriter, r *http.Request) (url.Values, []byte, *A
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
 	if err != nil {
-		return nil, nil, apiErr(http.StatusRequestEntityTooLarge, "InvalidParameter", "The request body is larger than %d bytes.", maxBodyBytes)
+		return nil, nil, apiErr(http.StatusRequestEntityTooLarge, rulebook.CodeInvalidParameter, "The request body is larger than %d bytes.", maxBodyBytes)
 	}
 	query, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
-		return nil, nil, badRequest("InvalidParameter", "The query string is malformed: %v.", err)
+		return nil, nil, badRequest(rulebook.CodeInvalidParameter, "The query string is malformed: %v.", err)
 	}
 	all := url.Values{}
 	for k, v := range query {
@@ -183,7 +185,7 @@ func readRequest(w http.ResponseWriter, r *http.Request) (url.Values, []byte, *A
 		if ct == "" || strings.HasPrefix(strings.ToLower(ct), "application/x-www-form-urlencoded") {
 			form, err := url.ParseQuery(string(body))
 			if err != nil {
-				return nil, nil, badRequest("InvalidParameter", "The form body is malformed: %v.", err)
+				return nil, nil, badRequest(rulebook.CodeInvalidParameter, "The form body is malformed: %v.", err)
 			}
 			for k, v := range form {
 				all[k] = append(all[k], v...)
@@ -226,7 +228,7 @@ func route(r *http.Request, req *request, all url.Values) *APIError {
 	}
 	req.meta, req.product = meta, meta.Product
 	if f := all.Get("Format"); f != "" && !strings.EqualFold(f, "JSON") {
-		return badRequest("InvalidParameter", "Format %q is not supported by this mock; only JSON.", f)
+		return badRequest(rulebook.CodeInvalidParameter, "Format %q is not supported by this mock; only JSON.", f)
 	}
 	return nil
 }
@@ -240,7 +242,7 @@ func resolveRegion(req *request) *APIError {
 		req.p.scalars["RegionId"] = region
 	}
 	if !req.acct.regions[region] {
-		return notFound("InvalidRegionId.NotFound", "The specified region %q does not exist.", region)
+		return notFound(rulebook.CodeRegionNotFound, "The specified region %q does not exist.", region)
 	}
 	return nil
 }

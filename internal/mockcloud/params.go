@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/havip-oss/terraform-provider-havip/internal/rulebook"
 )
 
 // commonParams are accepted on every action: the signer's own fields, the
@@ -42,7 +44,7 @@ type params struct {
 // names, types, required flags and the 1-based repeat-list syntax.
 func parseParams(meta *actionMeta, raw url.Values, strict bool) (*params, *APIError) {
 	if len(raw) > maxParams {
-		return nil, badRequest("InvalidParameter", "The request carries %d parameters; this mock accepts at most %d.", len(raw), maxParams)
+		return nil, badRequest(rulebook.CodeInvalidParameter, "The request carries %d parameters; this mock accepts at most %d.", len(raw), maxParams)
 	}
 	p := &params{scalars: map[string]string{}, lists: map[string][]listItem{}}
 	type nested struct {
@@ -84,7 +86,7 @@ func parseParams(meta *actionMeta, raw url.Values, strict bool) (*params, *APIEr
 			if !strict {
 				continue
 			}
-			return nil, badRequest("InvalidParameter", "The parameter %q is not recognized by %s.", k, meta.Name)
+			return nil, badRequest(rulebook.CodeInvalidParameter, "The parameter %q is not recognized by %s.", k, meta.Name)
 		}
 		idx, ok := repeatIndex(parts[1], maxRepeatIndex)
 		if !ok {
@@ -100,7 +102,7 @@ func parseParams(meta *actionMeta, raw url.Values, strict bool) (*params, *APIEr
 		case 3:
 			sm := pm.sub(parts[2])
 			if sm == nil || sm.Type == "RepeatList" {
-				return nil, badRequest("InvalidParameter", "The parameter %q is not recognized by %s.", k, meta.Name)
+				return nil, badRequest(rulebook.CodeInvalidParameter, "The parameter %q is not recognized by %s.", k, meta.Name)
 			}
 			if err := checkType(k, sm.Type, v); err != nil {
 				return nil, err
@@ -112,7 +114,7 @@ func parseParams(meta *actionMeta, raw url.Values, strict bool) (*params, *APIEr
 		case 4:
 			sm := pm.sub(parts[2])
 			if sm == nil || sm.Type != "RepeatList" {
-				return nil, badRequest("InvalidParameter", "The parameter %q is not recognized by %s.", k, meta.Name)
+				return nil, badRequest(rulebook.CodeInvalidParameter, "The parameter %q is not recognized by %s.", k, meta.Name)
 			}
 			m, ok := repeatIndex(parts[3], maxNestedIndexes)
 			if !ok {

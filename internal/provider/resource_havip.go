@@ -297,11 +297,11 @@ func addCreateError(diags *diag.Diagnostics, err error) {
 	switch {
 	case strings.HasPrefix(code, "InvalidIPAddress."):
 		diags.AddAttributeError(path.Root("ip_address"), "Alibaba Cloud refused the IP address", apiErrorDetail(err))
-	case code == "InvalidVSwitch.NotFound" || code == "InvalidVSwitchId.NotFound" || strings.HasPrefix(code, "QuotaExceeded"):
+	case code == rulebook.CodeVSwitchNotFound || code == rulebook.CodeVSwitchIDNotFound || strings.HasPrefix(code, "QuotaExceeded"):
 		diags.AddAttributeError(path.Root("vswitch_id"), "Alibaba Cloud refused the HaVip", apiErrorDetail(err))
-	case strings.HasSuffix(code, "InvalidName.Malformed"):
+	case strings.HasSuffix(code, rulebook.CodeNameMalformed):
 		diags.AddAttributeError(path.Root("name"), "Alibaba Cloud refused the name", apiErrorDetail(err))
-	case code == "InvalidDescription.Malformed":
+	case code == rulebook.CodeDescriptionMalformed:
 		diags.AddAttributeError(path.Root("description"), "Alibaba Cloud refused the description", apiErrorDetail(err))
 	default:
 		diags.AddError("Error creating HaVip", apiErrorDetail(err))
@@ -440,11 +440,11 @@ func (r *havipResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 	if err := client.DeleteHaVip(ctx, state.ID.ValueString()); err != nil {
 		detail := apiErrorDetail(err)
 		switch alicloud.CodeOf(err) {
-		case "IncorrectStatus":
+		case rulebook.CodeIncorrectStatus:
 			detail += "\n\nThe HaVip still has members. Remove its havip_attachment resources (or detach the instances) first."
-		case "DependencyViolation.HaVipAssociatedWithEIP":
+		case rulebook.CodeDeleteWithEIP:
 			detail += "\n\nAn EIP is still bound to the HaVip. Remove its havip_eip_association first."
-		case "DependencyViolation.HaVipReferedByRouteEntry":
+		case rulebook.CodeDeleteWithRouteEntry:
 			detail += "\n\nA route entry still points at the HaVip. Remove its havip_route_entry (or the route) first."
 		}
 		resp.Diagnostics.AddError("Error deleting HaVip "+state.ID.ValueString(), detail)

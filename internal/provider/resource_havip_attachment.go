@@ -396,9 +396,9 @@ func addAssociateError(diags *diag.Diagnostics, err error, havipID, memberID str
 	case code == rulebook.CodeAlreadyAssociated:
 		diags.AddAttributeError(path.Root("instance_id"), "Already a member of the HaVip",
 			alreadyMemberDetail(havipID, memberID)+"\n\n"+apiErrorDetail(err))
-	case code == "InvalidHaVipId.NotFound":
+	case code == rulebook.CodeHaVipNotFound:
 		diags.AddAttributeError(path.Root("havip_id"), "Alibaba Cloud refused the association", apiErrorDetail(err))
-	case code == "CountLimitExceeded.HaVipOnECSInstance":
+	case code == rulebook.CodeMembersPerHaVip:
 		diags.AddAttributeError(path.Root("havip_id"), "Alibaba Cloud refused the association", apiErrorDetail(err))
 	case strings.HasPrefix(code, "InvalidInstance") || strings.HasPrefix(code, "IncorrectInstance") || strings.HasPrefix(code, "CountLimitExceed.") || strings.HasPrefix(code, "InvalidVSwitch"):
 		diags.AddAttributeError(path.Root("instance_id"), "Alibaba Cloud refused the association", apiErrorDetail(err))
@@ -493,7 +493,7 @@ func (r *attachmentResource) Delete(ctx context.Context, req resource.DeleteRequ
 	// HaVip to this member since, the service itself refuses the detach
 	// without Force and changes nothing; say what to do about it.
 	if err := client.UnassociateHaVip(ctx, havipID, memberID, typ, force); err != nil {
-		if alicloud.CodeOf(err) == "Forbidden.UnassociateMaster" {
+		if alicloud.CodeOf(err) == rulebook.CodeUnassociateMaster {
 			resp.Diagnostics.AddAttributeError(path.Root("force"), "Refusing to detach the HaVip's master",
 				fmt.Sprintf("%s became the master of HaVip %s after the plan. Fail over first, or set force = true on this "+
 					"havip_attachment and apply that before removing it.\n\n%s", memberID, havipID, apiErrorDetail(err)))

@@ -18,6 +18,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/havip-oss/terraform-provider-havip/internal/alicloud"
+
+	"github.com/havip-oss/terraform-provider-havip/internal/rulebook"
 )
 
 var (
@@ -195,9 +197,9 @@ func (r *eipAssociationResource) Create(ctx context.Context, req resource.Create
 		r.data.planned.releaseEIP(havipID, allocationID)
 		code := alicloud.CodeOf(err)
 		switch {
-		case code == "InvalidAssociation.Duplicated" || code == "InvalidInstanId.NotFound" || code == "IncorrectHaVipStatus":
+		case code == rulebook.CodeEIPDuplicated || code == "InvalidInstanId.NotFound" || code == rulebook.CodeIncorrectHaVipStatus:
 			resp.Diagnostics.AddAttributeError(path.Root("havip_id"), "Alibaba Cloud refused to bind the EIP", apiErrorDetail(err))
-		case code == "InvalidAllocationId.NotFound" || code == "IncorrectEipStatus" || code == "InvalidParameter.Mismatch":
+		case code == rulebook.CodeAllocationNotFound || code == rulebook.CodeIncorrectEIPStatus || code == "InvalidParameter.Mismatch":
 			resp.Diagnostics.AddAttributeError(path.Root("allocation_id"), "Alibaba Cloud refused to bind the EIP", apiErrorDetail(err))
 		default:
 			resp.Diagnostics.AddError("Error binding EIP "+allocationID+" to HaVip "+havipID, apiErrorDetail(err))

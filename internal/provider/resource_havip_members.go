@@ -21,6 +21,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/havip-oss/terraform-provider-havip/internal/alicloud"
+
+	"github.com/havip-oss/terraform-provider-havip/internal/rulebook"
 )
 
 var (
@@ -431,7 +433,7 @@ func (r *membersResource) Update(ctx context.Context, req resource.UpdateRequest
 	for _, m := range detachOrder(removes, h.MasterInstanceID) {
 		if err := client.UnassociateHaVip(ctx, havipID, m, alicloud.MemberTypeOf(m), m == h.MasterInstanceID); err != nil {
 			save()
-			if alicloud.CodeOf(err) == "Forbidden.UnassociateMaster" {
+			if alicloud.CodeOf(err) == rulebook.CodeUnassociateMaster {
 				resp.Diagnostics.Append(masterRemoval(&alicloud.HaVip{ID: havipID, MasterInstanceID: m, IPAddress: h.IPAddress}, " (it became the master during the apply)")...)
 				return
 			}

@@ -19,6 +19,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/havip-oss/terraform-provider-havip/internal/alicloud"
+
+	"github.com/havip-oss/terraform-provider-havip/internal/rulebook"
 )
 
 var (
@@ -195,8 +197,7 @@ func (r *routeEntryResource) checkNew(ctx context.Context, plan routeEntryModel)
 			planned = append(planned, d)
 		}
 	}
-	limit := r.data.limits.HaVipRoutesPerTable
-	if n := len(routed) + len(planned); n >= limit {
+	if v := r.data.limits.CheckHaVipRouteEntries(tableID, len(routed)+len(planned)); v != nil {
 		var existing []string
 		for _, e := range entries {
 			if routed[e.Destination] {
@@ -210,9 +211,9 @@ func (r *routeEntryResource) checkNew(ctx context.Context, plan routeEntryModel)
 		if len(planned) > 0 {
 			detail += fmt.Sprintf("; this plan adds %s", strings.Join(planned, ", "))
 		}
-		detail += fmt.Sprintf(". A route table takes at most %d (CountLimitExceed.HaVipRouteEntry). Raise the quota "+
+		detail += fmt.Sprintf(". A route table takes at most %d (%s). Raise the quota "+
 			"vpc_quota_havip_custom_route_entry in Quota Center and set quotas.havip_route_entries_per_table in the provider, "+
-			"or route through another table.", limit)
+			"or route through another table.", r.data.limits.HaVipRoutesPerTable, v.Code)
 		diags.AddAttributeError(path.Root("route_table_id"), "HaVip route quota of the route table reached", detail)
 		r.data.routes.release(tableID, dest)
 	}
@@ -254,7 +255,7 @@ func addRouteError(diags *diag.Diagnostics, err error) {
 	switch {
 	case code == "InvalidCIDRBlock.Duplicate" || strings.HasPrefix(code, "InvalidDestinationCidrBlock"):
 		diags.AddAttributeError(path.Root("destination_cidr_block"), "Alibaba Cloud refused the destination", apiErrorDetail(err))
-	case code == "InvalidHaVipId.NotFound" || code == "IncorrectHaVipStatus":
+	case code == rulebook.CodeHaVipNotFound || code == rulebook.CodeIncorrectHaVipStatus:
 		diags.AddAttributeError(path.Root("havip_id"), "Alibaba Cloud refused the HaVip next hop", apiErrorDetail(err))
 	case code == "InvalidRouteTableId.NotFound" || strings.HasPrefix(code, "CountLimitExceed") || strings.HasPrefix(code, "InvalidNextHop"):
 		diags.AddAttributeError(path.Root("route_table_id"), "Alibaba Cloud refused the route entry", apiErrorDetail(err))
