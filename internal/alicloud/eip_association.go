@@ -26,6 +26,7 @@ func (c *Client) AssociateEIP(ctx context.Context, havipID, allocationID string)
 	defer unlock()
 	token := newClientToken()
 	changed := c.changing([]string{havipID}, []string{allocationID})
+	ctx, sent := withSendRecord(ctx)
 	judge := func(ctx context.Context, e *Error) (verdict, error) {
 		switch e.Code {
 		case rulebook.CodeEIPDuplicated, rulebook.CodeIncorrectEIPStatus:
@@ -35,6 +36,11 @@ func (c *Client) AssociateEIP(ctx context.Context, havipID, allocationID string)
 				return retry, nil
 			case err != nil:
 				return fail, e
+			case eip.InstanceID == havipID && !sent.mayHaveActed():
+				// Bound here, but not by a request of this operation.
+				out := *e
+				out.Message = fmt.Sprintf("EIP %s is already bound to HaVip %s, by another operation, not by this one", allocationID, havipID)
+				return fail, &out
 			case eip.InstanceID == havipID:
 				return settled, nil
 			case e.Class == ClassConflict && inTransition(eip.Status):

@@ -157,8 +157,8 @@ func TestHaVipLifecycle(t *testing.T) {
 	}
 }
 
-// Outcomes that already hold are success, as Terraform's destroy and
-// re-apply need them to be.
+// Removals whose outcome already holds are success, as Terraform's
+// destroy needs them to be; additions already in place are not.
 func TestIdempotentOutcomes(t *testing.T) {
 	_, _, c := setup(t, mockcloud.Options{})
 	ctx := testCtx(t)
@@ -181,13 +181,16 @@ func TestIdempotentOutcomes(t *testing.T) {
 	if _, err := c.AssociateEIP(ctx, h.ID, seedEIP); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.AssociateEIP(ctx, h.ID, seedEIP); err != nil {
-		t.Fatalf("binding an EIP already bound here: %v", err)
-	}
 	if _, err := c.AssociateHaVip(ctx, h.ID, seedECS1, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.AssociateHaVip(ctx, h.ID, seedECS1, ""); err != nil {
+	// Binding or associating what is already in place is another
+	// operation's work, not this one's: it is refused, not adopted
+	// (TestAssociateHaVipOwnLostCommitIsSuccess has the retry that is).
+	if _, err := c.AssociateEIP(ctx, h.ID, seedEIP); err == nil || !strings.Contains(err.Error(), "by another operation") {
+		t.Fatalf("binding an EIP already bound here: %v", err)
+	}
+	if _, err := c.AssociateHaVip(ctx, h.ID, seedECS1, ""); err == nil || !strings.Contains(err.Error(), "by another operation") {
 		t.Fatalf("associating a member already there: %v", err)
 	}
 }

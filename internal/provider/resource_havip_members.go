@@ -217,8 +217,15 @@ func (r *membersResource) Create(ctx context.Context, req resource.CreateRequest
 		resp.Diagnostics.Append(coManaged(havipID, c)...)
 		return
 	}
+	// Like the members it lists that are already associated, the whole
+	// set's EIP already bound here is taken over, not bound again.
+	var eipHere *alicloud.EIP
 	if eip != "" && len(h.AssociatedEIPAddresses) > 0 {
-		if e, err := client.DescribeEIP(ctx, eip); err != nil || e.InstanceID != havipID {
+		e, err := client.DescribeEIP(ctx, eip)
+		if err == nil && e.InstanceID == havipID {
+			eipHere = e
+		}
+		if eipHere == nil {
 			if v := r.data.limits.CheckEIPCount(havipID, h.AssociatedEIPAddresses); v != nil {
 				addViolation(&resp.Diagnostics, path.Root("eip_allocation_id"), v, "Unbind it first, or import this resource to manage it.")
 			}
@@ -257,8 +264,8 @@ func (r *membersResource) Create(ctx context.Context, req resource.CreateRequest
 		h = got
 		tflog.Info(ctx, "associated HaVip member", map[string]any{"havip_id": havipID, "instance_id": m})
 	}
-	var bound *alicloud.EIP
-	if eip != "" {
+	bound := eipHere
+	if eip != "" && bound == nil {
 		bound, err = client.AssociateEIP(ctx, havipID, eip)
 		if err != nil {
 			save(nil)
