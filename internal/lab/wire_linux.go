@@ -47,7 +47,7 @@ const (
 )
 
 // parseFrame classifies an Ethernet frame sent by a node: a VRRP advert,
-// a gratuitous ARP for vip, or the SYN-ACK of vip:port. ok is false for
+// a gratuitous (broadcast) ARP for vip, or the SYN-ACK of vip:port. ok is false for
 // anything else.
 func parseFrame(b []byte, vip net.IP, port int) (kind wireKind, prio int, ok bool) {
 	if len(b) < ethHeader {
@@ -60,8 +60,11 @@ func parseFrame(b []byte, vip net.IP, port int) (kind wireKind, prio int, ok boo
 		if len(p) < 28 || p[4] != 6 || p[5] != 4 {
 			return 0, 0, false
 		}
+		// Gratuitous means broadcast: a node still holding the VIP answers
+		// the new owner's GARP request with a unicast reply of the same
+		// shape, which tells nobody else anything and is no claim.
 		spa, tpa := net.IP(p[14:18]), net.IP(p[24:28])
-		if spa.Equal(vip) && tpa.Equal(vip) {
+		if spa.Equal(vip) && tpa.Equal(vip) && net.HardwareAddr(b[0:6]).String() == "ff:ff:ff:ff:ff:ff" {
 			return wireGARP, 0, true
 		}
 	case etherIPv4:

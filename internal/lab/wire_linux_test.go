@@ -17,6 +17,10 @@ func TestParseFrame(t *testing.T) {
 		return append(h, l4...)
 	}
 	garp := eth(0x06, append(append(append([]byte{0, 1, 8, 0, 6, 4, 0, 1, 2, 0, 0, 0, 0, 1}, vip...), 0, 0, 0, 0, 0, 0), vip...)...)
+	// The kernel of a node still holding the VIP answers a GARP request
+	// with a unicast reply carrying the same addresses.
+	reply := append([]byte{2, 0, 0, 0, 0, 2}, garp[6:]...)
+	reply = append(reply[:ethHeader+6:ethHeader+6], append([]byte{0, 2}, reply[ethHeader+8:]...)...)
 	advert := eth(0x00, ipv4(112, net.ParseIP("192.168.0.25"), 0x31, 51, 100, 1, 0, 25, 0, 0, 192, 168, 0, 24)...)
 	resign := eth(0x00, ipv4(112, net.ParseIP("192.168.0.25"), 0x31, 51, 0, 1, 0, 25, 0, 0, 192, 168, 0, 24)...)
 	synack := eth(0x00, ipv4(6, vip, 0x1f, 0x40, 0xc0, 0x00, 0, 0, 0, 1, 0, 0, 0, 1, 0x50, 0x12, 0, 0, 0, 0, 0, 0)...)
@@ -30,6 +34,7 @@ func TestParseFrame(t *testing.T) {
 		ok    bool
 	}{
 		{"gratuitous ARP", garp, wireGARP, 0, true},
+		{"unicast ARP reply to a GARP", reply, 0, 0, false},
 		{"VRRPv3 advert", advert, wireAdvert, 100, true},
 		{"priority-0 advert", resign, wireAdvert, 0, true},
 		{"SYN-ACK from VIP:8000", synack, wireAnswer, 0, true},
