@@ -80,10 +80,8 @@ func ClassOf(err error) Class {
 }
 
 func IsNotFound(err error) bool { return ClassOf(err) == ClassNotFound }
-func IsConflict(err error) bool { return ClassOf(err) == ClassConflict }
 func IsQuota(err error) bool    { return ClassOf(err) == ClassQuota }
 func IsInvalid(err error) bool  { return ClassOf(err) == ClassInvalid }
-func IsDenied(err error) bool   { return ClassOf(err) == ClassDenied }
 
 // Denial returns the RAM refusal inside err, or nil.
 func Denial(err error) *Error {

@@ -108,13 +108,6 @@ func (b *batchReader[T]) forget(id string) {
 	b.gen[id]++
 }
 
-// remember records what a caller saw outside the reader (a list call).
-func (b *batchReader[T]) remember(id string, v *T) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	c := *v
-	b.known[id] = seen[T]{v: &c}
-}
 
 // run answers the queue one call at a time until it is empty.
 func (b *batchReader[T]) run(ctx context.Context, gather time.Duration) {

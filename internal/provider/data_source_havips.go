@@ -22,18 +22,6 @@ type havipsDataSource struct{ data *providerData }
 // NewHaVipsDataSource is the factory of data source "havip_havips".
 func NewHaVipsDataSource() datasource.DataSource { return &havipsDataSource{} }
 
-type havipsModel struct {
-	IDs             types.List   `tfsdk:"ids"`
-	VpcIDs          types.List   `tfsdk:"vpc_ids"`
-	VSwitchIDs      types.List   `tfsdk:"vswitch_ids"`
-	Statuses        types.List   `tfsdk:"statuses"`
-	IPAddresses     types.List   `tfsdk:"ip_addresses"`
-	Tags            types.Map    `tfsdk:"tags"`
-	ResourceGroupID types.String `tfsdk:"resource_group_id"`
-	NameRegex       types.String `tfsdk:"name_regex"`
-	HaVips          types.List   `tfsdk:"havips"`
-}
-
 // havipItemType is one listed HaVip: the attributes of the havip resource
 // (without its timeouts).
 var havipItemType = types.ObjectType{AttrTypes: map[string]attr.Type{

@@ -29,67 +29,6 @@ type keepalivedConfigDataSource struct{}
 // "havip_keepalived_config". It renders locally and makes no API call.
 func NewKeepalivedConfigDataSource() datasource.DataSource { return &keepalivedConfigDataSource{} }
 
-type kaNodeModel struct {
-	Name      types.String `tfsdk:"name"`
-	PrivateIP types.String `tfsdk:"private_ip"`
-	Priority  types.Int64  `tfsdk:"priority"`
-	Interface types.String `tfsdk:"interface"`
-	State     types.String `tfsdk:"state"`
-}
-
-type kaHealthCheckModel struct {
-	TCPPort  types.Int64   `tfsdk:"tcp_port"`
-	Script   types.String  `tfsdk:"script"`
-	Process  types.String  `tfsdk:"process"`
-	Interval types.Int64   `tfsdk:"interval"`
-	Timeout  types.Int64   `tfsdk:"timeout"`
-	Fall     types.Int64   `tfsdk:"fall"`
-	Rise     types.Int64   `tfsdk:"rise"`
-	Delay    types.Float64 `tfsdk:"delay"`
-	Weight   types.Int64   `tfsdk:"weight"`
-}
-
-type kaNotifyModel struct {
-	Master types.String `tfsdk:"master"`
-	Backup types.String `tfsdk:"backup"`
-	Fault  types.String `tfsdk:"fault"`
-	Stop   types.String `tfsdk:"stop"`
-}
-
-type kaGARPModel struct {
-	MasterDelay          types.Int64 `tfsdk:"master_delay"`
-	MasterRepeat         types.Int64 `tfsdk:"master_repeat"`
-	MasterRefresh        types.Int64 `tfsdk:"master_refresh"`
-	LowerPrioRepeat      types.Int64 `tfsdk:"lower_prio_repeat"`
-	HigherPrioSendAdvert types.Bool  `tfsdk:"higher_prio_send_advert"`
-}
-
-type kaModel struct {
-	ID               types.String        `tfsdk:"id"`
-	Name             types.String        `tfsdk:"name"`
-	Profile          types.String        `tfsdk:"profile"`
-	Keepalived       types.String        `tfsdk:"keepalived_version"`
-	VirtualIPs       []types.String      `tfsdk:"virtual_ips"`
-	VirtualRouterID  types.Int64         `tfsdk:"virtual_router_id"`
-	Interface        types.String        `tfsdk:"interface"`
-	VRRPVersion      types.Int64         `tfsdk:"vrrp_version"`
-	AdvertInt        types.Float64       `tfsdk:"advert_int"`
-	DownTimerAdverts types.Int64         `tfsdk:"down_timer_adverts"`
-	NoPreempt        types.Bool          `tfsdk:"nopreempt"`
-	PreemptDelay     types.Float64       `tfsdk:"preempt_delay"`
-	AuthPass         types.String        `tfsdk:"auth_pass"`
-	SubnetCIDR       types.String        `tfsdk:"subnet_cidr"`
-	TrackInterfaces  []types.String      `tfsdk:"track_interfaces"`
-	StartupDelay     types.Float64       `tfsdk:"startup_delay"`
-	FailoverBudget   types.Float64       `tfsdk:"failover_budget"`
-	Nodes            []kaNodeModel       `tfsdk:"nodes"`
-	HealthCheck      *kaHealthCheckModel `tfsdk:"health_check"`
-	Notify           *kaNotifyModel      `tfsdk:"notify"`
-	GARP             *kaGARPModel        `tfsdk:"garp"`
-	Configs          types.Map           `tfsdk:"configs"`
-	Warnings         []types.String      `tfsdk:"warnings"`
-}
-
 var kaOutputType = map[string]attr.Type{
 	"config":                      types.StringType,
 	"user_data":                   types.StringType,

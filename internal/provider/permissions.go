@@ -172,17 +172,6 @@ func RAMPolicy(types []string, omit ...string) string {
 	return string(b)
 }
 
-// RAMActions lists every action the provider calls, sorted.
-func RAMActions() []string {
-	seen := map[string]bool{}
-	for _, p := range ramPermissions {
-		for _, u := range p.Uses {
-			seen[u.Action] = true
-		}
-	}
-	return sortedKeys(seen)
-}
-
 // RAMPolicyDocs is where the documented policy lives.
 const RAMPolicyDocs = "https://registry.terraform.io/providers/havip-oss/havip/latest/docs/guides/ram-policy"
 

@@ -40,30 +40,6 @@ func New(version string) func() provider.Provider {
 	return func() provider.Provider { return &havipProvider{version: version} }
 }
 
-type providerModel struct {
-	Region        types.String    `tfsdk:"region"`
-	AccessKey     types.String    `tfsdk:"access_key"`
-	SecretKey     types.String    `tfsdk:"secret_key"`
-	SecurityToken types.String    `tfsdk:"security_token"`
-	Profile       types.String    `tfsdk:"profile"`
-	ProfileFile   types.String    `tfsdk:"profile_file"`
-	Protocol      types.String    `tfsdk:"protocol"`
-	MaxRetries    types.Int64     `tfsdk:"max_retries"`
-	Endpoints     *endpointsModel `tfsdk:"endpoints"`
-	Quotas        *quotasModel    `tfsdk:"quotas"`
-}
-
-type endpointsModel struct {
-	VPC types.String `tfsdk:"vpc"`
-	ECS types.String `tfsdk:"ecs"`
-}
-
-type quotasModel struct {
-	HaVipsPerAccount types.Int64 `tfsdk:"havips_per_account"`
-	HaVipsPerVPC     types.Int64 `tfsdk:"havips_per_vpc"`
-	RoutesPerTable   types.Int64 `tfsdk:"havip_route_entries_per_table"`
-}
-
 // providerData is what Configure hands to resources and data sources.
 type providerData struct {
 	client    *alicloud.Client // nil when no credentials were found

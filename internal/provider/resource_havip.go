@@ -40,24 +40,6 @@ type havipResource struct{ data *providerData }
 // NewHaVipResource is the factory of resource "havip".
 func NewHaVipResource() resource.Resource { return &havipResource{} }
 
-type havipModel struct {
-	ID                     types.String   `tfsdk:"id"`
-	VSwitchID              types.String   `tfsdk:"vswitch_id"`
-	IPAddress              types.String   `tfsdk:"ip_address"`
-	Name                   types.String   `tfsdk:"name"`
-	Description            types.String   `tfsdk:"description"`
-	Tags                   types.Map      `tfsdk:"tags"`
-	ResourceGroupID        types.String   `tfsdk:"resource_group_id"`
-	VpcID                  types.String   `tfsdk:"vpc_id"`
-	Status                 types.String   `tfsdk:"status"`
-	MasterInstanceID       types.String   `tfsdk:"master_instance_id"`
-	AssociatedInstanceType types.String   `tfsdk:"associated_instance_type"`
-	AssociatedInstanceIDs  types.List     `tfsdk:"associated_instance_ids"`
-	AssociatedEIPAddresses types.List     `tfsdk:"associated_eip_addresses"`
-	CreateTime             types.String   `tfsdk:"create_time"`
-	Timeouts               timeouts.Value `tfsdk:"timeouts"`
-}
-
 func (r *havipResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName
 }

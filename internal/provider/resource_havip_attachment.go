@@ -35,17 +35,6 @@ type attachmentResource struct{ data *providerData }
 // NewAttachmentResource is the factory of resource "havip_attachment".
 func NewAttachmentResource() resource.Resource { return &attachmentResource{} }
 
-type attachmentModel struct {
-	ID           types.String   `tfsdk:"id"`
-	HaVipID      types.String   `tfsdk:"havip_id"`
-	InstanceID   types.String   `tfsdk:"instance_id"`
-	InstanceType types.String   `tfsdk:"instance_type"`
-	Force        types.Bool     `tfsdk:"force"`
-	IsMaster     types.Bool     `tfsdk:"is_master"`
-	Status       types.String   `tfsdk:"status"`
-	Timeouts     timeouts.Value `tfsdk:"timeouts"`
-}
-
 func (r *attachmentResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_attachment"
 }

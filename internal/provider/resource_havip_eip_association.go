@@ -33,15 +33,6 @@ type eipAssociationResource struct{ data *providerData }
 // NewEIPAssociationResource is the factory of resource "havip_eip_association".
 func NewEIPAssociationResource() resource.Resource { return &eipAssociationResource{} }
 
-type eipAssociationModel struct {
-	ID           types.String   `tfsdk:"id"`
-	HaVipID      types.String   `tfsdk:"havip_id"`
-	AllocationID types.String   `tfsdk:"allocation_id"`
-	Force        types.Bool     `tfsdk:"force"`
-	EIPAddress   types.String   `tfsdk:"eip_address"`
-	Timeouts     timeouts.Value `tfsdk:"timeouts"`
-}
-
 func (r *eipAssociationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_eip_association"
 }

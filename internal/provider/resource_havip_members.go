@@ -37,19 +37,6 @@ type membersResource struct{ data *providerData }
 // NewMembersResource is the factory of resource "havip_members".
 func NewMembersResource() resource.Resource { return &membersResource{} }
 
-type membersModel struct {
-	ID               types.String   `tfsdk:"id"`
-	HaVipID          types.String   `tfsdk:"havip_id"`
-	VSwitchID        types.String   `tfsdk:"vswitch_id"`
-	MemberIDs        types.List     `tfsdk:"member_ids"`
-	InstanceType     types.String   `tfsdk:"instance_type"`
-	EIPAllocationID  types.String   `tfsdk:"eip_allocation_id"`
-	EIPAddress       types.String   `tfsdk:"eip_address"`
-	Force            types.Bool     `tfsdk:"force"`
-	MasterInstanceID types.String   `tfsdk:"master_instance_id"`
-	Timeouts         timeouts.Value `tfsdk:"timeouts"`
-}
-
 func (r *membersResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_members"
 }

@@ -39,18 +39,6 @@ type routeEntryResource struct{ data *providerData }
 // NewRouteEntryResource is the factory of resource "havip_route_entry".
 func NewRouteEntryResource() resource.Resource { return &routeEntryResource{} }
 
-type routeEntryModel struct {
-	ID           types.String   `tfsdk:"id"`
-	RouteTableID types.String   `tfsdk:"route_table_id"`
-	Destination  types.String   `tfsdk:"destination_cidr_block"`
-	HaVipID      types.String   `tfsdk:"havip_id"`
-	Name         types.String   `tfsdk:"name"`
-	Description  types.String   `tfsdk:"description"`
-	RouteEntryID types.String   `tfsdk:"route_entry_id"`
-	Status       types.String   `tfsdk:"status"`
-	Timeouts     timeouts.Value `tfsdk:"timeouts"`
-}
-
 func (r *routeEntryResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_route_entry"
 }

@@ -2,7 +2,6 @@ package rulebook
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 )
 
@@ -78,24 +77,6 @@ func CheckTag(key, value string) []Violation {
 	if len([]rune(value)) > TagValueMax || hasURL(value) {
 		out = append(out, Violation{Code: CodeTagValueMalformed, Field: "Tag.Value", Title: "Invalid tag value",
 			Message: fmt.Sprintf("The value of tag %q must be at most %d characters and must not contain http:// or https://.", key, TagValueMax)})
-	}
-	return out
-}
-
-// CheckTags applies CheckTagCount and CheckTag to a set of tags, keys in
-// sorted order so the first violation is stable.
-func CheckTags(tags map[string]string) []Violation {
-	var out []Violation
-	if v := CheckTagCount(len(tags)); v != nil {
-		out = append(out, *v)
-	}
-	keys := make([]string, 0, len(tags))
-	for k := range tags {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		out = append(out, CheckTag(k, tags[k])...)
 	}
 	return out
 }
