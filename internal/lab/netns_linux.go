@@ -42,10 +42,15 @@ func setns(f *os.File) error {
 }
 
 // netns is an open handle on a named namespace; holding the file keeps the
-// namespace usable even if its /run/netns entry goes away.
+// namespace usable even if its /run/netns entry goes away. An HTTP
+// transport may still be dialling (in a goroutine of its own) when the lab
+// tears down, so switching into the namespace and closing the handle
+// exclude each other: a late dial fails instead of using a closed, or
+// reused, file descriptor.
 type netns struct {
 	name string
-	f    *os.File
+	mu   sync.RWMutex
+	f    *os.File // nil once closed
 }
 
 func openNetns(name string) (*netns, error) {
@@ -56,7 +61,26 @@ func openNetns(name string) (*netns, error) {
 	return &netns{name: name, f: f}, nil
 }
 
-func (n *netns) close() error { return n.f.Close() }
+func (n *netns) close() error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.f == nil {
+		return nil
+	}
+	err := n.f.Close()
+	n.f = nil
+	return err
+}
+
+// enter switches the calling thread into n.
+func (n *netns) enter() error {
+	n.mu.RLock()
+	defer n.mu.RUnlock()
+	if n.f == nil {
+		return errors.New("closed")
+	}
+	return setns(n.f)
+}
 
 // do runs fn on an OS thread inside n. It uses a fresh goroutine so the
 // caller's own thread lock state does not matter.
@@ -68,7 +92,7 @@ func (n *netns) do(fn func() error) error {
 	errc := make(chan error, 1)
 	go func() {
 		runtime.LockOSThread()
-		if err := setns(n.f); err != nil {
+		if err := n.enter(); err != nil {
 			// The thread did not move, so it may serve others again.
 			runtime.UnlockOSThread()
 			errc <- fmt.Errorf("setns %s: %w", n.name, err)
