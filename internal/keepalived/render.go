@@ -143,9 +143,9 @@ func renderConfig(d Cluster, n Node, t Timing) string {
 // handle interrupts run at 50 and must stay above keepalived.
 const vrrpRTPriority = 10
 
-// vrrpRLimitRTTime (µs) is several times the VRRP process's start-up burst
-// of CPU, measured at about 30 ms, and still stops a runaway process within
-// a fifth of a second.
+// vrrpRLimitRTTime (µs) is well above what the VRRP process was seen to
+// need (its whole start-up takes about 30 ms of CPU) and still stops a
+// runaway process within a fifth of a second.
 const vrrpRLimitRTTime = 200000
 
 func renderGlobals(w *confWriter, d Cluster, n Node) {
@@ -162,8 +162,8 @@ func renderGlobals(w *confWriter, d Cluster, n Node) {
 	w.line("vrrp_rt_priority %d", vrrpRTPriority)
 	w.comment(
 		"A realtime keepalived is killed once it runs this long (µs) without",
-		"sleeping. The default, 10 ms, is less than the VRRP process needs to start",
-		"(about 30 ms), so it would be killed and respawned, dropping the HaVip.",
+		"sleeping. With the default, 10 ms, keepalived 2.2.7 killed its own VRRP",
+		"process within a second of starting and again on stopping.",
 	)
 	w.line("vrrp_rlimit_rttime %d", vrrpRLimitRTTime)
 	w.comment("Raise that priority further if timers still run more than a second late.")
