@@ -12,14 +12,14 @@ variable "nodes" {
 }
 
 variable "detach_master" {
-  description = "Allow detaching the member that holds the HaVip (set before removing members or destroying)."
+  description = "Allow removing the member that holds the HaVip from member_ids (destroying the whole set needs no force)."
   type        = bool
   default     = false
 }
 
-resource "havip_attachment" "node" {
-  for_each    = var.nodes
-  havip_id    = havip.web.id
-  instance_id = each.value.instance_id
-  force       = var.detach_master
+resource "havip_members" "web" {
+  havip_id   = havip.web.id
+  vswitch_id = havip.web.vswitch_id # known at plan: the whole set is checked then
+  member_ids = [for n in values(var.nodes) : n.instance_id]
+  force      = var.detach_master
 }
