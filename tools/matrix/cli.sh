@@ -22,8 +22,10 @@ bin="$dir/$name"
 log() { printf 'cli: %s\n' "$*" >&2; }
 
 # A cached binary counts only if it runs and reports the version asked for;
-# anything else (a half-written file, another version) is rebuilt.
-if [ -x "$bin" ] && "$bin" version 2>/dev/null | head -n1 | grep -Eq "^(Terraform|OpenTofu) v${version//./\\.}\$"; then
+# anything else (a half-written file, another version) is rebuilt. sed, not
+# head: head would close the pipe early, and pipefail would count the CLI's
+# SIGPIPE as a failed check.
+if [ -x "$bin" ] && "$bin" version 2>/dev/null | sed -n 1p | grep -Eq "^(Terraform|OpenTofu) v${version//./\\.}\$"; then
   echo "$bin"
   exit 0
 fi
@@ -39,16 +41,18 @@ terraform | tofu)
   # `go install` refuses modules whose go.mod has replace directives (OpenTofu,
   # and Terraform from 1.6 on), so every CLI is built inside a writable copy
   # of the downloaded module.
+  # The linker flags are the project's own release ones: OpenTofu calls any
+  # build without version.dev=no a "-dev" build.
   case $name in
-  terraform) module=github.com/hashicorp/terraform pkg=. ;;
-  tofu) module=github.com/opentofu/opentofu pkg=./cmd/tofu ;;
+  terraform) module=github.com/hashicorp/terraform pkg=. ldflags="-s -w" ;;
+  tofu) module=github.com/opentofu/opentofu pkg=./cmd/tofu ldflags="-s -w -X github.com/opentofu/opentofu/version.dev=no" ;;
   esac
   log "building $name v$version from the Go module proxy (a few minutes the first time)"
   src=$(cd "$tmp" && go mod download -json "$module@v$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
   [ -n "$src" ] && [ -d "$src" ] || { log "go mod download gave no module directory"; exit 1; }
   cp -r "$src" "$tmp/src"
   chmod -R u+w "$tmp/src"
-  (cd "$tmp/src" && go build -trimpath -ldflags "-s -w" -o "$bin.new" "$pkg") >&2
+  (cd "$tmp/src" && go build -trimpath -ldflags "$ldflags" -o "$bin.new" "$pkg") >&2
   ;;
 *)
   log "unknown CLI $name (terraform or tofu)"
@@ -56,7 +60,7 @@ terraform | tofu)
   ;;
 esac
 mv "$bin.new" "$bin"
-got=$("$bin" version | head -n1)
+got=$("$bin" version 2>/dev/null | sed -n 1p)
 log "$got built in $((SECONDS - start)) s into $dir"
 case $got in
 *" v$version") ;;

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # make matrix: the acceptance suite (every TestAcc* test and the install test)
-# against each CLI named as NAME@VERSION, for example
-#   tools/matrix/matrix.sh terraform@1.5.7 tofu@1.10.10
-# Each CLI comes from tools/matrix/cli.sh (built from the Go module proxy once,
-# then cached). Ends with one line per CLI; exits non-zero if any failed.
+# against each CLI named as NAME@VERSION or NAME@path, for example
+#   tools/matrix/matrix.sh terraform@1.5.7 tofu@1.10.10 terraform@path
+# NAME@VERSION comes from tools/matrix/cli.sh (built from the Go module proxy
+# once, then cached); NAME@path is the NAME on PATH, whatever its version (the
+# newest Terraform, which the proxy cannot build). Ends with one line per CLI;
+# exits non-zero if any failed.
 set -uo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -19,14 +21,24 @@ failed=0
 for spec in "$@"; do
   name=${spec%@*}
   version=${spec#*@}
+  if [ "$version" = path ]; then
+    if ! bin=$(command -v "$name"); then
+      summary+=("$(printf '%-20s %s' "$name (PATH)" "FAIL: no $name on PATH")")
+      failed=1
+      continue
+    fi
+    version=$("$bin" version 2>/dev/null | sed -n 1p | sed -n 's/^[A-Za-z]* v//p')
+  fi
   echo
   echo "==> acceptance suite on $name $version"
-  if ! bin=$(bash tools/matrix/cli.sh "$name" "$version"); then
+  if [ "$spec" = "$name@path" ]; then
+    echo "$name on PATH: $bin"
+  elif ! bin=$(bash tools/matrix/cli.sh "$name" "$version"); then
     summary+=("$(printf '%-20s %s' "$name $version" "FAIL: could not build the CLI")")
     failed=1
     continue
   fi
-  "$bin" version | head -n1
+  "$bin" version 2>/dev/null | sed -n 1p
   env_extra=()
   # OpenTofu resolves an unqualified provider in its own registry; the test
   # framework must serve the in-process provider under that address.
