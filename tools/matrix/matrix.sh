@@ -48,7 +48,7 @@ for spec in "$@"; do
   # No -race: make test runs the same tests under the race detector; here the
   # CLI is what varies.
   env TF_ACC=1 TF_ACC_TERRAFORM_PATH="$bin" CHECKPOINT_DISABLE=1 "${env_extra[@]}" \
-    go test -count=1 -v -timeout 30m -run '^(TestAcc|TestInstall)' ./internal/provider/ ./tools/release/ >"$log" 2>&1
+    go test -count=1 -v -timeout 45m -run '^(TestAcc|TestInstall)' ./internal/provider/ ./tools/release/ >"$log" 2>&1
   rc=$?
   secs=$((SECONDS - start))
   passed=$(grep -c '^--- PASS' "$log")
