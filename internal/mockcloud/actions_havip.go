@@ -59,7 +59,7 @@ func createHaVip(c *call) (any, *APIError) {
 			return nil, refuse(v)
 		}
 	}
-	nAcct, nVpc := c.a.havipCount(vsw.VpcID)
+	nAcct, nVpc := c.a.havipCount(vsw.Region, vsw.VpcID)
 	if v := c.a.limits().CheckHaVipQuota(nAcct, nVpc, vsw.VpcID); v != nil {
 		return nil, refuse(v)
 	}

@@ -172,6 +172,18 @@ func TestHaVipQuotas(t *testing.T) {
 			t.Fatal("an unknown quota name was accepted")
 		}
 	})
+	t.Run("the account quota is per region", func(t *testing.T) {
+		t.Parallel()
+		fx := richFixtures()
+		fx.Quotas = map[string]int{QuotaHaVipsPerAccount: 1}
+		s, vc, _ := richServer(t, func(o *Options) { o.Fixtures = fx })
+		mkHaVip(t, vc, vswA1, "")
+		_, err := tryCreate(vc, vswB1, "")
+		serverErr(t, err, 400, "QuotaExceeded.HaVip")
+		// The provider counts the HaVips of its region; so does the mock.
+		sh := vpcClientIn(t, s, s.Credentials(), rgSH)
+		mkHaVip(t, sh, vswSH, "")
+	})
 	t.Run("bad fixtures quota", func(t *testing.T) {
 		t.Parallel()
 		fx := richFixtures()

@@ -561,9 +561,14 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 // havipCount counts HaVips against the account and VPC quotas; a HaVip
-// being deleted still counts until it is gone.
-func (a *account) havipCount(vpcID string) (acct, vpc int) {
+// being deleted still counts until it is gone. The account quota is that
+// of one region, as Quota Center holds quotas per region and as the
+// provider's plan predicts it.
+func (a *account) havipCount(region, vpcID string) (acct, vpc int) {
 	for _, h := range a.havips {
+		if h.Region != region {
+			continue
+		}
 		acct++
 		if h.VpcID == vpcID {
 			vpc++

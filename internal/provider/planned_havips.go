@@ -11,9 +11,26 @@ type plannedHaVips struct {
 	mu    sync.Mutex
 	byVPC map[string]int
 	total int
+	// fixed addresses of the planned HaVips: CreateHaVip refuses the
+	// second of two with one address in one vSwitch.
+	addresses map[[2]string]bool // vSwitch ID, IP
 }
 
-func newPlannedHaVips() *plannedHaVips { return &plannedHaVips{byVPC: map[string]int{}} }
+func newPlannedHaVips() *plannedHaVips {
+	return &plannedHaVips{byVPC: map[string]int{}, addresses: map[[2]string]bool{}}
+}
+
+// reserveAddress records a planned HaVip's fixed address and reports
+// whether another HaVip of the plan already has it. Each new HaVip is
+// planned once per provider process, so a second claim is another one.
+func (p *plannedHaVips) reserveAddress(vswitchID, ip string) (taken bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	k := [2]string{vswitchID, ip}
+	taken = p.addresses[k]
+	p.addresses[k] = true
+	return taken
+}
 
 // counts returns the planned HaVips of the account and of the VPC.
 func (p *plannedHaVips) counts(vpcID string) (account, vpc int) {

@@ -54,6 +54,11 @@ type providerData struct {
 	planned        *membership
 	plannedHaVips  *plannedHaVips
 	replacedHaVips sync.Map // IDs of HaVips this plan replaces
+	// A tainted HaVip is refreshed and then planned again as a create from
+	// a null prior state, which does not say what it replaces; an untainted
+	// one is planned with its state. These two tell them apart.
+	refreshedHaVips        sync.Map // IDs read by a refresh in this process
+	plannedHaVipsWithState sync.Map // IDs planned from their prior state
 
 	routes *plannedRoutes
 	// A route table's VPC never changes: looked up once per process.
@@ -391,4 +396,18 @@ func (p *havipProvider) DataSources(_ context.Context) []func() datasource.DataS
 		NewKeepalivedConfigDataSource,
 		NewHaVipsDataSource,
 	}
+}
+
+// taintedHaVip reports whether a HaVip of this configuration was refreshed
+// but not planned from its state. Terraform refreshes a resource and plans
+// it in one step, so when the create of a tainted HaVip's successor is
+// planned this holds for the tainted HaVip, which is deleted before its
+// successor is created and so must not count against the successor's
+// address or quota. For an untainted HaVip planned concurrently it may
+// hold too, and then a second HaVip of the same address is refused by the
+// service at apply instead of by the plan.
+func (d *providerData) taintedHaVip(id string) bool {
+	_, refreshed := d.refreshedHaVips.Load(id)
+	_, planned := d.plannedHaVipsWithState.Load(id)
+	return refreshed && !planned
 }

@@ -137,6 +137,7 @@ func (r *havipResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 		// it, so the checks do not count it against the quota or its IP.
 		var state havipModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		r.data.plannedHaVipsWithState.Store(state.ID.ValueString(), true)
 		changed := func(cfg, old types.String) bool { return !cfg.IsNull() && !cfg.IsUnknown() && !cfg.Equal(old) }
 		if !plan.VSwitchID.Equal(state.VSwitchID) || changed(cfgIP, state.IPAddress) {
 			r.data.replacedHaVips.Store(state.ID.ValueString(), true)
@@ -191,6 +192,9 @@ func (r *havipResource) checkNew(ctx context.Context, vswitchID, ip string) diag
 		if _, replaced := r.data.replacedHaVips.Load(h.ID); replaced {
 			continue // destroyed before its replacement is created
 		}
+		if r.data.taintedHaVip(h.ID) {
+			continue // likewise: a tainted HaVip of this configuration
+		}
 		inAccount++
 		if h.VpcID == vsw.VpcID {
 			inVPC++
@@ -198,6 +202,11 @@ func (r *havipResource) checkNew(ctx context.Context, vswitchID, ip string) diag
 		if addr.IsValid() && h.IPAddress == ip && h.VSwitchID == vswitchID {
 			addViolation(&diags, path.Root("ip_address"), rulebook.CheckAddressFree(addr, vswitchID, h.ID), "")
 		}
+	}
+	if addr.IsValid() && !diags.HasError() && r.data.plannedHaVips.reserveAddress(vswitchID, ip) {
+		diags.AddAttributeError(path.Root("ip_address"), "IP address planned twice",
+			fmt.Sprintf("Another havip of this configuration is planned with ip_address %s in vSwitch %s; a vSwitch address takes one HaVip "+
+				"(CreateHaVip would refuse the second with %s).", ip, vswitchID, rulebook.CodeIPAlreadyUsed))
 	}
 	plannedAccount, plannedVPC := r.data.plannedHaVips.counts(vsw.VpcID)
 	if v := r.data.limits.CheckHaVipQuota(inAccount+plannedAccount, inVPC+plannedVPC, vsw.VpcID); v != nil {
@@ -338,6 +347,7 @@ func (r *havipResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	}
 	r.fill(ctx, &state, h, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	r.data.refreshedHaVips.Store(h.ID, true)
 }
 
 func (r *havipResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

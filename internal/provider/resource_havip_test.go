@@ -150,12 +150,21 @@ func TestAccHaVip_planTimeErrors(t *testing.T) {
 		{"used by another HaVip", `  ip_address = "192.168.0.24"`, used, regexp.MustCompile(`(?s)192\.168\.0\.24 is already used by HaVip\s+havip-`)},
 		{"full quota", `  ip_address = "192.168.0.24"`, full, regexp.MustCompile(`(?s)already has 50 HaVips.*limit is 50`)},
 		{"unknown vswitch", ``, nil, nil},
+		{"one address planned twice", `  ip_address = "192.168.0.24"`, nil, regexp.MustCompile(`(?s)IP address planned twice.*ip_address 192\.168\.0\.24`)},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			env := acctest.NewEnv(t, mockcloud.Options{Fixtures: tc.fixtures})
 			cfg := env.Config(havipConfig(tc.body))
 			want := tc.want
+			if tc.name == "one address planned twice" {
+				cfg += fmt.Sprintf(`
+resource "havip" "twin" {
+  vswitch_id = %q
+  ip_address = "192.168.0.24"
+}
+`, acctest.SeedVSwitch)
+			}
 			if tc.name == "unknown vswitch" {
 				cfg = env.Config(`
 resource "havip" "test" {
@@ -325,6 +334,33 @@ resource "havip_attachment" "ecs1" {
 						}
 					}
 					return nil
+				},
+			},
+		},
+	})
+}
+
+// A tainted HaVip with a fixed ip_address is replaced: Terraform plans its
+// successor as a create that no longer names it, and the address and the
+// quota it holds until it is deleted (first) must not refuse that plan.
+func TestAccHaVip_taintedFixedIPIsReplaced(t *testing.T) {
+	env := acctest.NewEnv(t, mockcloud.Options{})
+	cfg := env.ProviderBlock("  quotas {\n    havips_per_account = 1\n  }\n") + havipConfig(`  ip_address = "192.168.0.24"`)
+	differentID := statecheck.CompareValue(compare.ValuesDiffer())
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             checkDestroyed(env, t),
+		Steps: []resource.TestStep{
+			{Config: cfg, ConfigStateChecks: []statecheck.StateCheck{differentID.AddStateValue("havip.test", tfjsonpath.New("id"))}},
+			{
+				Config: cfg,
+				Taint:  []string{"havip.test"},
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("havip.test", plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					differentID.AddStateValue("havip.test", tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue("havip.test", tfjsonpath.New("ip_address"), knownvalue.StringExact("192.168.0.24")),
 				},
 			},
 		},
