@@ -108,7 +108,6 @@ func (b *batchReader[T]) forget(id string) {
 	b.gen[id]++
 }
 
-
 // run answers the queue one call at a time until it is empty.
 func (b *batchReader[T]) run(ctx context.Context, gather time.Duration) {
 	if gather > 0 {
