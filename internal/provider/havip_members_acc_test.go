@@ -503,3 +503,43 @@ func TestAccMembers_callCounts(t *testing.T) {
 	t.Logf("seed topology, every API call (apply incl. the harness's plans and refreshes | destroy):\n"+
 		"  havip_members:    %v | %v\n  havip_attachment: %v | %v", membersApply, membersDestroy, attachApply, attachDestroy)
 }
+
+// Swapping the whole set for members of the other type (ECS instances for
+// ENIs), or a full set of 10 for another, is an in-place update the
+// service allows only with the old members gone first: the update detaches
+// before it attaches in those cases, and converges.
+func TestAccMembers_swapSetInPlace(t *testing.T) {
+	t.Parallel()
+	env := acctest.NewEnv(t, mockcloud.Options{Fixtures: fixturesWithENIs(20)})
+	var before int64
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             checkDestroyed(env, t),
+		Steps: []resource.TestStep{
+			{Config: env.Config(membersTopology(seedMembers(), "", ""))},
+			{
+				PreConfig: func() { before = env.Server.JournalSeq() },
+				Config:    env.Config(membersTopology(accENIs(1, 10), "", "")),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("havip_members.web", tfjsonpath.New("instance_type"), knownvalue.StringExact("NetworkInterface")),
+				},
+				Check: func(*terraform.State) error {
+					if c := commitsOf(env, before); c["UnassociateHaVip"] != 2 || c["AssociateHaVip"] != 10 || len(c) != 2 {
+						return fmt.Errorf("the swap committed %v, want 2 detaches and 10 attaches", c)
+					}
+					return nil
+				},
+			},
+			{
+				PreConfig: func() { before = env.Server.JournalSeq() },
+				Config:    env.Config(membersTopology(accENIs(11, 20), "", "")),
+				Check: func(*terraform.State) error {
+					if c := commitsOf(env, before); c["UnassociateHaVip"] != 10 || c["AssociateHaVip"] != 10 || len(c) != 2 {
+						return fmt.Errorf("the swap of a full set committed %v, want 10 detaches and 10 attaches", c)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}

@@ -416,26 +416,47 @@ func (r *membersResource) Update(ctx context.Context, req resource.UpdateRequest
 		r.data.planned.releaseEIP(havipID, oldEIP)
 		eipID, eipAddr = "", ""
 	}
-	for _, m := range adds {
-		if _, err := client.AssociateHaVip(ctx, havipID, m, alicloud.MemberTypeOf(m)); err != nil {
-			save()
-			addMemberError(&resp.Diagnostics, m, err)
-			return
-		}
-		current = append(current, m)
-	}
-	for _, m := range detachOrder(removes, h.MasterInstanceID) {
-		if err := client.UnassociateHaVip(ctx, havipID, m, alicloud.MemberTypeOf(m), m == h.MasterInstanceID); err != nil {
-			save()
-			if alicloud.CodeOf(err) == rulebook.CodeUnassociateMaster {
-				resp.Diagnostics.Append(masterRemoval(&alicloud.HaVip{ID: havipID, MasterInstanceID: m, IPAddress: h.IPAddress}, " (it became the master during the apply)")...)
-				return
+	attach := func() bool {
+		for _, m := range adds {
+			if _, err := client.AssociateHaVip(ctx, havipID, m, alicloud.MemberTypeOf(m)); err != nil {
+				save()
+				addMemberError(&resp.Diagnostics, m, err)
+				return false
 			}
-			resp.Diagnostics.AddAttributeError(path.Root("member_ids"), "Error detaching "+m+" from HaVip "+havipID, apiErrorDetail(err))
+			current = append(current, m)
+		}
+		return true
+	}
+	detach := func() bool {
+		for _, m := range detachOrder(removes, h.MasterInstanceID) {
+			if err := client.UnassociateHaVip(ctx, havipID, m, alicloud.MemberTypeOf(m), m == h.MasterInstanceID); err != nil {
+				save()
+				if alicloud.CodeOf(err) == rulebook.CodeUnassociateMaster {
+					resp.Diagnostics.Append(masterRemoval(&alicloud.HaVip{ID: havipID, MasterInstanceID: m, IPAddress: h.IPAddress}, " (it became the master during the apply)")...)
+					return false
+				}
+				resp.Diagnostics.AddAttributeError(path.Root("member_ids"), "Error detaching "+m+" from HaVip "+havipID, apiErrorDetail(err))
+				return false
+			}
+			current = minus(current, []string{m})
+			r.data.planned.releaseMember(havipID, m)
+		}
+		return true
+	}
+	// New members join before old ones leave, so the HaVip keeps members
+	// that can hold it throughout, unless the service would refuse that
+	// order: a set of the other member type (ECS instances and ENIs never
+	// share a HaVip) or one that would pass the member limit on the way.
+	removeFirst := len(adds) > 0 && (len(current)+len(adds) > rulebook.DefaultLimits().MembersPerHaVip ||
+		(h.AssociatedInstanceType != "" && len(removes) > 0 && alicloud.MemberTypeOf(adds[0]) != h.AssociatedInstanceType))
+	steps := []func() bool{attach, detach}
+	if removeFirst {
+		steps = []func() bool{detach, attach}
+	}
+	for _, step := range steps {
+		if !step() {
 			return
 		}
-		current = minus(current, []string{m})
-		r.data.planned.releaseMember(havipID, m)
 	}
 	if newEIP != "" && newEIP != eipID {
 		e, err := client.AssociateEIP(ctx, havipID, newEIP)
