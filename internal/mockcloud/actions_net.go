@@ -164,8 +164,8 @@ func tagResources(c *call) (any, *APIError) {
 				merged = append(merged, t)
 			}
 		}
-		if len(merged) > 20 {
-			return nil, badRequest("QuotaExceeded.TagNum", "A resource takes at most 20 tags; %s would have %d.", h.ID, len(merged))
+		if len(merged) > rulebook.MaxTags {
+			return nil, badRequest("QuotaExceeded.TagNum", "A resource takes at most %d tags; %s would have %d.", rulebook.MaxTags, h.ID, len(merged))
 		}
 	}
 	for _, h := range targets {

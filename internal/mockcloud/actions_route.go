@@ -24,7 +24,7 @@ func (c *call) checkRouteText() *APIError {
 		}
 	}
 	if c.p.has("Description") {
-		if v := rulebook.CheckText(c.p.str("Description"), 1, 256, rulebook.CodeDescriptionMalformed, "Description"); v != nil {
+		if v := rulebook.CheckRouteDescription(c.p.str("Description")); v != nil {
 			return refuse(v)
 		}
 	}

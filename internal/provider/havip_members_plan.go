@@ -277,8 +277,9 @@ func (r *membersResource) memberProblem(ctx context.Context, m, vswitch string) 
 			return fmt.Sprintf("ENI %s does not exist in region %s.", m, client.Region()), "ENI not found"
 		case err != nil:
 			return apiErrorDetail(err), "Cannot check ENI " + m
-		case eni.InstanceID == "":
-			return fmt.Sprintf("ENI %s is not attached to an ECS instance; a HaVip takes only attached ENIs. Attach it first.", m), "ENI not attached"
+		}
+		if v := rulebook.CheckENIAttached(m, eni.InstanceID); v != nil {
+			return v.Message + " Attach it first.", v.Title
 		}
 		inVSwitch = eni.VSwitchID
 	} else {
@@ -288,14 +289,17 @@ func (r *membersResource) memberProblem(ctx context.Context, m, vswitch string) 
 			return fmt.Sprintf("ECS instance %s does not exist in region %s.", m, client.Region()), "ECS instance not found"
 		case err != nil:
 			return apiErrorDetail(err), "Cannot check ECS instance " + m
-		case in.Status != "Running" && in.Status != "Stopped":
-			return fmt.Sprintf("ECS instance %s is %s; a HaVip takes members that are Running or Stopped.", m, in.Status), "ECS instance not ready"
+		}
+		if v := rulebook.CheckInstanceStatus(m, in.Status); v != nil {
+			return v.Message, v.Title
 		}
 		inVSwitch = in.VSwitchID
 	}
-	if vswitch != "" && inVSwitch != vswitch {
-		return fmt.Sprintf("%s is in vSwitch %s, but the HaVip is in vSwitch %s. HaVip members must share its vSwitch.", m, inVSwitch, vswitch),
-			"Member in another vSwitch"
+	if vswitch == "" {
+		return "", ""
+	}
+	if v := rulebook.CheckSameVSwitch(m, inVSwitch, "", vswitch); v != nil {
+		return v.Message, v.Title
 	}
 	return "", ""
 }

@@ -43,13 +43,18 @@ func CheckENIAttached(eniID, instanceID string) *Violation {
 		Message: fmt.Sprintf("ENI %s is not attached to an ECS instance; a HaVip takes only attached ENIs.", eniID)}
 }
 
-// CheckSameVSwitch: every member is in the HaVip's vSwitch.
+// CheckSameVSwitch: every member is in the HaVip's vSwitch. havipID is ""
+// for a HaVip not created yet.
 func CheckSameVSwitch(memberID, memberVSwitch, havipID, havipVSwitch string) *Violation {
 	if memberVSwitch == havipVSwitch {
 		return nil
 	}
+	havip := "the HaVip"
+	if havipID != "" {
+		havip = "HaVip " + havipID
+	}
 	return &Violation{Code: CodeVSwitchMismatch, Field: "InstanceId", Title: "Member in another vSwitch",
-		Message: fmt.Sprintf("%s is in vSwitch %s, but HaVip %s is in vSwitch %s; HaVip members must share its vSwitch.", memberID, memberVSwitch, havipID, havipVSwitch)}
+		Message: fmt.Sprintf("%s is in vSwitch %s, but %s is in vSwitch %s; HaVip members must share its vSwitch.", memberID, memberVSwitch, havip, havipVSwitch)}
 }
 
 // CheckMemberType: a HaVip's members are all ECS instances or all ENIs.

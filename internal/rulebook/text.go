@@ -14,6 +14,11 @@ const (
 	DescriptionMin = 1
 	DescriptionMax = 255
 
+	// Route entries (routes-and-ram.md): names as above, descriptions
+	// 1–256.
+	RouteDescriptionMin = 1
+	RouteDescriptionMax = 256
+
 	MaxTags     = 20
 	TagKeyMax   = 128
 	TagValueMax = 128
@@ -23,6 +28,11 @@ const (
 // (CreateHaVip and ModifyHaVipAttribute spell it differently).
 func CheckName(v, code string) *Violation {
 	return CheckText(v, NameMin, NameMax, code, "Name")
+}
+
+// CheckRouteDescription applies a route entry's description rule.
+func CheckRouteDescription(v string) *Violation {
+	return CheckText(v, RouteDescriptionMin, RouteDescriptionMax, CodeDescriptionMalformed, "Description")
 }
 
 // CheckDescription applies the description rule.
