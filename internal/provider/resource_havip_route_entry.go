@@ -173,9 +173,17 @@ func (r *routeEntryResource) checkNew(ctx context.Context, plan routeEntryModel)
 			routed[e.Destination] = true
 		}
 	}
-	if other, ok := r.data.routes.planned(tableID, dest); ok && havipID != "" && other != "" && other != havipID {
+	// A new entry is planned once per provider process (a replacement's
+	// create half once, from a null prior state), so a destination already
+	// planned for the table is another resource's, whatever its HaVip.
+	if other, ok := r.data.routes.planned(tableID, dest); ok {
+		to := "HaVip " + other
+		if other == "" || havipID == "" {
+			to = "a HaVip"
+		}
 		diags.AddAttributeError(path.Root("destination_cidr_block"), "Destination planned twice",
-			fmt.Sprintf("Another havip_route_entry of this configuration routes %s in route table %s to HaVip %s. A table routes each destination once.", dest, tableID, other))
+			fmt.Sprintf("Another havip_route_entry of this configuration routes %s in route table %s to %s. A table routes each destination once "+
+				"(CreateRouteEntry would refuse the second with InvalidCIDRBlock.Duplicate).", dest, tableID, to))
 		return diags
 	}
 	others := r.data.routes.reserve(tableID, dest, havipID)

@@ -235,6 +235,9 @@ func TestAccRouteEntry_refusedAtPlanTime(t *testing.T) {
 		{"destination planned twice", routeConfig("a", routeCustom, "10.2.0.0/16", fmt.Sprintf("%q", accHaVip(1)), "") +
 			havipConfig("") + routeConfig("b", routeCustom, "10.2.0.0/16", fmt.Sprintf("%q", accHaVip(2)), ""),
 			diagAt("Destination planned twice", "", "destination_cidr_block", "routes 10.2.0.0/16 in route table "+routeCustom+" to HaVip")},
+		{"destination planned twice for one HaVip", routeConfig("a", routeCustom, "10.2.0.0/16", fmt.Sprintf("%q", accHaVip(1)), "") +
+			routeConfig("b", routeCustom, "10.2.0.0/16", fmt.Sprintf("%q", accHaVip(1)), ""),
+			diagAt("Destination planned twice", "", "destination_cidr_block", "routes 10.2.0.0/16 in route table "+routeCustom+" to HaVip")},
 		{"table not found", routeConfig("nowhere", "vtb-bp1nosuchtable00000001", "10.10.0.0/16", fmt.Sprintf("%q", accHaVip(1)), ""),
 			diagAt("Route table not found", "havip_route_entry.nowhere", "route_table_id", "vtb-bp1nosuchtable00000001 does not exist")},
 		{"HaVip not found", routeConfig("ghost", routeCustom, "10.10.0.0/16", `"havip-bp1nosuch00000000001"`, ""),
