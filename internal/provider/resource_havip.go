@@ -113,7 +113,17 @@ func (r *havipResource) Configure(_ context.Context, req resource.ConfigureReque
 // again at apply time with every value known, so values unknown now are
 // checked then, still before CreateHaVip.
 func (r *havipResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.data == nil {
+	if r.data == nil {
+		return
+	}
+	if req.Plan.Raw.IsNull() {
+		// A HaVip leaving the configuration is planned from its state too:
+		// it is not a tainted one, and Terraform does not delete it before
+		// unrelated creates, so it still counts against them.
+		var id types.String
+		if resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...); !id.IsNull() {
+			r.data.plannedHaVipsWithState.Store(id.ValueString(), true)
+		}
 		return
 	}
 	if r.data.client == nil {
