@@ -41,6 +41,7 @@ func newMembership() *membership {
 		instance:        map[string]map[string]bool{},
 		replacedMembers: map[memberKey]bool{},
 		replacedEIPs:    map[string]map[string]string{},
+		creates:         createCounts{announced: map[memberKey]int{}, planned: map[memberKey]int{}},
 	}
 }
 
@@ -260,7 +261,6 @@ type createCounts struct {
 func (m *membership) announceCreate(havipID, memberID string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.creates.init()
 	m.creates.announced[memberKey{havipID, memberID}]++
 }
 
@@ -269,7 +269,6 @@ func (m *membership) announceCreate(havipID, memberID string) {
 func (m *membership) planCreate(havipID, memberID string) (duplicate bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.creates.init()
 	k := memberKey{havipID, memberID}
 	if m.creates.announced[k] > 0 {
 		m.creates.announced[k]--
@@ -278,10 +277,4 @@ func (m *membership) planCreate(havipID, memberID string) (duplicate bool) {
 	}
 	m.creates.planned[k]++
 	return m.creates.planned[k] > 1
-}
-
-func (c *createCounts) init() {
-	if c.planned == nil {
-		c.announced, c.planned = map[memberKey]int{}, map[memberKey]int{}
-	}
 }
