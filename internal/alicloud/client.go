@@ -242,7 +242,7 @@ func (p *sdkPool[T]) acquire(ctx context.Context) (*sdkConn[T], error) {
 // invoke runs one SDK call on a pooled client with ctx bound to its
 // transport, and turns a failure into an *Error. fn returns the RequestId.
 func invoke[T any](c *Client, ctx context.Context, p *sdkPool[T], op string, fn func(T) (string, error)) error {
-	ci := &callInfo{op: op}
+	ci := &callInfo{op: op, noBlindResend: !blindResendAllowed(ctx)}
 	cn, err := p.acquire(ctx)
 	if err != nil {
 		return c.transportError(ctx, op, ci, "", err)

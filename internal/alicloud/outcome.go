@@ -33,3 +33,19 @@ func noteUncertain(ctx context.Context, n int) {
 // mayHaveActed reports whether an earlier request of the operation may
 // have been carried out unseen.
 func (r *sendRecord) mayHaveActed() bool { return r.uncertain.Load() > 0 }
+
+type blindResendKey struct{}
+
+// withoutBlindResend marks calls that carry no ClientToken: a request of
+// theirs whose outcome is unknown must not be sent again without first
+// looking at what it may have done.
+func withoutBlindResend(ctx context.Context) context.Context {
+	return context.WithValue(ctx, blindResendKey{}, true)
+}
+
+// blindResendAllowed: the call carries its ClientToken, so sending it again
+// cannot act twice.
+func blindResendAllowed(ctx context.Context) bool {
+	off, _ := ctx.Value(blindResendKey{}).(bool)
+	return !off
+}

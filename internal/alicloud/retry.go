@@ -57,7 +57,7 @@ func (c *Client) untilSettled(ctx context.Context, op string, call func(context.
 			return gaveUp(last, attempt-1, ctx.Err())
 		}
 		v, jerr := retry, error(nil)
-		if e.Class == ClassTransient && ctx.Err() == nil && transient < maxTransientRounds {
+		if e.Class == ClassTransient && ctx.Err() == nil && transient < maxTransientRounds && blindResendAllowed(ctx) {
 			// The transport has given up, but the request carries its
 			// ClientToken: one more round cannot act twice, and it keeps
 			// a commit whose answer was lost from orphaning a resource.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"sort"
 
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/vpc"
 )
 
@@ -27,20 +29,25 @@ func (c *Client) SetHaVipTags(ctx context.Context, id string, set map[string]str
 	sort.Strings(drop)
 	for i := 0; i < len(drop); i += maxTagsPerCall {
 		keys := drop[i:min(i+maxTagsPerCall, len(drop))]
-		err := c.untilSettled(ctx, "UnTagResources", func(ctx context.Context) error {
-			return c.vpcCall(ctx, "UnTagResources", func(cli *vpc.Client) (string, error) {
-				req := vpc.CreateUnTagResourcesRequest()
-				req.ResourceType = "HAVIP"
-				req.ResourceId = &[]string{id}
-				k := append([]string(nil), keys...)
-				req.TagKey = &k
-				resp, err := cli.UnTagResources(req)
-				if err != nil {
-					return "", err
+		err := c.sendUnlessTagged(ctx, "UnTagResources", id, func(cli *vpc.Client) (string, error) {
+			req := vpc.CreateUnTagResourcesRequest()
+			req.ResourceType = "HAVIP"
+			req.ResourceId = &[]string{id}
+			k := append([]string(nil), keys...)
+			req.TagKey = &k
+			resp, err := cli.UnTagResources(req)
+			if err != nil {
+				return "", err
+			}
+			return resp.RequestId, nil
+		}, func(have map[string]string) bool {
+			for _, k := range keys {
+				if _, ok := have[k]; ok {
+					return false
 				}
-				return resp.RequestId, nil
-			})
-		}, nil)
+			}
+			return true
+		})
 		if err != nil {
 			return err
 		}
@@ -56,23 +63,60 @@ func (c *Client) SetHaVipTags(ctx context.Context, id string, set map[string]str
 		for _, k := range keys[i:min(i+maxTagsPerCall, len(keys))] {
 			tags = append(tags, vpc.TagResourcesTag{Key: k, Value: set[k]})
 		}
-		err := c.untilSettled(ctx, "TagResources", func(ctx context.Context) error {
-			return c.vpcCall(ctx, "TagResources", func(cli *vpc.Client) (string, error) {
-				req := vpc.CreateTagResourcesRequest()
-				req.ResourceType = "HAVIP"
-				req.ResourceId = &[]string{id}
-				t := append([]vpc.TagResourcesTag(nil), tags...)
-				req.Tag = &t
-				resp, err := cli.TagResources(req)
-				if err != nil {
-					return "", err
+		err := c.sendUnlessTagged(ctx, "TagResources", id, func(cli *vpc.Client) (string, error) {
+			req := vpc.CreateTagResourcesRequest()
+			req.ResourceType = "HAVIP"
+			req.ResourceId = &[]string{id}
+			t := append([]vpc.TagResourcesTag(nil), tags...)
+			req.Tag = &t
+			resp, err := cli.TagResources(req)
+			if err != nil {
+				return "", err
+			}
+			return resp.RequestId, nil
+		}, func(have map[string]string) bool {
+			for _, t := range tags {
+				if v, ok := have[t.Key]; !ok || v != t.Value {
+					return false
 				}
-				return resp.RequestId, nil
-			})
-		}, nil)
+			}
+			return true
+		})
 		if err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// sendUnlessTagged sends a tag call, which carries no ClientToken: the
+// service cannot tell a resent request from a new one, and a resent
+// TagResources commits again. So a request whose fate is unknown (no
+// answer, a 5xx, a timeout) is never resent blind, by the transport or
+// here: the HaVip is read again, and the call goes out once more only if
+// its tags are not yet as asked.
+func (c *Client) sendUnlessTagged(ctx context.Context, op, id string, send func(*vpc.Client) (string, error), applied func(map[string]string) bool) error {
+	ctx = withoutBlindResend(ctx)
+	rounds := 0
+	return c.untilSettled(ctx, op, func(ctx context.Context) error {
+		return c.vpcCall(ctx, op, send)
+	}, func(ctx context.Context, e *Error) (verdict, error) {
+		if e.Class != ClassTransient {
+			return defaultJudge(ctx, e)
+		}
+		if rounds++; rounds > maxTransientRounds {
+			return fail, e
+		}
+		h, err := c.FindHaVipByID(ctx, id)
+		if err != nil {
+			// Without the HaVip's tags the outcome stays unknown, and
+			// sending again could apply the change twice.
+			return fail, e
+		}
+		if applied(h.Tags) {
+			tflog.Debug(ctx, "alicloud: the tag call whose answer was lost had been carried out", map[string]any{"op": op, "havip_id": id})
+			return settled, nil
+		}
+		return retry, nil
+	})
 }

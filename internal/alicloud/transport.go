@@ -22,9 +22,12 @@ import (
 // logs and the final error can say how many attempts it took and what the
 // last answer was. Attempts of one call run sequentially in one goroutine.
 type callInfo struct {
-	op            string
-	attempts      int
-	uncertain     int // attempts that may have acted unseen: no answer, or 5xx
+	op        string
+	attempts  int
+	uncertain int // attempts that may have acted unseen: no answer, or 5xx
+	// noBlindResend: the call has no ClientToken, so an attempt with an
+	// unknown outcome ends the call instead of being retried.
+	noBlindResend bool
 	lastStatus    int
 	lastCode      string
 	lastRequestID string
@@ -120,7 +123,7 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 		// The default policy already refuses to retry what cannot heal
 		// (bad certificates, bad schemes, redirect loops).
 		retry, _ := retryablehttp.DefaultRetryPolicy(ctx, nil, err)
-		return retry, nil
+		return retry && !ci.noBlindResend, nil
 	}
 	ci.lastStatus, ci.lastCode, ci.lastRequestID = resp.StatusCode, "", resp.Header.Get("x-acs-request-id")
 	if resp.StatusCode < 400 {
@@ -129,6 +132,9 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 	ci.lastCode, ci.lastRequestID = peekError(resp)
 	if resp.StatusCode >= 500 {
 		ci.uncertain++
+		if ci.noBlindResend {
+			return false, nil
+		}
 	}
 	switch {
 	case resp.StatusCode == http.StatusNotImplemented:

@@ -16,13 +16,29 @@ import (
 	"github.com/havip-oss/terraform-provider-havip/internal/mockcloud"
 )
 
-// expectedCommits is what one lifecycle of the renamed seed topology
-// commits: any more is a duplicate, any resource left is an orphan.
+// expectedCommits is what one lifecycle of the matrix topology commits:
+// any more is a duplicate, any resource left is an orphan. It is also the
+// allow-list of mutating calls: a call not named here fails the cell.
 var expectedCommits = map[string]int{
 	"CreateHaVip": 1, "ModifyHaVipAttribute": 1, "AssociateHaVip": 2, "UnassociateHaVip": 2,
 	"DeleteHaVip": 1, "AssociateEipAddress": 1, "UnassociateEipAddress": 1,
-	"CreateRouteEntry": 1, "DeleteRouteEntry": 1,
+	"CreateRouteEntry": 1, "DeleteRouteEntry": 1, "TagResources": 1, "UnTagResources": 1,
 }
+
+// matrixTopology is the seed topology with tags, so that the second step
+// (a rename and a tag change) sends TagResources and UnTagResources.
+func matrixTopology(name, tags string) string {
+	return strings.Replace(seedTopology(), `  name       = "test_havip_name"`, fmt.Sprintf("  name       = %q\n  tags       = %s", name, tags), 1) + matrixRoute()
+}
+
+// matrixReadTimeout is the provider's client_read_timeout in the matrix,
+// and clientTimeout a latency beyond it: the provider gives up on the call,
+// the service carries it out all the same, and the provider must find that
+// out instead of doing it twice.
+const (
+	matrixReadTimeout = 1500 * time.Millisecond
+	clientTimeout     = 3 * time.Second
+)
 
 // matrixRoute routes a destination of the seed VPC's System table to the
 // seed topology's HaVip, so the route entry's calls are in the matrix too.
@@ -44,14 +60,15 @@ var matrixFaults = []struct {
 	{"503", mockcloud.FaultRule{Count: 2, Effect: mockcloud.FaultEffect{Type: mockcloud.FaultError, Status: 503, Code: "ServiceUnavailable"}}},
 	{"reset before commit", mockcloud.FaultRule{Count: 1, Effect: mockcloud.FaultEffect{Type: mockcloud.FaultDropBefore}}},
 	{"lost after commit", mockcloud.FaultRule{Count: 1, Effect: mockcloud.FaultEffect{Type: mockcloud.FaultDropAfter}}},
-	{"2 s latency", mockcloud.FaultRule{Count: 1, Effect: mockcloud.FaultEffect{Type: mockcloud.FaultLatency, Latency: mockcloud.Duration(2 * time.Second)}}},
+	{"client timeout", mockcloud.FaultRule{Count: 1, Effect: mockcloud.FaultEffect{Type: mockcloud.FaultLatency, Latency: mockcloud.Duration(clientTimeout)}}},
 	{"in transition", mockcloud.FaultRule{Count: 2, Effect: mockcloud.FaultEffect{Type: mockcloud.FaultConflict}}},
 }
 
 // TestAccFaultMatrix runs the seed topology's whole lifecycle, a route
-// entry to its HaVip included (create, rename, destroy), with one fault on
-// one mutating call, for every pair, and checks that it converges with
-// every action committed exactly once and nothing left behind.
+// entry to its HaVip and tags included (create, rename and retag,
+// destroy), with one fault on one mutating call, for every pair, and
+// checks that it converges with every action committed exactly once, no
+// mutating call outside the lifecycle's, and nothing left behind.
 func TestAccFaultMatrix(t *testing.T) {
 	acctest.PreCheck(t)
 	actions := make([]string, 0, len(expectedCommits))
@@ -81,14 +98,14 @@ func TestAccFaultMatrix(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					renamed := strings.Replace(seedTopology(), `"test_havip_name"`, `"renamed"`, 1) + matrixRoute()
+					provider := env.ProviderBlock(fmt.Sprintf("  client_read_timeout = %d", matrixReadTimeout.Milliseconds()))
 					resource.Test(t, resource.TestCase{
 						ProtoV6ProviderFactories: acctest.ProviderFactories,
 						Steps: []resource.TestStep{
-							{Config: env.Config(seedTopology() + matrixRoute())},
-							{Config: env.Config(renamed)},
+							{Config: provider + matrixTopology("test_havip_name", `{ env = "a", team = "x" }`)},
+							{Config: provider + matrixTopology("renamed", `{ env = "b" }`)},
 						},
-						CheckDestroy: func(*terraform.State) error { return checkConverged(t, env, id, rule.Count) },
+						CheckDestroy: func(*terraform.State) error { return checkConverged(t, env, id, rule) },
 					})
 					if !t.Failed() {
 						cell = fmt.Sprintf("ok %.1fs", time.Since(start).Seconds())
@@ -106,7 +123,7 @@ func TestAccFaultMatrix(t *testing.T) {
 		}
 		b.WriteString("\n")
 	}
-	t.Log("fault matrix (apply, rename, destroy; 0 duplicates, 0 orphans):" + b.String())
+	t.Log("fault matrix (apply, rename and retag, destroy; 0 duplicates, 0 orphans, no call outside the lifecycle):" + b.String())
 }
 
 func joinNames() string {
@@ -118,20 +135,46 @@ func joinNames() string {
 }
 
 // checkConverged: the fault fired, every mutating action committed
-// exactly as often as the lifecycle needs, and the account is empty again.
-func checkConverged(t *testing.T, env *acctest.Env, faultID string, count int) error {
-	if r, ok := env.Server.Fault(faultID); !ok || r.Fired != count {
-		return fmt.Errorf("the fault fired %d times, want %d", r.Fired, count)
+// exactly as often as the lifecycle needs, every other mutating request
+// was a retry of the faulted call, and the account is empty again.
+func checkConverged(t *testing.T, env *acctest.Env, faultID string, rule mockcloud.FaultRule) error {
+	if r, ok := env.Server.Fault(faultID); !ok || r.Fired != rule.Count {
+		return fmt.Errorf("the fault fired %d times, want %d", r.Fired, rule.Count)
 	}
-	commits := map[string]int{}
+	commits, sent := map[string]int{}, map[string]int{}
 	for _, e := range env.Server.Journal(mockcloud.JournalFilter{Account: env.Cred.AccountID, Mutating: true}) {
+		sent[e.Action]++
 		if e.Committed {
 			commits[e.Action]++
+			continue
+		}
+		// A request that changed nothing is allowed only as the faulted
+		// call's own retry: the fault itself, an answer replayed from its
+		// ClientToken, or the service saying the first is still running.
+		if e.Action != rule.Action {
+			return fmt.Errorf("%s was sent and refused (%s) although no fault touched it: a call outside the lifecycle", e.Action, e.Code)
+		}
+	}
+	for action, n := range commits {
+		if want, ok := expectedCommits[action]; !ok || n != want {
+			return fmt.Errorf("%s committed %d times, want %d (all commits: %v)", action, n, want, commits)
 		}
 	}
 	for action, want := range expectedCommits {
 		if commits[action] != want {
 			return fmt.Errorf("%s committed %d times, want %d (all commits: %v)", action, commits[action], want, commits)
+		}
+	}
+	// With a ClientToken the call that timed out must have been sent
+	// again (answered from the token's record); a tag call, which has
+	// none, must not have been: its tags showed it done.
+	if rule.Effect.Type == mockcloud.FaultLatency {
+		tagCall := rule.Action == "TagResources" || rule.Action == "UnTagResources"
+		if tagCall && sent[rule.Action] != 1 {
+			return fmt.Errorf("%s was sent %d times after its answer was lost, want 1", rule.Action, sent[rule.Action])
+		}
+		if !tagCall && sent[rule.Action] < expectedCommits[rule.Action]+1 {
+			return fmt.Errorf("%s was sent %d times: the provider did not give up on the slow call and retry", rule.Action, sent[rule.Action])
 		}
 	}
 	if hs := env.HaVips(t); len(hs) != 0 {
