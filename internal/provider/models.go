@@ -20,6 +20,7 @@ type providerModel struct {
 	ProfileFile   types.String    `tfsdk:"profile_file"`
 	Protocol      types.String    `tfsdk:"protocol"`
 	MaxRetries    types.Int64     `tfsdk:"max_retries"`
+	ReadTimeout   types.Int64     `tfsdk:"client_read_timeout"`
 	Endpoints     *endpointsModel `tfsdk:"endpoints"`
 	Quotas        *quotasModel    `tfsdk:"quotas"`
 }

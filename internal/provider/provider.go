@@ -186,6 +186,12 @@ func (p *havipProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 				Description: "Retries of one API call on throttling, 5xx answers and dropped connections, with exponential backoff. Default 4.",
 				Validators:  []validator.Int64{int64validator.Between(0, 20)},
 			},
+			"client_read_timeout": schema.Int64Attribute{
+				Optional: true,
+				Description: "Milliseconds one API call may take, its retries included, before the provider stops waiting for it (default 60000, as in Alibaba's own provider). " +
+					"A mutating call cut short this way may still be carried out by the service: it is sent again with its ClientToken, which the service answers from its record, and tag calls, which have none, are sent again only after the HaVip's tags show they were not applied.",
+				Validators: []validator.Int64{int64validator.Between(1000, 3600000)},
+			},
 		},
 		Blocks: map[string]schema.Block{
 			"endpoints": schema.SingleNestedBlock{
@@ -236,6 +242,7 @@ func (p *havipProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	unknown(cfg.ProfileFile, path.Root("profile_file"), envProfileFile[0])
 	unknown(cfg.Protocol, path.Root("protocol"), envProtocol[0])
 	unknown(cfg.MaxRetries, path.Root("max_retries"), "no")
+	unknown(cfg.ReadTimeout, path.Root("client_read_timeout"), "no")
 	if cfg.Endpoints != nil {
 		unknown(cfg.Endpoints.VPC, path.Root("endpoints").AtName("vpc"), envEndpointVPC[0])
 		unknown(cfg.Endpoints.ECS, path.Root("endpoints").AtName("ecs"), envEndpointECS[0])
@@ -278,6 +285,9 @@ func (p *havipProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		if ac.MaxRetries == 0 {
 			ac.MaxRetries = -1 // 0 in the config means no retries; the client reads 0 as "default"
 		}
+	}
+	if !cfg.ReadTimeout.IsNull() {
+		ac.ReadTimeout = time.Duration(cfg.ReadTimeout.ValueInt64()) * time.Millisecond
 	}
 
 	profile := pick(cfg.Profile, envProfile)
