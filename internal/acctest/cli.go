@@ -47,8 +47,9 @@ func NewCLI(t *testing.T, config string) *CLI {
 	ctx, cancel := context.WithCancel(context.Background())
 	attached := make(chan *plugin.ReattachConfig, 1)
 	closed := make(chan struct{})
+	address := cliProviderAddress()
 	go func() {
-		_ = tf6server.Serve(provider.Address, func() tfprotov6.ProviderServer {
+		_ = tf6server.Serve(address, func() tfprotov6.ProviderServer {
 			return providerserver.NewProtocol6(provider.New("test")())()
 		}, tf6server.WithDebug(ctx, attached, closed), tf6server.WithGoPluginLogger(hclog.NewNullLogger()))
 	}()
@@ -59,7 +60,7 @@ func NewCLI(t *testing.T, config string) *CLI {
 	case <-closed:
 		t.Fatal("the provider server stopped before it listened")
 	}
-	b, err := json.Marshal(map[string]any{provider.Address: map[string]any{
+	b, err := json.Marshal(map[string]any{address: map[string]any{
 		"Protocol": string(rc.Protocol), "ProtocolVersion": rc.ProtocolVersion, "Pid": rc.Pid, "Test": true,
 		"Addr": map[string]string{"Network": rc.Addr.Network(), "String": rc.Addr.String()},
 	}})
@@ -71,6 +72,19 @@ func NewCLI(t *testing.T, config string) *CLI {
 		t.Fatalf("terraform init: %v\n%s", err, out)
 	}
 	return c
+}
+
+// cliProviderAddress is where the CLI looks for the unqualified source
+// "havip-oss/havip" that users write: OpenTofu resolves it in its own
+// registry, so the in-process provider must answer there. The host comes
+// from TF_ACC_PROVIDER_HOST, as in terraform-plugin-testing, so both
+// harnesses follow one setting.
+func cliProviderAddress() string {
+	host := os.Getenv("TF_ACC_PROVIDER_HOST")
+	if host == "" {
+		return provider.Address
+	}
+	return host + "/havip-oss/havip"
 }
 
 // Run runs terraform with args and returns its combined output.
