@@ -157,7 +157,9 @@ func TestLastTokenProcessing(t *testing.T) {
 	t.Parallel()
 	s, vc, _ := richServer(t, nil)
 	vc2, _ := clients(t, s, s.Credentials())
-	fid, err := s.AddFault(FaultRule{Action: "CreateHaVip", Count: 1, Effect: FaultEffect{Type: FaultLatency, Latency: Duration(400 * time.Millisecond)}})
+	// Long enough that a loaded machine cannot let the slow call finish
+	// before the retry arrives; the test does not wait it out twice.
+	fid, err := s.AddFault(FaultRule{Action: "CreateHaVip", Count: 1, Effect: FaultEffect{Type: FaultLatency, Latency: Duration(3 * time.Second)}})
 	must(t, err)
 	create := func(vc *vpc.Client) (*vpc.CreateHaVipResponse, error) {
 		req := vpc.CreateCreateHaVipRequest()
@@ -172,7 +174,7 @@ func TestLastTokenProcessing(t *testing.T) {
 	slow := make(chan result, 1)
 	go func() { r, err := create(vc); slow <- result{r, err} }()
 	// Wait until the slow call has picked its fault; it claims the token
-	// right after that and then sleeps 400 ms.
+	// right after that (in the same goroutine, before its 3 s sleep).
 	for deadline := time.Now().Add(2 * time.Second); ; time.Sleep(5 * time.Millisecond) {
 		if f, _ := s.Fault(fid); f.Fired == 1 {
 			break

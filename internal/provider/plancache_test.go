@@ -24,9 +24,11 @@ func TestAllHaVipsSharesConcurrentLists(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Slow the first list down so the others arrive while it is in flight.
-	if _, err := srv.AddFault(mockcloud.FaultRule{Action: "DescribeHaVips", Count: 1,
-		Effect: mockcloud.FaultEffect{Type: mockcloud.FaultLatency, Latency: mockcloud.Duration(300 * time.Millisecond)}}); err != nil {
+	// Slow the first list down so the others arrive while it is in
+	// flight; 2 s leaves a loaded machine room to start them all.
+	fid, err := srv.AddFault(mockcloud.FaultRule{Action: "DescribeHaVips", Count: 1,
+		Effect: mockcloud.FaultEffect{Type: mockcloud.FaultLatency, Latency: mockcloud.Duration(2 * time.Second)}})
+	if err != nil {
 		t.Fatal(err)
 	}
 	d := &providerData{client: client}
@@ -40,7 +42,10 @@ func TestAllHaVipsSharesConcurrentLists(t *testing.T) {
 			}
 		}()
 		if i == 0 {
-			time.Sleep(50 * time.Millisecond) // the first call is in flight
+			// The others go once the first call is at the mock.
+			for f, _ := srv.Fault(fid); f.Fired == 0; f, _ = srv.Fault(fid) {
+				time.Sleep(time.Millisecond)
+			}
 		}
 	}
 	wg.Wait()
