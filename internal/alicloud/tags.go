@@ -12,6 +12,10 @@ import (
 // maxTagsPerCall is the API's limit of tags per TagResources call.
 const maxTagsPerCall = 20
 
+// tagLooks is how many times the HaVip is read before a tag call whose
+// outcome is unknown is sent again.
+const tagLooks = 3
+
 // SetHaVipTags adds or changes tags and removes keys.
 func (c *Client) SetHaVipTags(ctx context.Context, id string, set map[string]string, remove []string) error {
 	if id == "" {
@@ -107,15 +111,26 @@ func (c *Client) sendUnlessTagged(ctx context.Context, op, id string, send func(
 		if rounds++; rounds > maxTransientRounds {
 			return fail, e
 		}
-		h, err := c.FindHaVipByID(ctx, id)
-		if err != nil {
-			// Without the HaVip's tags the outcome stays unknown, and
-			// sending again could apply the change twice.
-			return fail, e
-		}
-		if applied(h.Tags) {
-			tflog.Debug(ctx, "alicloud: the tag call whose answer was lost had been carried out", map[string]any{"op": op, "havip_id": id})
-			return settled, nil
+		// A request the client gave up on may still be running at the
+		// service, so a first look that finds nothing is not trusted
+		// alone: the call is sent again only after looks spread over
+		// the poll schedule all find the tags not yet as asked.
+		for look := 0; look < tagLooks; look++ {
+			if look > 0 {
+				if err := c.pause(ctx, expJitter(c.cfg.PollMin, c.cfg.PollMax, look-1)); err != nil {
+					return fail, e
+				}
+			}
+			h, err := c.FindHaVipByID(ctx, id)
+			if err != nil {
+				// Without the HaVip's tags the outcome stays unknown,
+				// and sending again could apply the change twice.
+				return fail, e
+			}
+			if applied(h.Tags) {
+				tflog.Debug(ctx, "alicloud: the tag call whose answer was lost had been carried out", map[string]any{"op": op, "havip_id": id})
+				return settled, nil
+			}
 		}
 		return retry, nil
 	})
