@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk"
@@ -15,6 +16,8 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
+
+var sdkTables sync.Once
 
 // Client is safe for concurrent use.
 type Client struct {
@@ -145,6 +148,14 @@ func maskKey(k string) string {
 
 // New validates cfg and builds the SDK clients. It makes no API call.
 func New(ctx context.Context, cfg Config) (*Client, error) {
+	// The SDK fills each product's endpoint table on first use without a
+	// lock, and every new client reads it: two providers configured at
+	// once in one process (the acceptance tests, or aliased providers)
+	// would race on it. Filling the tables once, here, orders that.
+	sdkTables.Do(func() {
+		vpc.GetEndpointMap()
+		ecs.GetEndpointMap()
+	})
 	cfg, err := normalise(cfg)
 	if err != nil {
 		return nil, err
