@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk"
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth/credentials"
@@ -17,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
+	"github.com/havip-oss/terraform-provider-havip/internal/alicloud"
 	"github.com/havip-oss/terraform-provider-havip/internal/mockcloud"
 	"github.com/havip-oss/terraform-provider-havip/internal/provider"
 )
@@ -85,10 +87,25 @@ type Env struct {
 }
 
 // NewEnv starts an in-process mock on loopback (seed topology unless
-// opts.Fixtures says otherwise) and stops it when the test ends.
+// opts.Fixtures says otherwise) and stops it when the test ends. Unless
+// opts.Transitions or the fixtures say otherwise, HaVips and EIPs change state as on the
+// service, each state shown to at least one describe (the short profile),
+// so every test goes through the waiters; HAVIP_ACC_TRANSITIONS names
+// another profile (immediate, realistic, overrides) for a whole run.
 func NewEnv(t *testing.T, opts mockcloud.Options) *Env {
 	t.Helper()
 	PreCheck(t)
+	if opts.Transitions == nil && (opts.Fixtures == nil || len(opts.Fixtures.Transitions) == 0) {
+		spec := os.Getenv("HAVIP_ACC_TRANSITIONS")
+		if spec == "" {
+			spec = mockcloud.ProfileShort
+		}
+		ts, err := mockcloud.TransitionProfile(spec)
+		if err != nil {
+			t.Fatalf("HAVIP_ACC_TRANSITIONS: %v", err)
+		}
+		opts.Transitions = ts
+	}
 	s, err := mockcloud.Start(opts)
 	if err != nil {
 		t.Fatal(err)
@@ -146,6 +163,7 @@ var (
 // changes a person would make in the console.
 func (e *Env) VPCClient(t *testing.T) *vpc.Client {
 	t.Helper()
+	alicloud.PrepareSDK()
 	cfg := sdk.NewConfig()
 	cfg.Scheme = "HTTP"
 	c, err := vpc.NewClientWithOptions(e.Server.Region(), cfg, credentials.NewStaticAKCredentialsProvider(e.Cred.AccessKeyID, e.Cred.AccessKeySecret))
@@ -154,6 +172,30 @@ func (e *Env) VPCClient(t *testing.T) *vpc.Client {
 	}
 	c.Domain = e.Server.Endpoint()
 	return c
+}
+
+// WaitEIPStatus describes the EIP until it shows status, for tests that
+// change it out of band and must let its transition end first (each
+// describe also moves the mock's describe-counted transitions on).
+func (e *Env) WaitEIPStatus(t *testing.T, allocationID, status string) {
+	t.Helper()
+	c := e.VPCClient(t)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		req := vpc.CreateDescribeEipAddressesRequest()
+		req.AllocationId = allocationID
+		resp, err := c.DescribeEipAddresses(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l := resp.EipAddresses.EipAddress; len(l) == 1 && l[0].Status == status {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("EIP %s never became %s", allocationID, status)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 // HaVips lists the account's HaVips as the mock holds them.

@@ -74,6 +74,10 @@ type HaVip struct {
 	Tags                   map[string]string
 }
 
+// Deleting reports whether the HaVip is on its way out: DeleteHaVip has
+// been accepted and the service is still removing it.
+func (h *HaVip) Deleting() bool { return h.Status == statusDeleting }
+
 // HasMember reports whether id is associated with the HaVip.
 func (h *HaVip) HasMember(id string) bool {
 	for _, m := range h.AssociatedInstances {
@@ -119,6 +123,9 @@ type EIP struct {
 	InstanceType string
 	RegionID     string
 }
+
+// Unbinding reports whether the EIP is being unbound from its instance.
+func (e *EIP) Unbinding() bool { return e.Status == statusUnassociating }
 
 type CreateHaVipInput struct {
 	VSwitchID       string

@@ -19,6 +19,19 @@ import (
 
 var sdkTables sync.Once
 
+// PrepareSDK fills the SDK's endpoint tables. The SDK fills each
+// product's table on first use without a lock, and every new SDK client
+// reads it: two clients built at once in one process (providers in the
+// acceptance tests, aliased providers, a test's own SDK client) would race
+// on it. Anything in this module that builds an SDK client calls this
+// first, so the tables are filled once, before any of them is read.
+func PrepareSDK() {
+	sdkTables.Do(func() {
+		vpc.GetEndpointMap()
+		ecs.GetEndpointMap()
+	})
+}
+
 // Client is safe for concurrent use.
 type Client struct {
 	cfg   Config
@@ -148,14 +161,7 @@ func maskKey(k string) string {
 
 // New validates cfg and builds the SDK clients. It makes no API call.
 func New(ctx context.Context, cfg Config) (*Client, error) {
-	// The SDK fills each product's endpoint table on first use without a
-	// lock, and every new client reads it: two providers configured at
-	// once in one process (the acceptance tests, or aliased providers)
-	// would race on it. Filling the tables once, here, orders that.
-	sdkTables.Do(func() {
-		vpc.GetEndpointMap()
-		ecs.GetEndpointMap()
-	})
+	PrepareSDK()
 	cfg, err := normalise(cfg)
 	if err != nil {
 		return nil, err

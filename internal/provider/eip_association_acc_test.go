@@ -203,6 +203,8 @@ resource "havip_eip_association" "test" {
 				if _, err := c.UnassociateEipAddress(un); err != nil {
 					return err
 				}
+				// The service releases only an Available EIP.
+				env.WaitEIPStatus(t, acctest.SeedEIP, "Available")
 				rel := vpc.CreateReleaseEipAddressRequest()
 				rel.AllocationId = acctest.SeedEIP
 				_, err := c.ReleaseEipAddress(rel)

@@ -327,7 +327,9 @@ func (r *membersResource) checkEIP(ctx context.Context, eip string, h *alicloud.
 	if h != nil && e.InstanceID == h.ID {
 		return
 	}
-	if e.InstanceID != "" && !r.data.planned.eipReplaced(e.InstanceID, eip) || e.Status != "Available" && e.InstanceID == "" {
+	// An EIP being unbound will be Available in a moment: the bind waits
+	// for it rather than the plan refusing it.
+	if !e.Unbinding() && (e.InstanceID != "" && !r.data.planned.eipReplaced(e.InstanceID, eip) || e.Status != "Available" && e.InstanceID == "") {
 		bound := ""
 		if e.InstanceID != "" {
 			bound = fmt.Sprintf(", bound to %s %s", e.InstanceType, e.InstanceID)

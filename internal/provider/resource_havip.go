@@ -346,8 +346,10 @@ func (r *havipResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
 	h, err := client.DescribeHaVip(ctx, state.ID.ValueString())
-	if alicloud.IsNotFound(err) {
-		tflog.Warn(ctx, "HaVip is gone; removing it from state", map[string]any{"havip_id": state.ID.ValueString()})
+	if alicloud.IsNotFound(err) || (err == nil && h.Deleting()) {
+		// A HaVip the service is deleting cannot be kept or changed; it
+		// is gone for the plan, which creates it again if configured.
+		tflog.Warn(ctx, "HaVip is gone or being deleted; removing it from state", map[string]any{"havip_id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)
 		return
 	}

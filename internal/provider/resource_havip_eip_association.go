@@ -150,7 +150,9 @@ func (r *eipAssociationResource) checkBind(ctx context.Context, havipID, allocat
 		return diags // already bound here: Create adopts it
 	}
 	freed := eip.InstanceID != "" && r.data.planned.eipReplaced(eip.InstanceID, allocationID)
-	if !freed && (eip.Status != "Available" || eip.InstanceID != "") {
+	// An EIP being unbound will be Available in a moment: the bind waits
+	// for it rather than the plan refusing it.
+	if !freed && !eip.Unbinding() && (eip.Status != "Available" || eip.InstanceID != "") {
 		bound := ""
 		if eip.InstanceID != "" {
 			bound = fmt.Sprintf(", bound to %s %s", eip.InstanceType, eip.InstanceID)
@@ -222,8 +224,8 @@ func (r *eipAssociationResource) Read(ctx context.Context, req resource.ReadRequ
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateReleased, []byte(`true`))...)
 		return
 	}
-	if err == nil && eip.InstanceID != havipID {
-		tflog.Warn(ctx, "EIP is no longer bound to the HaVip; removing the association from state", map[string]any{"havip_id": havipID, "allocation_id": allocationID})
+	if err == nil && (eip.InstanceID != havipID || eip.Unbinding()) {
+		tflog.Warn(ctx, "EIP is no longer bound to the HaVip, or being unbound; removing the association from state", map[string]any{"havip_id": havipID, "allocation_id": allocationID})
 		resp.State.RemoveResource(ctx)
 		return
 	}
