@@ -21,7 +21,14 @@ import (
 func buildBinary(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "mockcloud")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	// Built the way the test binary was: under make test (-race) that
+	// reuses the race-built packages already in the cache instead of
+	// compiling the SDK and the mock a second time.
+	args := []string{"build", "-o", bin}
+	if raceBuild {
+		args = append(args, "-race")
+	}
+	out, err := exec.Command("go", append(args, ".")...).CombinedOutput()
 	if err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
