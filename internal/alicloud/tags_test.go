@@ -1,0 +1,60 @@
+package alicloud
+
+import (
+	"testing"
+	"time"
+
+	"github.com/havip-oss/terraform-provider-havip/internal/mockcloud"
+)
+
+// Tag calls carry no ClientToken, so a request whose outcome is unknown is
+// settled by the HaVip's tags, never by sending it again blind: each fault
+// ends with the change committed exactly once and the tags as asked.
+func TestSetHaVipTagsCommitsOnceWhateverTheFault(t *testing.T) {
+	faults := []struct {
+		name   string
+		effect mockcloud.FaultEffect
+		count  int
+		sent   int // requests of the faulted action
+	}{
+		{"answer lost after commit", mockcloud.FaultEffect{Type: mockcloud.FaultDropAfter}, 1, 1},
+		{"client gave up, service carried on", mockcloud.FaultEffect{Type: mockcloud.FaultLatency, Latency: mockcloud.Duration(3 * time.Second)}, 1, 1},
+		{"reset before commit", mockcloud.FaultEffect{Type: mockcloud.FaultDropBefore}, 1, 2},
+		{"503 twice", mockcloud.FaultEffect{Type: mockcloud.FaultError, Status: 503, Code: "ServiceUnavailable"}, 2, 3},
+	}
+	for _, action := range []string{"TagResources", "UnTagResources"} {
+		for _, f := range faults {
+			t.Run(action+"/"+f.name, func(t *testing.T) {
+				t.Parallel()
+				s := startMock(t, mockcloud.Options{})
+				cred := newAccount(t, s)
+				cfg := testConfig(s, cred)
+				cfg.ReadTimeout = time.Second
+				c := newClient(t, cfg)
+				ctx := testCtx(t)
+				h := mustCreate(t, c, CreateHaVipInput{Tags: map[string]string{"env": "a", "team": "x"}})
+				addFault(t, s, mockcloud.FaultRule{Action: action, Count: f.count, Effect: f.effect})
+				if err := c.SetHaVipTags(ctx, h.ID, map[string]string{"env": "b"}, []string{"team"}); err != nil {
+					t.Fatal(err)
+				}
+				entries := journal(s, cred, action)
+				committed := 0
+				for _, e := range entries {
+					if e.Committed {
+						committed++
+					}
+				}
+				if committed != 1 || len(entries) != f.sent {
+					t.Fatalf("%s: %d requests, %d committed; want %d requests, 1 committed", action, len(entries), committed, f.sent)
+				}
+				got, err := c.FindHaVipByID(ctx, h.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(got.Tags) != 1 || got.Tags["env"] != "b" {
+					t.Fatalf("tags %v, want only env=b", got.Tags)
+				}
+			})
+		}
+	}
+}
