@@ -200,6 +200,8 @@ func TestAccBadInput(t *testing.T) {
 			summary: "Invalid Attribute Value Match", addr: providerAddr, attr: "vpc"},
 		{name: "provider/max_retries 99", provider: extra("  max_retries = 99"), body: havipBody(""),
 			summary: "Invalid Attribute Value", addr: providerAddr, attr: "max_retries"},
+		{name: "provider/client_read_timeout 10 ms", provider: extra("  client_read_timeout = 10"), body: havipBody(""),
+			summary: "Invalid Attribute Value", addr: providerAddr, attr: "client_read_timeout"},
 		{name: "provider/havips_per_account 0", provider: extra("  quotas {\n    havips_per_account = 0\n  }"), body: havipBody(""),
 			summary: "Invalid Attribute Value", addr: providerAddr, attr: "havips_per_account"},
 		{name: "provider/region with spaces", provider: provider(`region     = "`, `region     = "cn `), body: havipBody(""),
