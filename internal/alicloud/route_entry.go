@@ -65,6 +65,16 @@ func (c *Client) CreateRouteEntry(ctx context.Context, in CreateRouteEntryInput)
 		return nil, err
 	}
 	defer unlock()
+	// The service refuses the entry while its HaVip is changing state
+	// (IncorrectHaVipStatus), so the call also queues behind this
+	// process's association changes of that HaVip, which hold its lock
+	// until they have settled. Only the call: the entry's own wait does
+	// not hold the HaVip back. (Lock order: table, then HaVip; nothing
+	// takes them the other way round.)
+	unlockHaVip, err := c.locks.lock(ctx, op, in.HaVipID)
+	if err != nil {
+		return nil, err
+	}
 	token := newClientToken()
 	var id string
 	err = c.untilSettled(ctx, op, func(ctx context.Context) error {
@@ -85,6 +95,7 @@ func (c *Client) CreateRouteEntry(ctx context.Context, in CreateRouteEntryInput)
 			return resp.RequestId, nil
 		})
 	}, nil)
+	unlockHaVip()
 	if err != nil {
 		return nil, err
 	}
