@@ -4,9 +4,8 @@ import (
 	"context"
 	"sort"
 
-	"github.com/hashicorp/terraform-plugin-log/tflog"
-
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/vpc"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // maxTagsPerCall is the API's limit of tags per TagResources call.
