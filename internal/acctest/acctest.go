@@ -88,10 +88,11 @@ type Env struct {
 
 // NewEnv starts an in-process mock on loopback (seed topology unless
 // opts.Fixtures says otherwise) and stops it when the test ends. Unless
-// opts.Transitions or the fixtures say otherwise, HaVips and EIPs change state as on the
-// service, each state shown to at least one describe (the short profile),
-// so every test goes through the waiters; HAVIP_ACC_TRANSITIONS names
-// another profile (immediate, realistic, overrides) for a whole run.
+// opts.Transitions or the fixtures say otherwise, HaVips and EIPs change
+// state as on the service, each state shown to at least one describe (the
+// short profile), so every test goes through the waiters;
+// HAVIP_ACC_TRANSITIONS names another profile (immediate, realistic,
+// overrides) for a whole run.
 func NewEnv(t *testing.T, opts mockcloud.Options) *Env {
 	t.Helper()
 	PreCheck(t)
