@@ -129,6 +129,47 @@ func TestAccHaVip_disappears(t *testing.T) {
 	})
 }
 
+// A HaVip deleted out of band and still Deleting cannot be kept or
+// changed: the refresh drops it and the plan creates a new one. Deleting is
+// held for the whole test (it lasts 1000 describes), and the second step's
+// refresh takes the HaVip out of the state, so no destroy waits on it; the
+// short delete timeout makes a regression fail in seconds, not hang.
+func TestAccHaVip_deletingReadsAsGone(t *testing.T) {
+	env := acctest.NewEnv(t, mockcloud.Options{Transitions: map[string]mockcloud.Transition{
+		mockcloud.TransitionHaVipDelete: {Mode: "describes", Describes: 1000},
+	}})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: env.Config(havipConfig("  timeouts {\n    delete = \"10s\"\n  }")),
+			Check: func(s *terraform.State) error {
+				req := vpc.CreateDeleteHaVipRequest()
+				req.HaVipId = s.RootModule().Resources["havip.test"].Primary.ID
+				if _, err := env.VPCClient(t).DeleteHaVip(req); err != nil {
+					return err
+				}
+				if hs := env.HaVips(t); len(hs) != 1 || hs[0].Status != "Deleting" {
+					return fmt.Errorf("want the HaVip still Deleting, the mock has %+v", hs)
+				}
+				return nil
+			},
+			ExpectNonEmptyPlan: true,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction("havip.test", plancheck.ResourceActionCreate),
+			}},
+		}, {
+			RefreshState: true,
+			Check: func(s *terraform.State) error {
+				if _, ok := s.RootModule().Resources["havip.test"]; ok {
+					return fmt.Errorf("the Deleting HaVip is still in the state")
+				}
+				return nil
+			},
+			ExpectNonEmptyPlan: true,
+		}},
+	})
+}
+
 // Each refused configuration must fail at plan time on its attribute and
 // leave the mock's journal without a single mutating call.
 func TestAccHaVip_planTimeErrors(t *testing.T) {
