@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk"
@@ -40,9 +41,13 @@ type Client struct {
 	ecs   *sdkPool[*ecs.Client]
 	locks keyedLocks
 	reads readers
-	pace  pacer
-	sleep func(context.Context, time.Duration) error // nil: a real sleep; tests record the schedule
-	creds *sessionCredentials
+	// haVipEpoch counts the starts and ends of this process's HaVip
+	// changes (changing); listing holds the last listing of every HaVip.
+	haVipEpoch atomic.Uint64
+	listing    haVipListing
+	pace       pacer
+	sleep      func(context.Context, time.Duration) error // nil: a real sleep; tests record the schedule
+	creds      *sessionCredentials
 }
 
 const (

@@ -327,31 +327,15 @@ func (c *Client) DescribeENI(ctx context.Context, id string) (*ENI, error) {
 
 // AddressOwner names the ECS instance or ENI that holds ip as a private
 // address in the vSwitch, or "" when none does: CreateHaVip refuses an
-// address in use with InvalidIPAddress.AlreadyUsed.
+// address in use with InvalidIPAddress.AlreadyUsed. One
+// DescribeNetworkInterfaces answers for both: it lists every ENI, an
+// instance's primary ENI (Type Primary, with the instance's private
+// addresses) among them, and the address filter matches secondary private
+// addresses too. An address on a primary ENI is named by its instance,
+// which is what the user knows it by.
 func (c *Client) AddressOwner(ctx context.Context, vswitchID, ip string) (string, error) {
-	ips, _ := json.Marshal([]string{ip})
 	var owner string
-	err := c.ecsCall(ctx, "DescribeInstances", func(cli *ecs.Client) (string, error) {
-		req := ecs.CreateDescribeInstancesRequest()
-		req.VSwitchId = vswitchID
-		req.PrivateIpAddresses = string(ips)
-		r, err := cli.DescribeInstances(req)
-		if err != nil {
-			return "", err
-		}
-		for _, in := range r.Instances.Instance {
-			for _, a := range in.VpcAttributes.PrivateIpAddress.IpAddress {
-				if a == ip {
-					owner = in.InstanceId
-				}
-			}
-		}
-		return r.RequestId, nil
-	})
-	if err != nil || owner != "" {
-		return owner, err
-	}
-	err = c.ecsCall(ctx, "DescribeNetworkInterfaces", func(cli *ecs.Client) (string, error) {
+	err := c.ecsCall(ctx, "DescribeNetworkInterfaces", func(cli *ecs.Client) (string, error) {
 		req := ecs.CreateDescribeNetworkInterfacesRequest()
 		req.VSwitchId = vswitchID
 		req.PrivateIpAddress = &[]string{ip}
@@ -360,24 +344,19 @@ func (c *Client) AddressOwner(ctx context.Context, vswitchID, ip string) (string
 			return "", err
 		}
 		for _, e := range r.NetworkInterfaceSets.NetworkInterfaceSet {
-			if e.PrivateIpAddress == ip {
-				owner = e.NetworkInterfaceId
-			}
+			holds := e.PrivateIpAddress == ip
 			for _, s := range e.PrivateIpSets.PrivateIpSet {
-				if s.PrivateIpAddress == ip && owner == "" {
-					owner = e.NetworkInterfaceId
-				}
+				holds = holds || s.PrivateIpAddress == ip
+			}
+			if !holds || owner != "" {
+				continue
+			}
+			owner = e.NetworkInterfaceId
+			if e.Type == "Primary" && e.InstanceId != "" {
+				owner = e.InstanceId
 			}
 		}
 		return r.RequestId, nil
 	})
 	return owner, err
-}
-
-// CheckRegion makes one cheap call in the configured region, so that a
-// region that does not exist is reported once, by the provider, instead of
-// by every check that needs the API. It returns the service's error.
-func (c *Client) CheckRegion(ctx context.Context) error {
-	_, err := c.describeHaVips(ctx, nil, 1, 1)
-	return err
 }

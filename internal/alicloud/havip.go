@@ -33,6 +33,7 @@ func (c *Client) CreateHaVip(ctx context.Context, in CreateHaVipInput) (*HaVip, 
 		tags = append(tags, vpc.CreateHaVipTag{Key: k, Value: in.Tags[k]})
 	}
 	var id string
+	changed := c.changing(nil, nil)
 	err := c.untilSettled(ctx, op, func(ctx context.Context) error {
 		return c.vpcCall(ctx, op, func(cli *vpc.Client) (string, error) {
 			req := vpc.CreateCreateHaVipRequest()
@@ -53,6 +54,7 @@ func (c *Client) CreateHaVip(ctx context.Context, in CreateHaVipInput) (*HaVip, 
 			return resp.RequestId, nil
 		})
 	}, nil)
+	changed()
 	if err != nil {
 		return nil, err
 	}

@@ -100,6 +100,34 @@ func (b *batchReader[T]) answer(id string, s seen[T]) (*T, error) {
 	return &v, nil
 }
 
+// generations is what a listing that starts now passes to observe.
+func (b *batchReader[T]) generations() map[string]uint64 {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	out := make(map[string]uint64, len(b.gen))
+	for id, g := range b.gen {
+		out[id] = g
+	}
+	return out
+}
+
+// observe keeps what a listing saw of each object, so that the Reads and
+// plan checks that follow in this process need no describe of their own:
+// a refresh, or a plan check, after the listing costs no call. Only IDs
+// of which nothing is known yet are filled (a describe answered since the
+// listing started may be newer), and none that the process began to
+// change after the listing started (gens, from generations).
+func (b *batchReader[T]) observe(items map[string]*T, gens map[string]uint64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for id, v := range items {
+		if _, ok := b.known[id]; ok || b.gen[id] != gens[id] {
+			continue
+		}
+		b.known[id] = seen[T]{v: v}
+	}
+}
+
 // forget drops what is known of id: the process is about to change it.
 func (b *batchReader[T]) forget(id string) {
 	b.mu.Lock()
@@ -161,8 +189,13 @@ func (b *batchReader[T]) run(ctx context.Context, gather time.Duration) {
 // it knew of them no longer serves a Read. Call the returned func once the
 // mutating call has returned, so that a read that was in flight during the
 // call cannot serve either; the waiter's reads then refill what is known.
+//
+// Every change also moves the process's HaVip epoch on, at both ends, so
+// that a listing of the HaVips taken before or during it no longer serves
+// (listing.go); a HaVip being created has no ID yet and passes none.
 func (c *Client) changing(haVipIDs, eipIDs []string) func() {
 	forget := func() {
+		c.haVipEpoch.Add(1)
 		for _, id := range haVipIDs {
 			c.reads.haVips.forget(id)
 		}

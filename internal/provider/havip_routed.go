@@ -5,47 +5,34 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-
 	"github.com/havip-oss/terraform-provider-havip/internal/alicloud"
 )
 
-// refuseRouted stops the deletion of a HaVip that a route entry still
-// points at, before DeleteHaVip, with the routes named: the service would
-// refuse it (DependencyViolation.HaVipReferedByRouteEntry) without saying
-// which route. It runs at apply rather than plan because only then is it
-// known whether the route is removed first in the same run: Terraform
-// deletes a havip_route_entry before the HaVip it references.
-func (d *providerData) refuseRouted(ctx context.Context, havipID, vpcID string, diags *diag.Diagnostics) bool {
-	client := d.client
+// routedDetail explains DeleteHaVip's refusal of a HaVip that a route
+// entry still points at (DependencyViolation.HaVipReferedByRouteEntry),
+// naming the routes, which the service's message does not. The routes
+// are looked up only once the service has refused: a check before every
+// delete would cost each HaVip's deletion a route listing per table, for
+// a refusal that changes nothing either way.
+func (d *providerData) routedDetail(ctx context.Context, havipID, vpcID string) string {
+	const advice = "Remove the havip_route_entry, or delete the route, first. The HaVip was not deleted."
 	if vpcID == "" {
-		h, err := client.DescribeHaVip(ctx, havipID)
-		if alicloud.IsNotFound(err) {
-			return false // gone: the delete settles at once
-		}
+		h, err := d.client.DescribeHaVip(ctx, havipID)
 		if err != nil {
-			diags.AddError("Cannot check the routes to HaVip "+havipID, apiErrorDetail(err))
-			return true
+			return "A route entry still points at the HaVip. " + advice
 		}
 		vpcID = h.VpcID
 	}
 	routes, err := d.routesTo(ctx, vpcID, havipID)
-	if err != nil {
-		diags.AddError("Cannot check the routes to HaVip "+havipID, apiErrorDetail(err))
-		return true
-	}
-	if len(routes) == 0 {
-		return false
+	if err != nil || len(routes) == 0 {
+		return "A route entry still points at the HaVip. " + advice
 	}
 	var names []string
 	for _, r := range routes {
 		names = append(names, fmt.Sprintf("%s (%s in route table %s)", r.ID, r.Destination, r.TableID))
 	}
-	diags.AddError("HaVip "+havipID+" is still the next hop of a route",
-		fmt.Sprintf("Route entry %s points at HaVip %s; Alibaba Cloud refuses to delete a HaVip that a route uses "+
-			"(DependencyViolation.HaVipReferedByRouteEntry). Remove the havip_route_entry, or delete the route, first. The HaVip was not deleted.",
-			strings.Join(names, ", "), havipID))
-	return true
+	return fmt.Sprintf("Route entry %s points at HaVip %s; Alibaba Cloud refuses to delete a HaVip that a route uses. %s",
+		strings.Join(names, ", "), havipID, advice)
 }
 
 // routesTo lists the route entries of the VPC's route tables whose next

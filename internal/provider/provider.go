@@ -64,44 +64,13 @@ type providerData struct {
 	// A route table's VPC never changes: looked up once per process.
 	routeTables    sync.Map // route table ID → *alicloud.RouteTable
 	vpcRouteTables sync.Map // VPC ID → []alicloud.RouteTable
-
-	listMu     sync.Mutex
-	listFlight *haVipList
 }
 
-// haVipList is one ListHaVips call that concurrent plan checks share.
-type haVipList struct {
-	done chan struct{}
-	all  []alicloud.HaVip
-	err  error
-}
-
-// allHaVips lists the account's HaVips for the plan-time checks. Terraform
-// plans up to -parallelism resources at once, and each check needs the
-// whole list (quotas, used IPs, HaVips per instance): checks that arrive
-// while a list is in flight wait for it instead of paging through every
-// HaVip again. Nothing is kept once the call returns, so no check sees a
-// list older than its own start.
+// allHaVips lists the account's HaVips for the plan-time checks, shared
+// by every check of the process until the process changes a HaVip
+// (alicloud.Client.AllHaVips).
 func (d *providerData) allHaVips(ctx context.Context) ([]alicloud.HaVip, error) {
-	d.listMu.Lock()
-	if f := d.listFlight; f != nil {
-		d.listMu.Unlock()
-		select {
-		case <-f.done:
-			return f.all, f.err
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
-	}
-	f := &haVipList{done: make(chan struct{})}
-	d.listFlight = f
-	d.listMu.Unlock()
-	f.all, f.err = d.client.ListHaVips(ctx, alicloud.HaVipFilter{})
-	d.listMu.Lock()
-	d.listFlight = nil
-	d.listMu.Unlock()
-	close(f.done)
-	return f.all, f.err
+	return d.client.AllHaVips(ctx)
 }
 
 // vswitch returns a vSwitch, from the cache when it was seen before.

@@ -438,18 +438,18 @@ func (r *havipResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 	}
 	ctx, cancel := withTimeout(ctx, state.Timeouts.Delete, defaultDeleteTimeout, &resp.Diagnostics)
 	defer cancel()
-	if r.data.refuseRouted(ctx, state.ID.ValueString(), state.VpcID.ValueString(), &resp.Diagnostics) {
-		return
-	}
 	if err := client.DeleteHaVip(ctx, state.ID.ValueString()); err != nil {
 		detail := apiErrorDetail(err)
+		if alicloud.CodeOf(err) == rulebook.CodeDeleteWithRouteEntry {
+			resp.Diagnostics.AddError("HaVip "+state.ID.ValueString()+" is still the next hop of a route",
+				r.data.routedDetail(ctx, state.ID.ValueString(), state.VpcID.ValueString())+"\n\n"+detail)
+			return
+		}
 		switch alicloud.CodeOf(err) {
 		case rulebook.CodeIncorrectStatus:
 			detail += "\n\nThe HaVip still has members. Remove its havip_attachment resources (or detach the instances) first."
 		case rulebook.CodeDeleteWithEIP:
 			detail += "\n\nAn EIP is still bound to the HaVip. Remove its havip_eip_association first."
-		case rulebook.CodeDeleteWithRouteEntry:
-			detail += "\n\nA route entry still points at the HaVip. Remove its havip_route_entry (or the route) first."
 		}
 		resp.Diagnostics.AddError("Error deleting HaVip "+state.ID.ValueString(), detail)
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/havip-oss/terraform-provider-havip/internal/acctest"
 	"github.com/havip-oss/terraform-provider-havip/internal/mockcloud"
+	"github.com/havip-oss/terraform-provider-havip/internal/rulebook"
 )
 
 // seedTable is the seed VPC's System route table, as the mock derives it.
@@ -265,8 +266,9 @@ func TestAccRouteEntry_refusedAtPlanTime(t *testing.T) {
 }
 
 // A HaVip that a route (made outside this configuration) points at is not
-// deleted: the diagnostic names the route and no DeleteHaVip is sent. Once
-// the route is gone the HaVip is deleted.
+// deleted: the service refuses DeleteHaVip, which commits nothing, and the
+// diagnostic names the route the refusal does not. Once the route is gone
+// the HaVip is deleted.
 func TestAccRouteEntry_routedHaVipNotDestroyed(t *testing.T) {
 	fx := routeFixtures()
 	fx.Transitions = nil // the out-of-band route is Available at once, so the test can delete it
@@ -289,8 +291,14 @@ func TestAccRouteEntry_routedHaVipNotDestroyed(t *testing.T) {
 			},
 			{
 				PreConfig: func() {
-					if n := len(journalOf(env, "DeleteHaVip", 0)); n != 0 {
-						t.Fatalf("DeleteHaVip was sent %d times for a routed HaVip", n)
+					deletes := journalOf(env, "DeleteHaVip", 0)
+					if len(deletes) == 0 {
+						t.Fatal("no DeleteHaVip reached the service")
+					}
+					for _, e := range deletes {
+						if e.Committed || e.Code != rulebook.CodeDeleteWithRouteEntry {
+							t.Fatalf("DeleteHaVip of a routed HaVip: code %q, committed %v; want %s, not committed", e.Code, e.Committed, rulebook.CodeDeleteWithRouteEntry)
+						}
 					}
 					if hs := env.HaVips(t); len(hs) != 3 { // two fixtures and the routed one
 						t.Fatalf("the routed HaVip is gone: %d HaVips", len(hs))

@@ -1,0 +1,169 @@
+package alicloud
+
+import (
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/havip-oss/terraform-provider-havip/internal/mockcloud"
+)
+
+// Plan checks that run at the same time share one listing; a later check
+// reuses it while the process has changed no HaVip, and lists again once
+// it has.
+func TestAllHaVipsSharedUntilAChange(t *testing.T) {
+	s, cred, c := setup(t, mockcloud.Options{})
+	ctx := testCtx(t)
+	first := mustCreate(t, c, CreateHaVipInput{IPAddress: "192.168.0.30"})
+	lists := func() int { return listingsOf(s, cred) }
+
+	// Slow the first listing down so the others arrive while it is in
+	// flight; 2 s leaves a loaded machine room to start them all.
+	fid, err := s.AddFault(mockcloud.FaultRule{Action: "DescribeHaVips", Count: 1,
+		Effect: mockcloud.FaultEffect{Type: mockcloud.FaultLatency, Latency: mockcloud.Duration(2 * time.Second)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			all, err := c.AllHaVips(ctx)
+			if err != nil || len(all) != 1 || all[0].ID != first.ID {
+				t.Errorf("AllHaVips: %v, %v", all, err)
+			}
+		}()
+		if i == 0 {
+			for f, _ := s.Fault(fid); f.Fired == 0; f, _ = s.Fault(fid) {
+				time.Sleep(time.Millisecond)
+			}
+		}
+	}
+	wg.Wait()
+	if n := lists(); n != 1 {
+		t.Fatalf("8 concurrent checks listed %d times, want 1", n)
+	}
+	if _, err := c.AllHaVips(ctx); err != nil || lists() != 1 {
+		t.Fatalf("a check after the listing, with no change since: %d listings (want 1), %v", lists(), err)
+	}
+	// The process's own change makes the listing stale.
+	second := mustCreate(t, c, CreateHaVipInput{IPAddress: "192.168.0.31"})
+	all, err := c.AllHaVips(ctx)
+	if err != nil || len(all) != 2 {
+		t.Fatalf("after a create: %v, %v; want both HaVips", all, err)
+	}
+	if n := lists(); n != 2 {
+		t.Fatalf("after a create: %d listings, want 2", n)
+	}
+	if err := c.DeleteHaVip(ctx, second.ID); err != nil {
+		t.Fatal(err)
+	}
+	if all, err := c.AllHaVips(ctx); err != nil || len(all) != 1 {
+		t.Fatalf("after a delete: %v, %v; want the first HaVip only", all, err)
+	}
+}
+
+// listingsOf counts the DescribeHaVips calls that named no HaVip ID
+// (listings), as opposed to the waiters' and Reads'.
+func listingsOf(s *mockcloud.Server, cred mockcloud.Credential) int {
+	n := 0
+	for _, e := range journal(s, cred, "DescribeHaVips") {
+		if describedHaVips(e) == nil {
+			n++
+		}
+	}
+	return n
+}
+
+// The region check at configure is the first page of the HaVips: with no
+// more than a page of them it serves the plan checks' listing and the
+// first Read of each, so neither makes a call; a HaVip the process changes
+// is described again.
+func TestCheckRegionServesListingAndReads(t *testing.T) {
+	s, cred, setupClient := setup(t, mockcloud.Options{})
+	ctx := testCtx(t)
+	h := mustCreate(t, setupClient, CreateHaVipInput{IPAddress: "192.168.0.30"})
+
+	c := newClient(t, testConfig(s, cred)) // a new provider process
+	before := len(journal(s, cred, ""))
+	if err := c.CheckRegion(ctx); err != nil {
+		t.Fatal(err)
+	}
+	all, err := c.AllHaVips(ctx)
+	if err != nil || len(all) != 1 {
+		t.Fatalf("AllHaVips: %v, %v", all, err)
+	}
+	got, err := c.DescribeHaVip(ctx, h.ID)
+	if err != nil || got.ID != h.ID || got.IPAddress != "192.168.0.30" {
+		t.Fatalf("DescribeHaVip: %+v, %v", got, err)
+	}
+	if n := len(journal(s, cred, "")) - before; n != 1 {
+		t.Fatalf("region check, listing and Read made %d calls, want the check's 1", n)
+	}
+	if _, err := c.AssociateHaVip(ctx, h.ID, seedECS1, MemberTypeOf(seedECS1)); err != nil {
+		t.Fatal(err)
+	}
+	mid := journal(s, cred, "")
+	got, err = c.DescribeHaVip(ctx, h.ID)
+	if err != nil || !got.HasMember(seedECS1) {
+		t.Fatalf("the Read after the process's own change: %+v, %v", got, err)
+	}
+	if _, err := c.AllHaVips(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(journal(s, cred, "DescribeHaVips")) - countAction(mid, "DescribeHaVips"); n != 1 {
+		t.Fatalf("after the change, the listing made %d DescribeHaVips, want 1 (the Read was served by the association's wait)", n)
+	}
+}
+
+func countAction(entries []mockcloud.JournalEntry, action string) int {
+	n := 0
+	for _, e := range entries {
+		if e.Action == action {
+			n++
+		}
+	}
+	return n
+}
+
+// With more HaVips than a page, the region check's page is not the whole
+// listing: AllHaVips lists them all, while the HaVips on the page still
+// serve their Reads.
+func TestCheckRegionPartialPage(t *testing.T) {
+	fx := mockcloud.SeedFixtures()
+	fx.Quotas = map[string]int{mockcloud.QuotaHaVipsPerAccount: 100, mockcloud.QuotaHaVipsPerVPC: 100}
+	s, cred, setupClient := setup(t, mockcloud.Options{Fixtures: fx})
+	ctx := testCtx(t)
+	var ids []string
+	for i := 0; i < pageSize+2; i++ {
+		h := mustCreate(t, setupClient, CreateHaVipInput{})
+		ids = append(ids, h.ID)
+	}
+	c := newClient(t, testConfig(s, cred))
+	if err := c.CheckRegion(ctx); err != nil {
+		t.Fatal(err)
+	}
+	before := countAction(journal(s, cred, ""), "DescribeHaVips")
+	all, err := c.AllHaVips(ctx)
+	if err != nil || len(all) != pageSize+2 {
+		t.Fatalf("AllHaVips: %d HaVips, %v; want %d", len(all), err, pageSize+2)
+	}
+	if n := countAction(journal(s, cred, ""), "DescribeHaVips") - before; n != 2 {
+		t.Fatalf("listing %d HaVips took %d calls, want 2 pages", pageSize+2, n)
+	}
+	c2 := newClient(t, testConfig(s, cred))
+	if err := c2.CheckRegion(ctx); err != nil {
+		t.Fatal(err)
+	}
+	before = countAction(journal(s, cred, ""), "DescribeHaVips")
+	for _, id := range ids {
+		if _, err := c2.DescribeHaVip(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	served := len(ids) - (countAction(journal(s, cred, ""), "DescribeHaVips") - before)
+	if served < pageSize-1 {
+		t.Fatalf("only %d of %d Reads were served by the region check's page", served, len(ids))
+	}
+}
