@@ -197,8 +197,9 @@ func sortedKeys(m map[string]string) []string {
 
 // MoveHaVipResourceGroup moves a HaVip to another resource group in place:
 // its ID, address and members stay. MoveResourceGroup takes no
-// ClientToken, and moving to the group the HaVip is already in changes
-// nothing, so a retry of a move whose answer was lost is harmless.
+// ClientToken: a move whose answer was lost is sent again only if the
+// HaVip is not in the group yet (sendUnlessApplied), since a resent move
+// that arrives after a later one would undo it.
 func (c *Client) MoveHaVipResourceGroup(ctx context.Context, id, group string) error {
 	const op = "MoveResourceGroup"
 	if id == "" || group == "" {
@@ -212,17 +213,15 @@ func (c *Client) MoveHaVipResourceGroup(ctx context.Context, id, group string) e
 	}
 	defer unlock()
 	defer c.changing([]string{id}, nil)()
-	return c.untilSettled(ctx, op, func(ctx context.Context) error {
-		return c.vpcCall(ctx, op, func(cli *vpc.Client) (string, error) {
-			req := vpc.CreateMoveResourceGroupRequest()
-			req.ResourceType = "HaVip"
-			req.ResourceId = id
-			req.NewResourceGroupId = group
-			resp, err := cli.MoveResourceGroup(req)
-			if err != nil {
-				return "", err
-			}
-			return resp.RequestId, nil
-		})
-	}, nil)
+	return c.sendUnlessApplied(ctx, op, id, func(cli *vpc.Client) (string, error) {
+		req := vpc.CreateMoveResourceGroupRequest()
+		req.ResourceType = "HaVip"
+		req.ResourceId = id
+		req.NewResourceGroupId = group
+		resp, err := cli.MoveResourceGroup(req)
+		if err != nil {
+			return "", err
+		}
+		return resp.RequestId, nil
+	}, func(h *HaVip) bool { return h.ResourceGroupID == group })
 }

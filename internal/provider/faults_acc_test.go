@@ -23,13 +23,19 @@ var expectedCommits = map[string]int{
 	"CreateHaVip": 1, "ModifyHaVipAttribute": 1, "AssociateHaVip": 2, "UnassociateHaVip": 2,
 	"DeleteHaVip": 1, "AssociateEipAddress": 1, "UnassociateEipAddress": 1,
 	"CreateRouteEntry": 1, "DeleteRouteEntry": 1, "TagResources": 1, "UnTagResources": 1,
+	"MoveResourceGroup": 1,
 }
 
 // matrixTopology is the seed topology with tags, so that the second step
-// (a rename and a tag change) sends TagResources and UnTagResources.
-func matrixTopology(name, tags string) string {
-	return strings.Replace(seedTopology(), `  name       = "test_havip_name"`, fmt.Sprintf("  name       = %q\n  tags       = %s", name, tags), 1) + matrixRoute()
+// (a rename, a tag change and a move to another resource group) sends
+// TagResources, UnTagResources and MoveResourceGroup.
+func matrixTopology(name, tags, extra string) string {
+	return strings.Replace(seedTopology(), `  name       = "test_havip_name"`, fmt.Sprintf("  name       = %q\n  tags       = %s\n%s", name, tags, extra), 1) + matrixRoute()
 }
+
+// noTokenCalls carry no ClientToken: one whose answer is lost must be
+// found done, not sent again.
+var noTokenCalls = map[string]bool{"TagResources": true, "UnTagResources": true, "MoveResourceGroup": true}
 
 // matrixReadTimeout is the provider's client_read_timeout in the matrix,
 // and clientTimeout a latency beyond it: the provider gives up on the call,
@@ -65,8 +71,8 @@ var matrixFaults = []struct {
 }
 
 // TestAccFaultMatrix runs the seed topology's whole lifecycle, a route
-// entry to its HaVip and tags included (create, rename and retag,
-// destroy), with one fault on one mutating call, for every pair, and
+// entry to its HaVip and tags included (create; rename, retag and move to
+// another resource group; destroy), with one fault on one mutating call, for every pair, and
 // checks that it converges with every action committed exactly once, no
 // mutating call outside the lifecycle's, and nothing left behind.
 func TestAccFaultMatrix(t *testing.T) {
@@ -102,8 +108,8 @@ func TestAccFaultMatrix(t *testing.T) {
 					resource.Test(t, resource.TestCase{
 						ProtoV6ProviderFactories: acctest.ProviderFactories,
 						Steps: []resource.TestStep{
-							{Config: provider + matrixTopology("test_havip_name", `{ env = "a", team = "x" }`)},
-							{Config: provider + matrixTopology("renamed", `{ env = "b" }`)},
+							{Config: provider + matrixTopology("test_havip_name", `{ env = "a", team = "x" }`, "")},
+							{Config: provider + matrixTopology("renamed", `{ env = "b" }`, `  resource_group_id = "rg-aekzmatrix"`)},
 						},
 						CheckDestroy: func(*terraform.State) error { return checkConverged(t, env, id, rule) },
 					})
@@ -123,7 +129,7 @@ func TestAccFaultMatrix(t *testing.T) {
 		}
 		b.WriteString("\n")
 	}
-	t.Log("fault matrix (apply, rename and retag, destroy; 0 duplicates, 0 orphans, no call outside the lifecycle):" + b.String())
+	t.Log("fault matrix (apply, rename, retag and move, destroy; 0 duplicates, 0 orphans, no call outside the lifecycle):" + b.String())
 }
 
 func joinNames() string {
@@ -166,14 +172,14 @@ func checkConverged(t *testing.T, env *acctest.Env, faultID string, rule mockclo
 		}
 	}
 	// With a ClientToken the call that timed out must have been sent
-	// again (answered from the token's record); a tag call, which has
-	// none, must not have been: its tags showed it done.
+	// again (answered from the token's record); a call without one (tags,
+	// resource group) must not have been: the HaVip showed it done.
 	if rule.Effect.Type == mockcloud.FaultLatency {
-		tagCall := rule.Action == "TagResources" || rule.Action == "UnTagResources"
-		if tagCall && sent[rule.Action] != 1 {
+		noToken := noTokenCalls[rule.Action]
+		if noToken && sent[rule.Action] != 1 {
 			return fmt.Errorf("%s was sent %d times after its answer was lost, want 1", rule.Action, sent[rule.Action])
 		}
-		if !tagCall && sent[rule.Action] < expectedCommits[rule.Action]+1 {
+		if !noToken && sent[rule.Action] < expectedCommits[rule.Action]+1 {
 			return fmt.Errorf("%s was sent %d times: the provider did not give up on the slow call and retry", rule.Action, sent[rule.Action])
 		}
 	}
