@@ -13,7 +13,9 @@ import (
 // naming the routes, which the service's message does not. The routes
 // are looked up only once the service has refused: a check before every
 // delete would cost each HaVip's deletion a route listing per table, for
-// a refusal that changes nothing either way.
+// a refusal that changes nothing either way. Nor are the route reads in
+// the havip resource's RAM policy: without them (a denial, say) the
+// diagnostic only lacks the route's name.
 func (d *providerData) routedDetail(ctx context.Context, havipID, vpcID string) string {
 	const advice = "Remove the havip_route_entry, or delete the route, first. The HaVip was not deleted."
 	if vpcID == "" {

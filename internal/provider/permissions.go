@@ -72,8 +72,6 @@ var ramPermissions = []RAMPermissions{
 		{Action: "vpc:TagResources", Resources: []string{arnHaVip}, Steps: []string{StepUpdate}, Only: "when tags are added or changed after creation"},
 		{Action: "vpc:UnTagResources", Resources: []string{arnHaVip}, Steps: []string{StepUpdate}, Only: "when tags are removed"},
 		{Action: "vpc:DeleteHaVip", Resources: []string{arnHaVip}, Steps: []string{StepDelete}},
-		{Action: "vpc:DescribeRouteTableList", Resources: []string{arnAny}, Steps: []string{StepDelete}, Only: "to name the route when the service refuses the delete because a route points at the HaVip"},
-		{Action: "vpc:DescribeRouteEntryList", Resources: []string{arnAny}, Steps: []string{StepDelete}, Only: "to name the route when the service refuses the delete because a route points at the HaVip"},
 	}},
 	{Type: "havip_attachment", Kind: "resource", Uses: []RAMUse{
 		{Action: "vpc:DescribeHaVips", Resources: []string{arnAny}, Steps: []string{StepPlan, StepCreate, StepRead, StepImport, StepDelete}},
