@@ -16,6 +16,7 @@ export CHECKPOINT_DISABLE=1
 if [ -n "${TF_CLI_CONFIG_FILE:-}" ] && [ ! -e "$TF_CLI_CONFIG_FILE" ]; then unset TF_CLI_CONFIG_FILE; fi
 [ $# -gt 0 ] || { echo "usage: $0 terraform@VERSION|tofu@VERSION ..." >&2; exit 2; }
 
+long=$(make -s print-LONG_TESTS)
 summary=()
 failed=0
 for spec in "$@"; do
@@ -46,12 +47,12 @@ for spec in "$@"; do
   log=$(mktemp "${TMPDIR:-/tmp}/havip-matrix.XXXXXX")
   start=$SECONDS
   # No -race: make test runs the same tests under the race detector; here the
-  # CLI is what varies. The fault matrix is left to make test-long: what it
-  # proves (retries, ClientTokens, no duplicate commits) happens between
-  # the provider and the API, where the CLI has no part, and it is the
-  # longest test by far.
+  # CLI is what varies. make test-long's tests are left out: what they
+  # prove happens between the provider and the API, where the CLI has no
+  # part (the fault matrix: retries, ClientTokens, no duplicate commits; the
+  # RAM proof: which action each step needs), and they are the longest.
   env TF_ACC=1 TF_ACC_TERRAFORM_PATH="$bin" CHECKPOINT_DISABLE=1 "${env_extra[@]}" \
-    go test -count=1 -v -timeout 45m -run '^(TestAcc|TestInstall)' -skip '^TestAccFaultMatrix$' ./internal/provider/ ./tools/release/ >"$log" 2>&1
+    go test -count=1 -v -timeout 45m -run '^(TestAcc|TestInstall)' -skip "^($long)\$" ./internal/provider/ ./tools/release/ >"$log" 2>&1
   rc=$?
   secs=$((SECONDS - start))
   passed=$(grep -c '^--- PASS' "$log")
