@@ -68,13 +68,18 @@ func (c *Client) keepListing(f *listingCall, gens map[string]uint64) {
 	l.mu.Unlock()
 	close(f.done)
 	if f.err == nil {
-		items := make(map[string]*HaVip, len(f.all))
-		for i := range f.all {
-			h := f.all[i]
-			items[h.ID] = &h
-		}
-		c.reads.haVips.observe(items, gens)
+		c.observeHaVips(f.all, gens)
 	}
+}
+
+// observeHaVips hands what a listing saw to the HaVip reader (observe).
+func (c *Client) observeHaVips(all []HaVip, gens map[string]uint64) {
+	items := make(map[string]*HaVip, len(all))
+	for i := range all {
+		h := all[i]
+		items[h.ID] = &h
+	}
+	c.reads.haVips.observe(items, gens)
 }
 
 // CheckRegion makes one call in the configured region, so that a region
@@ -97,12 +102,7 @@ func (c *Client) CheckRegion(ctx context.Context) error {
 	}
 	if len(f.all) < resp.TotalCount {
 		// Not the whole listing: its HaVips still serve their Reads.
-		items := make(map[string]*HaVip, len(f.all))
-		for i := range f.all {
-			h := f.all[i]
-			items[h.ID] = &h
-		}
-		c.reads.haVips.observe(items, gens)
+		c.observeHaVips(f.all, gens)
 		return nil
 	}
 	c.listing.mu.Lock()

@@ -42,12 +42,7 @@ func TestSetHaVipTagsCommitsOnceWhateverTheFault(t *testing.T) {
 					t.Fatal(err)
 				}
 				entries := journal(s, cred, action)
-				committed := 0
-				for _, e := range entries {
-					if e.Committed {
-						committed++
-					}
-				}
+				committed := committedOf(entries)
 				if committed != 1 || len(entries) != f.sent {
 					t.Fatalf("%s: %d requests, %d committed; want %d requests, 1 committed", action, len(entries), committed, f.sent)
 				}
@@ -82,12 +77,7 @@ func TestMoveHaVipResourceGroupCommitsOnceWhateverTheFault(t *testing.T) {
 				t.Fatal(err)
 			}
 			entries := journal(s, cred, action)
-			committed := 0
-			for _, e := range entries {
-				if e.Committed {
-					committed++
-				}
-			}
+			committed := committedOf(entries)
 			if committed != 1 || len(entries) != f.sent {
 				t.Fatalf("%d requests, %d committed; want %d requests, 1 committed", len(entries), committed, f.sent)
 			}
@@ -97,4 +87,14 @@ func TestMoveHaVipResourceGroupCommitsOnceWhateverTheFault(t *testing.T) {
 			}
 		})
 	}
+}
+
+func committedOf(entries []mockcloud.JournalEntry) int {
+	n := 0
+	for _, e := range entries {
+		if e.Committed {
+			n++
+		}
+	}
+	return n
 }
