@@ -30,11 +30,7 @@ func TestSetHaVipTagsCommitsOnceWhateverTheFault(t *testing.T) {
 		for _, f := range noTokenFaults {
 			t.Run(action+"/"+f.name, func(t *testing.T) {
 				t.Parallel()
-				s := startMock(t, mockcloud.Options{})
-				cred := newAccount(t, s)
-				cfg := testConfig(s, cred)
-				cfg.ReadTimeout = time.Second
-				c := newClient(t, cfg)
+				s, cred, c := impatientClient(t)
 				ctx := testCtx(t)
 				h := mustCreate(t, c, CreateHaVipInput{Tags: map[string]string{"env": "a", "team": "x"}})
 				addFault(t, s, mockcloud.FaultRule{Action: action, Count: f.count, Effect: f.effect})
@@ -65,11 +61,7 @@ func TestMoveHaVipResourceGroupCommitsOnceWhateverTheFault(t *testing.T) {
 	for _, f := range noTokenFaults {
 		t.Run(f.name, func(t *testing.T) {
 			t.Parallel()
-			s := startMock(t, mockcloud.Options{})
-			cred := newAccount(t, s)
-			cfg := testConfig(s, cred)
-			cfg.ReadTimeout = time.Second
-			c := newClient(t, cfg)
+			s, cred, c := impatientClient(t)
 			ctx := testCtx(t)
 			h := mustCreate(t, c, CreateHaVipInput{})
 			addFault(t, s, mockcloud.FaultRule{Action: action, Count: f.count, Effect: f.effect})
@@ -97,4 +89,14 @@ func committedOf(entries []mockcloud.JournalEntry) int {
 		}
 	}
 	return n
+}
+
+// impatientClient gives up on a call after a second, so that a fault's
+// 3 s latency leaves the outcome unknown to it.
+func impatientClient(t *testing.T) (*mockcloud.Server, mockcloud.Credential, *Client) {
+	s := startMock(t, mockcloud.Options{})
+	cred := newAccount(t, s)
+	cfg := testConfig(s, cred)
+	cfg.ReadTimeout = time.Second
+	return s, cred, newClient(t, cfg)
 }
