@@ -141,6 +141,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
+	// Signals are caught before readiness is announced: a supervisor that
+	// stops the mock as soon as it reads the ready file must still get the
+	// state saved, not a process killed by the default SIGTERM action.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	env := srv.Env()
 	keys := make([]string, 0, len(env))
 	for k := range env {
@@ -172,8 +177,6 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	saved := srv.Generation()
 	save := func() error {
 		if cfg.state == "" {
