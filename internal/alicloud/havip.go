@@ -34,6 +34,7 @@ func (c *Client) CreateHaVip(ctx context.Context, in CreateHaVipInput) (*HaVip, 
 	}
 	var id string
 	changed := c.changing(nil, nil)
+	c.listing.startCreate()
 	err := c.untilSettled(ctx, op, func(ctx context.Context) error {
 		return c.vpcCall(ctx, op, func(cli *vpc.Client) (string, error) {
 			req := vpc.CreateCreateHaVipRequest()
@@ -54,6 +55,7 @@ func (c *Client) CreateHaVip(ctx context.Context, in CreateHaVipInput) (*HaVip, 
 			return resp.RequestId, nil
 		})
 	}, nil)
+	c.listing.endCreate(id, err, c.haVipEpoch.Load())
 	changed()
 	if err != nil {
 		return nil, err

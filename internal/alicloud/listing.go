@@ -2,6 +2,7 @@ package alicloud
 
 import (
 	"context"
+	"sort"
 	"sync"
 )
 
@@ -11,6 +12,13 @@ type haVipListing struct {
 	mu     sync.Mutex
 	flight *listingCall
 	last   *listingCall // answered without error
+	// touched is, per HaVip this process changes, the epoch at the last
+	// start or end of a change: a listing that started at or before it may
+	// not show the HaVip as it is.
+	touched map[string]uint64
+	// creating counts CreateHaVip calls whose HaVip ID is not known yet:
+	// meanwhile a listing cannot be brought up to date HaVip by HaVip.
+	creating int
 }
 
 type listingCall struct {
@@ -24,16 +32,26 @@ type listingCall struct {
 // plan-time checks (quotas, used addresses, HaVips per instance), each of
 // which needs the whole list. Terraform plans up to -parallelism
 // resources at once: a check that arrives while a listing is in flight
-// waits for it, and a finished listing keeps serving until this process
-// changes a HaVip (its epoch moves on), so a plan lists the HaVips once,
-// and the re-plan at apply lists them again only after a change. What
+// waits for it, and a finished listing keeps serving. Once this process
+// changes HaVips, the listing is brought up to date with what it knows of
+// those HaVips (uptodate) instead of being listed again: the re-plan at
+// apply, which checks each resource again after the ones it depends on
+// were created, would otherwise list every HaVip once per change. What
 // other clients do meanwhile is not seen, as with any plan.
 func (c *Client) AllHaVips(ctx context.Context) ([]HaVip, error) {
 	l := &c.listing
 	l.mu.Lock()
-	if last := l.last; last != nil && last.epoch == c.haVipEpoch.Load() {
-		l.mu.Unlock()
-		return append([]HaVip(nil), last.all...), nil
+	if last := l.last; last != nil {
+		now := c.haVipEpoch.Load()
+		if last.epoch == now {
+			l.mu.Unlock()
+			return append([]HaVip(nil), last.all...), nil
+		}
+		if l.creating == 0 {
+			ids := l.touchedSince(last.epoch)
+			l.mu.Unlock()
+			return c.uptodate(ctx, last, now, ids)
+		}
 	}
 	if f := l.flight; f != nil {
 		l.mu.Unlock()
@@ -52,6 +70,114 @@ func (c *Client) AllHaVips(ctx context.Context) ([]HaVip, error) {
 	f.all, f.err = c.ListHaVips(ctx, HaVipFilter{})
 	c.keepListing(f, gens)
 	return append([]HaVip(nil), f.all...), f.err
+}
+
+// touchedSince is the HaVips changed since a listing that started at
+// epoch; l.mu must be held.
+func (l *haVipListing) touchedSince(epoch uint64) []string {
+	var ids []string
+	for id, e := range l.touched {
+		if e >= epoch {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// uptodate is the listing last with each HaVip in ids as the HaVip reader
+// has it: what the waiter of the process's own change saw last, or else
+// one describe for all of them. A HaVip gone is dropped; one created
+// since is added. The result is kept as the listing at epoch now.
+func (c *Client) uptodate(ctx context.Context, last *listingCall, now uint64, ids []string) ([]HaVip, error) {
+	got := make([]*HaVip, len(ids))
+	errs := make([]error, len(ids))
+	var wg sync.WaitGroup
+	for i, id := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// Together, so that the reader asks for every one not known
+			// in one call.
+			got[i], errs[i] = c.reads.haVips.get(ctx, id, false)
+		}()
+	}
+	wg.Wait()
+	fresh := make(map[string]*HaVip, len(ids))
+	for i, id := range ids {
+		switch {
+		case errs[i] == nil:
+			fresh[id] = got[i]
+		case IsNotFound(errs[i]):
+			fresh[id] = nil
+		default:
+			return nil, errs[i]
+		}
+	}
+	all := make([]HaVip, 0, len(last.all)+len(ids))
+	for _, h := range last.all {
+		if v, ok := fresh[h.ID]; ok {
+			delete(fresh, h.ID)
+			if v == nil {
+				continue
+			}
+			h = *v
+		}
+		all = append(all, h)
+	}
+	for _, id := range ids {
+		if v := fresh[id]; v != nil {
+			all = append(all, *v)
+		}
+	}
+	c.listing.mu.Lock()
+	if c.listing.last == last {
+		c.listing.last = &listingCall{done: last.done, epoch: now, all: all}
+	}
+	c.listing.mu.Unlock()
+	return append([]HaVip(nil), all...), nil
+}
+
+// touch records that the process starts or ends a change of HaVips ids
+// at epoch.
+func (l *haVipListing) touch(ids []string, epoch uint64) {
+	if len(ids) == 0 {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.touched == nil {
+		l.touched = map[string]uint64{}
+	}
+	for _, id := range ids {
+		l.touched[id] = epoch
+	}
+}
+
+// startCreate and endCreate bracket a CreateHaVip call: the HaVip it
+// makes is known by ID only once the call returns.
+func (l *haVipListing) startCreate() {
+	l.mu.Lock()
+	l.creating++
+	l.mu.Unlock()
+}
+
+func (l *haVipListing) endCreate(id string, err error, epoch uint64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.creating--
+	if id == "" {
+		if c := ClassOf(err); c == ClassTransient || c == ClassUnknown {
+			// The outcome is unknown: a HaVip may exist that no ID names,
+			// and only a new listing can show it.
+			l.last = nil
+		}
+		return
+	}
+	if l.touched == nil {
+		l.touched = map[string]uint64{}
+	}
+	l.touched[id] = epoch
 }
 
 // keepListing ends a listing call: it serves later AllHaVips calls and,

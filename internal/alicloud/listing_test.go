@@ -47,20 +47,68 @@ func TestAllHaVipsSharedUntilAChange(t *testing.T) {
 	if _, err := c.AllHaVips(ctx); err != nil || lists() != 1 {
 		t.Fatalf("a check after the listing, with no change since: %d listings (want 1), %v", lists(), err)
 	}
-	// The process's own change makes the listing stale.
+	// The process's own changes bring the listing up to date HaVip by
+	// HaVip, from what their waiters saw: no listing again, and no call at
+	// all for a HaVip it has just created.
 	second := mustCreate(t, c, CreateHaVipInput{IPAddress: "192.168.0.31"})
+	describes := countAction(journal(s, cred, ""), "DescribeHaVips")
 	all, err := c.AllHaVips(ctx)
-	if err != nil || len(all) != 2 {
+	if err != nil || len(all) != 2 || all[1].ID != second.ID || all[1].IPAddress != "192.168.0.31" {
 		t.Fatalf("after a create: %v, %v; want both HaVips", all, err)
 	}
-	if n := lists(); n != 2 {
-		t.Fatalf("after a create: %d listings, want 2", n)
+	if n := countAction(journal(s, cred, ""), "DescribeHaVips") - describes; n != 0 {
+		t.Fatalf("after a create, the listing made %d DescribeHaVips; the create's wait saw the new HaVip", n)
+	}
+	if _, err := c.AssociateHaVip(ctx, second.ID, seedECS1, MemberTypeOf(seedECS1)); err != nil {
+		t.Fatal(err)
+	}
+	if all, err := c.AllHaVips(ctx); err != nil || len(all) != 2 || !all[1].HasMember(seedECS1) {
+		t.Fatalf("after an association: %v, %v; want the new member on the second HaVip", all, err)
+	}
+	if err := c.UnassociateHaVip(ctx, second.ID, seedECS1, MemberTypeOf(seedECS1), false); err != nil {
+		t.Fatal(err)
 	}
 	if err := c.DeleteHaVip(ctx, second.ID); err != nil {
 		t.Fatal(err)
 	}
-	if all, err := c.AllHaVips(ctx); err != nil || len(all) != 1 {
+	if all, err := c.AllHaVips(ctx); err != nil || len(all) != 1 || all[0].ID != first.ID {
 		t.Fatalf("after a delete: %v, %v; want the first HaVip only", all, err)
+	}
+	if n := lists(); n != 1 {
+		t.Fatalf("after the process's own create, association and delete: %d listings, want still 1", n)
+	}
+}
+
+// A create the service refused made nothing, and the listing still
+// serves; one whose outcome is unknown may have made a HaVip no ID names,
+// so the next check lists again.
+func TestAllHaVipsListsAgainAfterACreateOfUnknownOutcome(t *testing.T) {
+	s, cred, c := impatientClient(t)
+	ctx := testCtx(t)
+	if _, err := c.AllHaVips(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateHaVip(ctx, CreateHaVipInput{VSwitchID: "vsw-doesnotexist"}); !IsNotFound(err) && !IsInvalid(err) {
+		t.Fatalf("a create in a vSwitch that does not exist: %v", err)
+	}
+	if _, err := c.AllHaVips(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := listingsOf(s, cred); n != 1 {
+		t.Fatalf("after a refused create: %d listings, want 1", n)
+	}
+	if _, err := s.AddFault(mockcloud.FaultRule{Action: "CreateHaVip", Count: 100,
+		Effect: mockcloud.FaultEffect{Type: mockcloud.FaultError, Status: 503, Code: "ServiceUnavailable"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateHaVip(ctx, CreateHaVipInput{VSwitchID: seedVSwitch}); ClassOf(err) != ClassTransient {
+		t.Fatalf("a create answered 503 every time: %v", err)
+	}
+	if _, err := c.AllHaVips(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := listingsOf(s, cred); n != 2 {
+		t.Fatalf("after a create of unknown outcome: %d listings, want 2", n)
 	}
 }
 
@@ -112,8 +160,8 @@ func TestCheckRegionServesListingAndReads(t *testing.T) {
 	if _, err := c.AllHaVips(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(journal(s, cred, "DescribeHaVips")) - countAction(mid, "DescribeHaVips"); n != 1 {
-		t.Fatalf("after the change, the listing made %d DescribeHaVips, want 1 (the Read was served by the association's wait)", n)
+	if n := len(journal(s, cred, "DescribeHaVips")) - countAction(mid, "DescribeHaVips"); n != 0 {
+		t.Fatalf("after the change, the Read and the listing made %d DescribeHaVips, want none (the association's wait saw the HaVip)", n)
 	}
 }
 

@@ -195,7 +195,7 @@ func (b *batchReader[T]) run(ctx context.Context, gather time.Duration) {
 // (listing.go); a HaVip being created has no ID yet and passes none.
 func (c *Client) changing(haVipIDs, eipIDs []string) func() {
 	forget := func() {
-		c.haVipEpoch.Add(1)
+		c.listing.touch(haVipIDs, c.haVipEpoch.Add(1))
 		for _, id := range haVipIDs {
 			c.reads.haVips.forget(id)
 		}
