@@ -146,6 +146,10 @@ func (l *haVipListing) touch(ids []string, epoch uint64) {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.touchLocked(ids, epoch)
+}
+
+func (l *haVipListing) touchLocked(ids []string, epoch uint64) {
 	if l.touched == nil {
 		l.touched = map[string]uint64{}
 	}
@@ -174,10 +178,7 @@ func (l *haVipListing) endCreate(id string, err error, epoch uint64) {
 		}
 		return
 	}
-	if l.touched == nil {
-		l.touched = map[string]uint64{}
-	}
-	l.touched[id] = epoch
+	l.touchLocked([]string{id}, epoch)
 }
 
 // keepListing ends a listing call: it serves later AllHaVips calls and,
