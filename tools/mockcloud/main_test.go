@@ -177,3 +177,62 @@ func TestCommandRejectsBadFixtures(t *testing.T) {
 		t.Fatal("a key id without a secret was accepted")
 	}
 }
+
+// A supervisor may stop the mock the moment it announces itself. The
+// ready file here is a FIFO, so the mock blocks writing it until the test
+// reads: SIGTERM arrives while the mock is announcing, and it must still
+// stop cleanly (saving its state), not die by the signal's default action.
+func TestCommandStoppedWhileAnnouncingExitsCleanly(t *testing.T) {
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	readyFile, state := filepath.Join(dir, "ready"), filepath.Join(dir, "state.json")
+	if err := syscall.Mkfifo(readyFile, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr := &syncBuffer{}, &syncBuffer{}
+	cmd := exec.Command(bin, "-ready-file", readyFile, "-state", state)
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	exited := false
+	t.Cleanup(func() {
+		if !exited {
+			_ = cmd.Process.Kill()
+			<-done
+		}
+	})
+	// The environment lines come just before the ready file.
+	for deadline := time.Now().Add(20 * time.Second); !strings.Contains(stdout.String(), "export ALIBABA_CLOUD_REGION="); {
+		if time.Now().After(deadline) {
+			t.Fatalf("mockcloud printed no environment; stderr:\n%s", stderr)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	// Opening the FIFO lets the blocked write finish; the mock then
+	// handles the signal it has pending.
+	b, err := os.ReadFile(readyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"endpoint"`) {
+		t.Errorf("ready file: %q", b)
+	}
+	select {
+	case err := <-done:
+		exited = true
+		if err != nil {
+			t.Fatalf("mockcloud stopped while announcing exited with %v; stderr:\n%s", err, stderr)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("mockcloud did not stop on SIGTERM")
+	}
+	if _, err := os.Stat(state); err != nil {
+		t.Errorf("no state saved on the way out: %v", err)
+	}
+}
