@@ -35,10 +35,12 @@ func main() {
 	scale := flag.Int("scale", 50, "HaVips of the scale case, each with 10 ENI members (0: skip)")
 	benchtime := flag.String("benchtime", "3s", "-benchtime of the mock throughput benchmark (empty: skip)")
 	note := flag.String("note", "", "a sentence on the conditions of the run, appended to the report")
-	seedRuns := flag.Int("seed-runs", 3, "timed runs of the seed stack per transition profile (0: skip the waiter benchmark)")
+	seedRuns := flag.Int("seed-runs", 3, "timed runs of the seed stack under realistic transitions (0: skip the waiter benchmark)")
+	seedRunsImmediate := flag.Int("seed-runs-immediate", 31, "timed runs of the seed stack under immediate transitions (each well under a second; its ratio to the floor needs more runs than the realistic one)")
+	seedProfiles := flag.String("seed-profiles", "immediate,realistic", "transition profiles of the seed stack benchmark")
 	realisticScale := flag.Bool("realistic-scale", true, "also apply and destroy the scale graph under realistic transitions (minutes)")
 	flag.Parse()
-	opts = options{scale: *scale, benchtime: *benchtime, note: *note, seedRuns: *seedRuns, realisticScale: *realisticScale}
+	opts = options{scale: *scale, benchtime: *benchtime, note: *note, seedRuns: *seedRuns, seedRunsImmediate: *seedRunsImmediate, seedProfiles: strings.Split(*seedProfiles, ","), realisticScale: *realisticScale}
 	if err := run(*runs, *sizes, *out, *parallelism); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
@@ -46,11 +48,13 @@ func main() {
 }
 
 type options struct {
-	scale          int
-	benchtime      string
-	note           string
-	seedRuns       int
-	realisticScale bool
+	scale             int
+	benchtime         string
+	note              string
+	seedRuns          int
+	seedRunsImmediate int
+	seedProfiles      []string
+	realisticScale    bool
 }
 
 var opts options
@@ -231,8 +235,12 @@ func run(runs int, sizesFlag, out string, parallelism int) error {
 	var waiters string
 	if opts.seedRuns > 0 {
 		var seeds []seedResult
-		for _, profile := range []string{mockcloud.ProfileImmediate, mockcloud.ProfileRealistic} {
-			sr, err := benchSeed(work, dirs, profile, opts.seedRuns)
+		for _, profile := range opts.seedProfiles {
+			runs := opts.seedRuns
+			if profile == mockcloud.ProfileImmediate {
+				runs = opts.seedRunsImmediate
+			}
+			sr, err := benchSeed(work, dirs, profile, runs)
 			if err != nil {
 				return err
 			}
@@ -242,7 +250,7 @@ func run(runs int, sizesFlag, out string, parallelism int) error {
 		if opts.scale > 0 {
 			sc = benchScaleWaiters(work, dirs, opts.scale, parallelism, opts.realisticScale)
 		}
-		waiters = renderWaiters(seeds, sc, opts.scale)
+		waiters = renderWaiters(seeds, sc, opts.scale, map[string]int{mockcloud.ProfileImmediate: opts.seedRunsImmediate, mockcloud.ProfileRealistic: opts.seedRuns})
 	}
 	load1 := loadavg()
 	var tput throughput
