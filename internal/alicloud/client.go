@@ -167,7 +167,6 @@ func maskKey(k string) string {
 // New validates cfg and builds the SDK clients. It makes no API call.
 func New(ctx context.Context, cfg Config) (*Client, error) {
 	PrepareSDK()
-	buildDecoders()
 	cfg, err := normalise(cfg)
 	if err != nil {
 		return nil, err

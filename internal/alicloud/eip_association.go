@@ -59,7 +59,7 @@ func (c *Client) AssociateEIP(ctx context.Context, havipID, allocationID string)
 			req.AllocationId = allocationID
 			req.InstanceId = havipID
 			req.InstanceType = "HaVip"
-			resp, err := cli.AssociateEipAddress(req)
+			resp, err := send(cli, req, vpc.CreateAssociateEipAddressResponse)
 			if err != nil {
 				return "", err
 			}
@@ -117,7 +117,7 @@ func (c *Client) UnassociateEIP(ctx context.Context, havipID, allocationID strin
 			if force {
 				req.Force = requests.NewBoolean(true)
 			}
-			resp, err := cli.UnassociateEipAddress(req)
+			resp, err := send(cli, req, vpc.CreateUnassociateEipAddressResponse)
 			if err != nil {
 				return "", err
 			}

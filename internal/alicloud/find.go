@@ -64,7 +64,7 @@ func (c *Client) describeHaVips(ctx context.Context, filters []vpc.DescribeHaVip
 		}
 		req.PageNumber = requestsInt(page)
 		req.PageSize = requestsInt(size)
-		resp, err := cli.DescribeHaVips(req)
+		resp, err := send(cli, req, vpc.CreateDescribeHaVipsResponse)
 		if err != nil {
 			return "", err
 		}
@@ -124,7 +124,7 @@ func (c *Client) fetchEIPs(ctx context.Context, ids []string) (map[string]*EIP, 
 		req := vpc.CreateDescribeEipAddressesRequest()
 		req.AllocationId = strings.Join(ids, ",")
 		req.PageSize = requestsInt(readBatch)
-		r, err := cli.DescribeEipAddresses(req)
+		r, err := send(cli, req, vpc.CreateDescribeEipAddressesResponse)
 		if err != nil {
 			return "", err
 		}
@@ -149,7 +149,7 @@ func (c *Client) fetchInstances(ctx context.Context, ids []string) (map[string]*
 		req := ecs.CreateDescribeInstancesRequest()
 		req.InstanceIds = string(list)
 		req.PageSize = requestsInt(readBatch)
-		r, err := cli.DescribeInstances(req)
+		r, err := send(cli, req, ecs.CreateDescribeInstancesResponse)
 		if err != nil {
 			return "", err
 		}
@@ -178,7 +178,7 @@ func (c *Client) fetchENIs(ctx context.Context, ids []string) (map[string]*ENI, 
 		l := append([]string(nil), ids...)
 		req.NetworkInterfaceId = &l
 		req.PageSize = requestsInt(readBatch)
-		r, err := cli.DescribeNetworkInterfaces(req)
+		r, err := send(cli, req, ecs.CreateDescribeNetworkInterfacesResponse)
 		if err != nil {
 			return "", err
 		}
@@ -239,7 +239,7 @@ func (c *Client) FindVSwitchByID(ctx context.Context, id string) (*VSwitch, erro
 	err := c.vpcCall(ctx, op, func(cli *vpc.Client) (string, error) {
 		req := vpc.CreateDescribeVSwitchAttributesRequest()
 		req.VSwitchId = id
-		r, err := cli.DescribeVSwitchAttributes(req)
+		r, err := send(cli, req, vpc.CreateDescribeVSwitchAttributesResponse)
 		if err != nil {
 			return "", err
 		}
@@ -268,7 +268,7 @@ func (c *Client) EIPsOfHaVip(ctx context.Context, havipID string) ([]EIP, error)
 		req.AssociatedInstanceType = "HaVip"
 		req.AssociatedInstanceId = havipID
 		req.PageSize = requestsInt(100)
-		r, err := cli.DescribeEipAddresses(req)
+		r, err := send(cli, req, vpc.CreateDescribeEipAddressesResponse)
 		if err != nil {
 			return "", err
 		}
@@ -339,7 +339,7 @@ func (c *Client) AddressOwner(ctx context.Context, vswitchID, ip string) (string
 		req := ecs.CreateDescribeNetworkInterfacesRequest()
 		req.VSwitchId = vswitchID
 		req.PrivateIpAddress = &[]string{ip}
-		r, err := cli.DescribeNetworkInterfaces(req)
+		r, err := send(cli, req, ecs.CreateDescribeNetworkInterfacesResponse)
 		if err != nil {
 			return "", err
 		}

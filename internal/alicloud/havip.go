@@ -47,7 +47,7 @@ func (c *Client) CreateHaVip(ctx context.Context, in CreateHaVipInput) (*HaVip, 
 			if len(tags) > 0 {
 				req.Tag = &tags
 			}
-			resp, err := cli.CreateHaVip(req)
+			resp, err := send(cli, req, vpc.CreateCreateHaVipResponse)
 			if err != nil {
 				return "", err
 			}
@@ -100,7 +100,7 @@ func (c *Client) ModifyHaVip(ctx context.Context, id string, name, description *
 			if description != nil {
 				req.Description = *description
 			}
-			resp, err := cli.ModifyHaVipAttribute(req)
+			resp, err := send(cli, req, vpc.CreateModifyHaVipAttributeResponse)
 			if err != nil {
 				return "", err
 			}
@@ -165,7 +165,7 @@ func (c *Client) DeleteHaVip(ctx context.Context, id string) error {
 			req := vpc.CreateDeleteHaVipRequest()
 			req.ClientToken = token
 			req.HaVipId = id
-			resp, err := cli.DeleteHaVip(req)
+			resp, err := send(cli, req, vpc.CreateDeleteHaVipResponse)
 			if err != nil {
 				return "", err
 			}
@@ -220,7 +220,7 @@ func (c *Client) MoveHaVipResourceGroup(ctx context.Context, id, group string) e
 		req.ResourceType = "HaVip"
 		req.ResourceId = id
 		req.NewResourceGroupId = group
-		resp, err := cli.MoveResourceGroup(req)
+		resp, err := send(cli, req, vpc.CreateMoveResourceGroupResponse)
 		if err != nil {
 			return "", err
 		}

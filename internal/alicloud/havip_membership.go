@@ -68,7 +68,7 @@ func (c *Client) AssociateHaVip(ctx context.Context, havipID, instanceID, instan
 			req.HaVipId = havipID
 			req.InstanceId = instanceID
 			req.InstanceType = typ
-			resp, err := cli.AssociateHaVip(req)
+			resp, err := send(cli, req, vpc.CreateAssociateHaVipResponse)
 			if err != nil {
 				return "", err
 			}
@@ -134,7 +134,7 @@ func (c *Client) UnassociateHaVip(ctx context.Context, havipID, instanceID, inst
 			req.InstanceId = instanceID
 			req.InstanceType = typ
 			req.Force = forceStr
-			resp, err := cli.UnassociateHaVip(req)
+			resp, err := send(cli, req, vpc.CreateUnassociateHaVipResponse)
 			if err != nil {
 				return "", err
 			}

@@ -64,7 +64,7 @@ func (c *Client) QueryHaVips(ctx context.Context, q HaVipQuery) ([]HaVip, error)
 				req.ResourceGroupId = q.ResourceGroupID
 				req.PageNumber = requestsInt(page)
 				req.PageSize = requestsInt(pageSize)
-				r, err := cli.DescribeHaVips(req)
+				r, err := send(cli, req, vpc.CreateDescribeHaVipsResponse)
 				if err != nil {
 					return "", err
 				}

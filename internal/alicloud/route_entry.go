@@ -87,7 +87,7 @@ func (c *Client) CreateRouteEntry(ctx context.Context, in CreateRouteEntryInput)
 			req.NextHopId = in.HaVipID
 			req.RouteEntryName = in.Name
 			req.Description = in.Description
-			resp, err := cli.CreateRouteEntry(req)
+			resp, err := send(cli, req, vpc.CreateCreateRouteEntryResponse)
 			if err != nil {
 				return "", err
 			}
@@ -147,7 +147,7 @@ func (c *Client) DeleteRouteEntry(ctx context.Context, tableID, id string) error
 			req := vpc.CreateDeleteRouteEntryRequest()
 			req.RouteTableId = tableID
 			req.RouteEntryId = id
-			resp, err := cli.DeleteRouteEntry(req)
+			resp, err := send(cli, req, vpc.CreateDeleteRouteEntryResponse)
 			if err != nil {
 				return "", err
 			}

@@ -51,7 +51,7 @@ func (c *Client) ListRouteEntries(ctx context.Context, f RouteEntryFilter) ([]Ro
 			req.NextHopId = f.NextHopID
 			req.MaxResult = requestsInt(routeEntryPage)
 			req.NextToken = token
-			r, err := cli.DescribeRouteEntryList(req)
+			r, err := send(cli, req, vpc.CreateDescribeRouteEntryListResponse)
 			if err != nil {
 				return "", err
 			}
@@ -133,7 +133,7 @@ func (c *Client) listRouteTables(ctx context.Context, vpcID, tableID string) ([]
 			req.RouteTableId = tableID
 			req.PageNumber = requestsInt(page)
 			req.PageSize = requestsInt(pageSize)
-			r, err := cli.DescribeRouteTableList(req)
+			r, err := send(cli, req, vpc.CreateDescribeRouteTableListResponse)
 			if err != nil {
 				return "", err
 			}

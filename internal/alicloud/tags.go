@@ -33,7 +33,7 @@ func (c *Client) SetHaVipTags(ctx context.Context, id string, set map[string]str
 			req.ResourceId = &[]string{id}
 			k := append([]string(nil), keys...)
 			req.TagKey = &k
-			resp, err := cli.UnTagResources(req)
+			resp, err := send(cli, req, vpc.CreateUnTagResourcesResponse)
 			if err != nil {
 				return "", err
 			}
@@ -67,7 +67,7 @@ func (c *Client) SetHaVipTags(ctx context.Context, id string, set map[string]str
 			req.ResourceId = &[]string{id}
 			t := append([]vpc.TagResourcesTag(nil), tags...)
 			req.Tag = &t
-			resp, err := cli.TagResources(req)
+			resp, err := send(cli, req, vpc.CreateTagResourcesResponse)
 			if err != nil {
 				return "", err
 			}

@@ -1,0 +1,42 @@
+package alicloud
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/responses"
+)
+
+// actor is what the SDK's product clients share: sending a request.
+type actor interface {
+	DoAction(req requests.AcsRequest, resp responses.AcsResponse) error
+}
+
+// send sends req through cli and decodes a successful answer into a
+// response made by newResp, as the SDK's typed methods do, but with
+// encoding/json first. The SDK decodes with a JSON library that builds a
+// decoder per response type on first use, 2 to 5 ms for the large
+// Describe* types, and a provider process lives for one Terraform walk:
+// every walk paid that, on its critical path, for each kind of call.
+// encoding/json builds its decoders in a fraction of that. The service
+// sometimes writes a number as a string or the other way round, which the
+// SDK's decoder tolerates and encoding/json does not: such an answer is
+// decoded again the SDK's way. Errors are the SDK's own: an error answer
+// never reaches the decoding.
+func send[R responses.AcsResponse](cli actor, req requests.AcsRequest, newResp func() R) (R, error) {
+	raw := responses.NewCommonResponse()
+	if err := cli.DoAction(req, raw); err != nil {
+		return newResp(), err
+	}
+	body := raw.GetHttpContentBytes()
+	resp := newResp()
+	if json.Unmarshal(body, resp) == nil {
+		return resp, nil
+	}
+	resp = newResp()
+	err := responses.Unmarshal(resp, &http.Response{StatusCode: http.StatusOK, Header: http.Header{}, Body: io.NopCloser(bytes.NewReader(body))}, "JSON")
+	return resp, err
+}
