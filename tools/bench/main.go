@@ -173,7 +173,9 @@ func run(runs int, sizesFlag, out string, parallelism int) error {
 	var life lifecycle
 	for _, bc := range cases {
 		size := bc.size
-		for _, prov := range []string{"floor", "havip"} {
+		provs := []string{"floor", "havip"}
+		cycles := map[string]func() (time.Duration, error){}
+		for _, prov := range provs {
 			dir := filepath.Join(work, fmt.Sprintf("%s-%s", prov, bc.key()))
 			if err := os.MkdirAll(dir, 0o755); err != nil {
 				return err
@@ -186,7 +188,7 @@ func run(runs int, sizesFlag, out string, parallelism int) error {
 				return err
 			}
 			env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
-			cycle := func() (time.Duration, error) {
+			cycles[prov] = func() (time.Duration, error) {
 				start := time.Now()
 				for _, args := range [][]string{
 					{"apply", "-auto-approve", "-input=false", "-no-color", fmt.Sprintf("-parallelism=%d", parallelism)},
@@ -203,31 +205,38 @@ func run(runs int, sizesFlag, out string, parallelism int) error {
 				return time.Since(start), nil
 			}
 			warmFrom := srv.JournalSeq()
-			if _, err := cycle(); err != nil { // warm-up: page cache, plugin start
+			if _, err := cycles[prov](); err != nil { // warm-up: page cache, plugin start
 				return err
 			}
 			if prov == "havip" && !bc.scale && size == 1 {
 				life = classify(srv.Journal(mockcloud.JournalFilter{Account: cred.AccountID, Since: warmFrom}))
 			}
-			r := result{provider: prov, c: bc, size: size}
-			before := srv.JournalCounts(cred.AccountID)
-			for i := 0; i < runs; i++ {
-				d, err := cycle()
+		}
+		// The providers take turns, run by run, so that a change of load
+		// on the machine slows both alike. The floor makes no API calls:
+		// every call in the journal meanwhile is the provider's.
+		all := map[string][]time.Duration{}
+		before := srv.JournalCounts(cred.AccountID)
+		for i := 0; i < runs; i++ {
+			for _, prov := range provs {
+				d, err := cycles[prov]()
 				if err != nil {
 					return err
 				}
-				r.all = append(r.all, d)
+				all[prov] = append(all[prov], d)
 			}
-			after := srv.JournalCounts(cred.AccountID)
-			r.calls = map[string]int{}
-			for k, v := range after {
-				if d := v - before[k]; d > 0 {
-					r.calls[k] = d / runs
+		}
+		after := srv.JournalCounts(cred.AccountID)
+		for _, prov := range provs {
+			r := result{provider: prov, c: bc, size: size, all: all[prov], calls: map[string]int{}}
+			if prov == "havip" {
+				for k, v := range after {
+					if d := v - before[k]; d > 0 {
+						r.calls[k] = d / runs
+					}
 				}
 			}
-			sorted := append([]time.Duration(nil), r.all...)
-			sort.Slice(sorted, func(i, j int) bool { return sorted[i] < sorted[j] })
-			r.median = sorted[len(sorted)/2]
+			r.median = median(r.all)
 			results = append(results, r)
 			fmt.Fprintf(os.Stderr, "bench: %-5s %s: median %v of %v\n", prov, bc.label(), r.median.Round(time.Millisecond), r.all)
 		}
@@ -302,7 +311,7 @@ func render(results []result, runs, parallelism int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# terraform-provider-havip benchmark\n\n")
 	fmt.Fprintf(&b, "`terraform apply` + `terraform destroy` of N `havip` resources, and of the scale graph (N `havip` with 10 ENI `havip_attachment` each), against the in-process mock, "+
-		"median of %d runs after a warm-up, `-parallelism=%d`, %s/%s, %d CPUs, %s. "+
+		"median of %d runs after a warm-up, the floor provider and this one taking turns run by run, `-parallelism=%d`, %s/%s, %d CPUs, %s. "+
 		"The floor is the same graph served by a no-op provider built with the same framework (tools/bench/floor): "+
 		"Terraform and plugin start-up with zero API work.\n\n", runs, parallelism, runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), time.Now().UTC().Format("2006-01-02"))
 	fmt.Fprintf(&b, "| graph | floor | havip | ratio (target ≤ %.0f×) | API calls per run (havip) |\n|---|---:|---:|---:|---|\n", targetRatio)
