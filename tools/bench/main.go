@@ -11,7 +11,6 @@
 package main
 
 import (
-	"bytes"
 	"flag"
 	"fmt"
 	"os"
@@ -130,8 +129,7 @@ func run(runs int, sizesFlag, out string, parallelism int) error {
 		}
 		sizes = append(sizes, n)
 	}
-	tf, err := exec.LookPath("terraform")
-	if err != nil {
+	if _, err := exec.LookPath("terraform"); err != nil {
 		return fmt.Errorf("terraform is not on PATH")
 	}
 	work, err := os.MkdirTemp("", "havip-bench-")
@@ -176,33 +174,17 @@ func run(runs int, sizesFlag, out string, parallelism int) error {
 		provs := []string{"floor", "havip"}
 		cycles := map[string]func() (time.Duration, error){}
 		for _, prov := range provs {
-			dir := filepath.Join(work, fmt.Sprintf("%s-%s", prov, bc.key()))
-			if err := os.MkdirAll(dir, 0o755); err != nil {
+			d, err := newTFDir(work, fmt.Sprintf("%s-%s", prov, bc.key()), dirs[prov], config(srv, cred, bc))
+			if err != nil {
 				return err
 			}
-			rc := filepath.Join(dir, "terraformrc")
-			if err := os.WriteFile(rc, []byte(fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"havip-oss/havip\" = %q\n  }\n  direct {}\n}\n", dirs[prov])), 0o644); err != nil {
-				return err
-			}
-			if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config(srv, cred, bc)), 0o644); err != nil {
-				return err
-			}
-			env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
 			cycles[prov] = func() (time.Duration, error) {
-				start := time.Now()
-				for _, args := range [][]string{
-					{"apply", "-auto-approve", "-input=false", "-no-color", fmt.Sprintf("-parallelism=%d", parallelism)},
-					{"destroy", "-auto-approve", "-input=false", "-no-color", fmt.Sprintf("-parallelism=%d", parallelism)},
-				} {
-					cmd := exec.Command(tf, args...)
-					cmd.Dir, cmd.Env = dir, env
-					var buf bytes.Buffer
-					cmd.Stdout, cmd.Stderr = &buf, &buf
-					if err := cmd.Run(); err != nil {
-						return 0, fmt.Errorf("%s %s (%d HaVips): %v\n%s", prov, args[0], size, err, buf.String())
-					}
+				up, err := d.run(applyArgs(parallelism)...)
+				if err != nil {
+					return 0, err
 				}
-				return time.Since(start), nil
+				down, err := d.run(destroyArgs(parallelism)...)
+				return up + down, err
 			}
 			warmFrom := srv.JournalSeq()
 			if _, err := cycles[prov](); err != nil { // warm-up: page cache, plugin start
