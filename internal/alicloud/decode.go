@@ -21,11 +21,15 @@ type actor interface {
 // decoder per response type on first use, 2 to 5 ms for the large
 // Describe* types, and a provider process lives for one Terraform walk:
 // every walk paid that, on its critical path, for each kind of call.
-// encoding/json builds its decoders in a fraction of that. The service
-// sometimes writes a number as a string or the other way round, which the
-// SDK's decoder tolerates and encoding/json does not: such an answer is
-// decoded again the SDK's way. Errors are the SDK's own: an error answer
-// never reaches the decoding.
+// encoding/json builds its decoders in a fraction of that.
+//
+// The two differ at the edges (alibaba-sdk.md §10). The SDK's decoder
+// accepts a number written as a string and the other way round; for such
+// an answer encoding/json fails, and the answer is decoded again the
+// SDK's way. encoding/json matches keys without regard to case where the
+// SDK's decoder insists on it; the service's keys have one spelling, so
+// that only makes decoding more lenient. Errors are the SDK's own: an error
+// answer never reaches the decoding.
 func send[R responses.AcsResponse](cli actor, req requests.AcsRequest, newResp func() R) (R, error) {
 	raw := responses.NewCommonResponse()
 	if err := cli.DoAction(req, raw); err != nil {
