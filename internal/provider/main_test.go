@@ -2,9 +2,10 @@ package provider
 
 import (
 	"flag"
-	"os"
 	"strconv"
 	"testing"
+
+	"github.com/havip-oss/terraform-provider-havip/internal/acctest/sandbox"
 )
 
 // acceptanceParallel is how many parallel tests of this package run at
@@ -16,6 +17,7 @@ import (
 // under -race), the CPU time staying the same.
 const acceptanceParallel = 8
 
+// TestMain also keeps the package off Alibaba Cloud (internal/acctest/sandbox).
 func TestMain(m *testing.M) {
 	flag.Parse()
 	explicit := false
@@ -29,5 +31,5 @@ func TestMain(m *testing.M) {
 			panic(err)
 		}
 	}
-	os.Exit(m.Run())
+	sandbox.Main(m)
 }
