@@ -6,7 +6,6 @@
 package alicloud
 
 import (
-	"context"
 	"time"
 
 	"github.com/havip-oss/terraform-provider-havip/internal/rulebook"
@@ -42,10 +41,11 @@ type Config struct {
 
 	UserAgent string
 
-	// Refresh, when set, is asked for new credentials once an STS session
-	// has expired (the provider reads the aliyun CLI profile again). A call
-	// refused for the expired session is sent again with them, once.
-	Refresh func(ctx context.Context) (Credentials, error)
+	// Credentials, when set, signs every request instead of the static
+	// AccessKey fields above (SignIn.Source builds it). A call refused for
+	// an expired session is sent again, once, after the source is built
+	// again (a profile read again, a new AssumeRole).
+	Credentials *CredentialSource
 }
 
 // Credentials are an AccessKey pair and, for an STS session, its token.

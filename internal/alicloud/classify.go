@@ -205,6 +205,11 @@ func (c *Client) toError(ctx context.Context, op string, ci *callInfo, err error
 	if errors.As(err, &e) {
 		return e
 	}
+	var si *SignInError
+	if errors.As(err, &si) {
+		// Nothing was sent: the request could not be signed.
+		return &Error{Op: op, Class: ClassAuth, Message: "signing in (" + si.Mode + ") failed: " + si.Error(), Err: si}
+	}
 	var se *sdkerrors.ServerError
 	if errors.As(err, &se) {
 		code, status := se.ErrorCode(), se.HttpStatus()

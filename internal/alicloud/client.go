@@ -97,11 +97,14 @@ func normalise(cfg Config) (Config, error) {
 	if !regionRe.MatchString(cfg.Region) {
 		return cfg, fmt.Errorf("alicloud: region %q may contain only letters, digits, '-' and '_'", cfg.Region)
 	}
-	if strings.TrimSpace(cfg.AccessKey) == "" {
-		return cfg, errors.New("alicloud: access key is required")
-	}
-	if strings.TrimSpace(cfg.SecretKey) == "" {
-		return cfg, errors.New("alicloud: secret key is required")
+	if cfg.Credentials == nil {
+		if strings.TrimSpace(cfg.AccessKey) == "" {
+			return cfg, errors.New("alicloud: access key is required")
+		}
+		if strings.TrimSpace(cfg.SecretKey) == "" {
+			return cfg, errors.New("alicloud: secret key is required")
+		}
+		cfg.Credentials = StaticCredentials(Credentials{AccessKey: cfg.AccessKey, SecretKey: cfg.SecretKey, SecurityToken: cfg.SecurityToken})
 	}
 	if err := validateEndpoint("VPC", cfg.VPCEndpoint); err != nil {
 		return cfg, err
@@ -172,7 +175,7 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{cfg: cfg, red: newRedactor(cfg.SecretKey, cfg.SecurityToken), locks: keyedLocks{m: map[string]*keyLock{}}}
-	c.creds = newSessionCredentials(Credentials{AccessKey: cfg.AccessKey, SecretKey: cfg.SecretKey, SecurityToken: cfg.SecurityToken}, cfg.Refresh)
+	c.creds = newSessionCredentials(cfg.Credentials, c.red)
 	var cred auth.Credential = c.creds
 	// One retrying client (and connection pool) behind every SDK client:
 	// it holds no per-call state, so sharing it is safe.
@@ -219,10 +222,26 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 	}
 	tflog.Debug(ctx, "alicloud: client configured", map[string]any{
 		"region": cfg.Region, "vpc_endpoint": cfg.VPCEndpoint, "ecs_endpoint": cfg.ECSEndpoint, "protocol": cfg.Protocol,
-		"access_key_id": maskKey(cfg.AccessKey), "sts": cfg.SecurityToken != "", "max_retries": cfg.MaxRetries,
+		"credentials": cfg.Credentials.Mode(), "max_retries": cfg.MaxRetries,
 	})
 	return c, nil
 }
+
+// SignIn gets the first credentials: for a role, an AssumeRole (or an
+// AssumeRoleWithOIDC, a metadata read...) now, so that a sign-in that
+// fails does so at configuration time, on the setting that caused it.
+// The error is a *SignInError.
+func (c *Client) SignIn(ctx context.Context) error {
+	cr, err := c.creds.current()
+	if err != nil {
+		return err
+	}
+	tflog.Debug(ctx, "alicloud: signed in", map[string]any{"credentials": c.creds.src.Mode(), "access_key_id": maskKey(cr.AccessKey), "sts": cr.SecurityToken != ""})
+	return nil
+}
+
+// CredentialsMode says how the client signs in (CredentialSource.Mode).
+func (c *Client) CredentialsMode() string { return c.creds.src.Mode() }
 
 // Region is the configured region.
 func (c *Client) Region() string { return c.cfg.Region }

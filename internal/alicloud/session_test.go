@@ -1,15 +1,19 @@
 package alicloud
 
 import (
-	"context"
-	"sync/atomic"
+	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/havip-oss/terraform-provider-havip/internal/mockcloud"
 )
 
-func TestSession_expiredIsRenewedFromRefreshOnce(t *testing.T) {
+// An StsToken profile whose session expired is read again: whatever
+// renews it (aliyun sts assume-role, a credentials helper) rewrites the
+// file, and the refused call is sent again, once, with the new session.
+func TestSession_expiredProfileIsReadAgain(t *testing.T) {
 	s, cred, _ := setup(t, mockcloud.Options{})
 	one, err := s.AddCredential(mockcloud.Credential{AccessKeyID: "STS.one", AccessKeySecret: "s1", AccountID: cred.AccountID,
 		SecurityToken: "tok-1", Expiration: time.Now().Add(time.Hour)})
@@ -20,15 +24,21 @@ func TestSession_expiredIsRenewedFromRefreshOnce(t *testing.T) {
 	if _, err := s.AddCredential(two); err != nil {
 		t.Fatal(err)
 	}
-	var source atomic.Value // what the profile holds
-	source.Store(Credentials{AccessKey: one.AccessKeyID, SecretKey: "s1", SecurityToken: "tok-1"})
-	var reads atomic.Int32
-	cfg := testConfig(s, one)
-	cfg.SecurityToken = one.SecurityToken
-	cfg.Refresh = func(context.Context) (Credentials, error) {
-		reads.Add(1)
-		return source.Load().(Credentials), nil
+	file := filepath.Join(t.TempDir(), "config.json")
+	writeProfile := func(c mockcloud.Credential) {
+		b := fmt.Sprintf(`{"current":"ci","profiles":[{"name":"ci","mode":"StsToken","access_key_id":%q,"access_key_secret":%q,"sts_token":%q}]}`,
+			c.AccessKeyID, c.AccessKeySecret, c.SecurityToken)
+		if err := os.WriteFile(file, []byte(b), 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
+	writeProfile(one)
+	src, err := SignIn{Profile: "ci", ProfileFile: file, ProfileExplicit: true}.Source()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := testConfig(s, cred)
+	cfg.AccessKey, cfg.SecretKey, cfg.Credentials = "", "", src
 	c := newClient(t, cfg)
 	ctx := testCtx(t)
 	vsw := mockcloud.SeedFixtures().VSwitches[0].ID
@@ -36,25 +46,25 @@ func TestSession_expiredIsRenewedFromRefreshOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// Expired, and the source still holds the same session: the error
-	// stands, after one read.
+	// Expired, and the file still holds the same session: the error
+	// stands, and the call was sent once.
 	if err := s.ExpireSession(one.AccessKeyID); err != nil {
 		t.Fatal(err)
 	}
 	_, err = c.DescribeVSwitch(ctx, vsw)
-	if CodeOf(err) != codeSessionExpired || ClassOf(err) != ClassAuth || reads.Load() != 1 {
-		t.Fatalf("with no newer session: %v (class %s, %d reads)", err, ClassOf(err), reads.Load())
+	if CodeOf(err) != codeSessionExpired || ClassOf(err) != ClassAuth {
+		t.Fatalf("with no newer session: %v (class %s)", err, ClassOf(err))
 	}
 
-	// The source is renewed: the next call is sent again with it, and
-	// later calls use it without reading again.
-	source.Store(Credentials{AccessKey: two.AccessKeyID, SecretKey: "s2", SecurityToken: "tok-2"})
+	// The file is rewritten: the next call is refused once, then sent
+	// again with the new session, and later calls use it.
+	writeProfile(two)
 	h, err := c.CreateHaVip(ctx, CreateHaVipInput{VSwitchID: vsw})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.DescribeHaVip(ctx, h.ID); err != nil || reads.Load() != 2 {
-		t.Fatalf("after the renewal: %v, %d reads", err, reads.Load())
+	if _, err := c.DescribeHaVip(ctx, h.ID); err != nil {
+		t.Fatalf("after the renewal: %v", err)
 	}
 	var created int
 	for _, e := range journal(s, cred, "CreateHaVip") {

@@ -13,7 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/go-cleanhttp"
 	"github.com/hashicorp/go-retryablehttp"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
@@ -44,13 +43,24 @@ func callInfoFrom(ctx context.Context) *callInfo {
 
 // newInnerTransport is the connection pool every SDK client shares. Because
 // the SDK's transport is replaced, its own proxy, connect-timeout and TLS
-// knobs no longer apply (alibaba-sdk.md §7): they are set here. cleanhttp
-// takes the proxy from the environment, which never proxies loopback, so a
-// local mock works even where HTTPS_PROXY is set.
+// knobs no longer apply (alibaba-sdk.md §7): they are set here. Like
+// Alibaba's credential library, it starts from a clone of Go's default
+// transport, so the process's proxy settings (never applied to loopback,
+// so a local mock works even where HTTPS_PROXY is set) and dialer (the
+// test sandbox's guard) apply to both.
 func newInnerTransport() *http.Transport {
-	t := cleanhttp.DefaultPooledTransport()
-	t.DialContext = (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	dial := t.DialContext
+	if dial == nil {
+		dial = (&net.Dialer{KeepAlive: 30 * time.Second}).DialContext
+	}
+	t.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		ctx, cancel := context.WithTimeout(ctx, 10*time.Second) // bounds the connect only
+		defer cancel()
+		return dial(ctx, network, addr)
+	}
 	t.TLSHandshakeTimeout = 10 * time.Second
+	t.MaxIdleConns = 100
 	t.MaxIdleConnsPerHost = 16
 	return t
 }

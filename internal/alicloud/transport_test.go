@@ -179,6 +179,9 @@ func TestTransportErrorIsRedacted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := c.SignIn(ctx); err != nil { // as the provider's Configure does
+		t.Fatal(err)
+	}
 	_, err = c.DescribeHaVip(ctx, "havip-x")
 	e := asError(t, err)
 	if e.Class != ClassTransient {

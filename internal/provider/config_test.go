@@ -2,8 +2,6 @@ package provider
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -12,38 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
-
-func TestLoadProfile(t *testing.T) {
-	file := filepath.Join(t.TempDir(), "config.json")
-	cfg := `{"current":"ci","profiles":[
-  {"name":"ci","mode":"AK","access_key_id":"AKci","access_key_secret":"SKci","region_id":"cn-shanghai"},
-  {"name":"sts","mode":"StsToken","access_key_id":"AKsts","access_key_secret":"SKsts","sts_token":"tok"},
-  {"name":"role","mode":"RamRoleArn","access_key_id":"AKr","access_key_secret":"SKr"},
-  {"name":"empty","mode":"AK"}]}`
-	if err := os.WriteFile(file, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	p, err := loadProfile(file, "")
-	if err != nil || p.Name != "ci" || p.AccessKeyID != "AKci" || p.RegionID != "cn-shanghai" {
-		t.Fatalf("current profile: %+v, %v", p, err)
-	}
-	p, err = loadProfile(file, "sts")
-	if err != nil || p.StsToken != "tok" {
-		t.Fatalf("sts profile: %+v, %v", p, err)
-	}
-	for name, want := range map[string]string{
-		"role":    "mode RamRoleArn",
-		"empty":   "has no access_key_id",
-		"missing": `profile "missing" not found`,
-	} {
-		if _, err := loadProfile(file, name); err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("profile %s: want error containing %q, got %v", name, want, err)
-		}
-	}
-	if _, err := loadProfile(filepath.Join(t.TempDir(), "nope.json"), ""); err == nil {
-		t.Error("a missing file was accepted")
-	}
-}
 
 func TestMaskKey(t *testing.T) {
 	if got := maskKey("LTAI5tAbCdEfGh"); got != "LTAI********Gh" || strings.Contains(got, "AbCd") {

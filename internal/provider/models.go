@@ -23,11 +23,36 @@ type providerModel struct {
 	ReadTimeout   types.Int64     `tfsdk:"client_read_timeout"`
 	Endpoints     *endpointsModel `tfsdk:"endpoints"`
 	Quotas        *quotasModel    `tfsdk:"quotas"`
+
+	SharedCredentialsFile types.String     `tfsdk:"shared_credentials_file"`
+	CredentialsURI        types.String     `tfsdk:"credentials_uri"`
+	ECSRoleName           types.String     `tfsdk:"ecs_role_name"`
+	AssumeRole            *assumeRoleModel `tfsdk:"assume_role"`
+	AssumeRoleWithOIDC    *oidcModel       `tfsdk:"assume_role_with_oidc"`
 }
 
 type endpointsModel struct {
 	VPC types.String `tfsdk:"vpc"`
 	ECS types.String `tfsdk:"ecs"`
+	STS types.String `tfsdk:"sts"`
+}
+
+type assumeRoleModel struct {
+	RoleARN           types.String `tfsdk:"role_arn"`
+	SessionName       types.String `tfsdk:"session_name"`
+	SessionExpiration types.Int64  `tfsdk:"session_expiration"`
+	ExternalID        types.String `tfsdk:"external_id"`
+	Policy            types.String `tfsdk:"policy"`
+}
+
+type oidcModel struct {
+	OIDCProviderARN   types.String `tfsdk:"oidc_provider_arn"`
+	RoleARN           types.String `tfsdk:"role_arn"`
+	OIDCToken         types.String `tfsdk:"oidc_token"`
+	OIDCTokenFile     types.String `tfsdk:"oidc_token_file"`
+	RoleSessionName   types.String `tfsdk:"role_session_name"`
+	SessionExpiration types.Int64  `tfsdk:"session_expiration"`
+	Policy            types.String `tfsdk:"policy"`
 }
 
 type quotasModel struct {

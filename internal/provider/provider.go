@@ -5,7 +5,9 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"strings"
 	"sync"
@@ -19,7 +21,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/havip-oss/terraform-provider-havip/internal/alicloud"
@@ -107,11 +108,15 @@ func (p *havipProvider) Metadata(_ context.Context, _ provider.MetadataRequest, 
 var hostPort = regexp.MustCompile(`^[A-Za-z0-9.\-]+(:[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$`)
 
 func endpointAttr(product string) schema.StringAttribute {
-	env := map[string]string{"vpc": envEndpointVPC[0], "ecs": envEndpointECS[0]}[product]
+	env := map[string]string{"vpc": envEndpointVPC[0], "ecs": envEndpointECS[0], "sts": envEndpointSTS[0]}[product]
+	extra := ""
+	if product == "sts" {
+		extra = " STS is always called over HTTPS; `assume_role` and `assume_role_with_oidc` use it (a VPC endpoint such as `sts-vpc.cn-hangzhou.aliyuncs.com`, or a mock)."
+	}
 	return schema.StringAttribute{
 		Optional: true,
 		Description: fmt.Sprintf("Host and optional port of the %s API, without a scheme (for example `127.0.0.1:8590` for the mock). "+
-			"Defaults to the public endpoint of the region, or `%s`.", strings.ToUpper(product), env),
+			"Defaults to the public endpoint of the region, or `%s`.%s", strings.ToUpper(product), env, extra),
 		Validators: []validator.String{stringvalidator.RegexMatches(hostPort, "must be host[:port], without a scheme such as http://")},
 	}
 }
@@ -138,17 +143,20 @@ func (p *havipProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 				Description: "STS security token for temporary credentials. Falls back to `ALIBABA_CLOUD_SECURITY_TOKEN`, `ALICLOUD_SECURITY_TOKEN`.",
 			},
 			"profile": schema.StringAttribute{
-				Optional:    true,
-				Description: "Profile of the aliyun CLI configuration to take credentials and region from (AK and StsToken modes). Falls back to `ALIBABA_CLOUD_PROFILE`.",
+				Optional: true,
+				Description: "Profile of the aliyun CLI configuration to take credentials and region from, in mode " + strings.Join(alicloud.ProfileModes, ", ") +
+					" (read by Alibaba's credential library; other modes are refused by name). Falls back to `ALIBABA_CLOUD_PROFILE`, `ALICLOUD_PROFILE`.",
 			},
 			"profile_file": schema.StringAttribute{
-				Optional:    true,
-				Description: "Path of the aliyun CLI configuration. Defaults to `~/.aliyun/config.json` or `ALIBABA_CLOUD_CONFIG_FILE`.",
+				Optional: true,
+				Description: "Path of the aliyun CLI configuration. Defaults to `shared_credentials_file`, `ALIBABA_CLOUD_CONFIG_FILE`, `ALICLOUD_SHARED_CREDENTIALS_FILE`, " +
+					"`ALIBABA_CLOUD_CREDENTIALS_FILE`, then `~/.aliyun/config.json`.",
 			},
 			"protocol": schema.StringAttribute{
-				Optional:    true,
-				Description: "`HTTPS` (default) or `HTTP`. Use HTTP only for a local mock endpoint. Falls back to `HAVIP_PROTOCOL`.",
-				Validators:  []validator.String{stringvalidator.OneOf("HTTP", "HTTPS")},
+				Optional: true,
+				Description: "`HTTPS` (default) or `HTTP`. Plain HTTP sends the AccessKeyId and any security token unencrypted, so it is refused unless every address " +
+					"the VPC and ECS endpoints resolve to is loopback or private (a local mock). Falls back to `HAVIP_PROTOCOL`.",
+				Validators: []validator.String{stringvalidator.OneOf("HTTP", "HTTPS")},
 			},
 			"max_retries": schema.Int64Attribute{
 				Optional:    true,
@@ -168,6 +176,7 @@ func (p *havipProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 				Attributes: map[string]schema.Attribute{
 					"vpc": endpointAttr("vpc"),
 					"ecs": endpointAttr("ecs"),
+					"sts": endpointAttr("sts"),
 				},
 			},
 			"quotas": schema.SingleNestedBlock{
@@ -189,6 +198,8 @@ func (p *havipProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 			},
 		},
 	}
+	maps.Copy(resp.Schema.Attributes, signInAttributes())
+	maps.Copy(resp.Schema.Blocks, signInBlocks())
 }
 
 func (p *havipProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
@@ -212,9 +223,31 @@ func (p *havipProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	unknown(cfg.Protocol, path.Root("protocol"), envProtocol[0])
 	unknown(cfg.MaxRetries, path.Root("max_retries"), "no")
 	unknown(cfg.ReadTimeout, path.Root("client_read_timeout"), "no")
+	unknown(cfg.SharedCredentialsFile, path.Root("shared_credentials_file"), envProfileFile[0])
+	unknown(cfg.CredentialsURI, path.Root("credentials_uri"), envCredentialsURI[0])
+	unknown(cfg.ECSRoleName, path.Root("ecs_role_name"), envECSRoleName[0])
 	if cfg.Endpoints != nil {
 		unknown(cfg.Endpoints.VPC, path.Root("endpoints").AtName("vpc"), envEndpointVPC[0])
 		unknown(cfg.Endpoints.ECS, path.Root("endpoints").AtName("ecs"), envEndpointECS[0])
+		unknown(cfg.Endpoints.STS, path.Root("endpoints").AtName("sts"), envEndpointSTS[0])
+	}
+	if a := cfg.AssumeRole; a != nil {
+		at := path.Root("assume_role")
+		unknown(a.RoleARN, at.AtName("role_arn"), envAssumeRoleARN[0])
+		unknown(a.SessionName, at.AtName("session_name"), envAssumeRoleSession[0])
+		unknown(a.SessionExpiration, at.AtName("session_expiration"), envAssumeRoleDuration[0])
+		unknown(a.ExternalID, at.AtName("external_id"), "no")
+		unknown(a.Policy, at.AtName("policy"), "no")
+	}
+	if o := cfg.AssumeRoleWithOIDC; o != nil {
+		at := path.Root("assume_role_with_oidc")
+		unknown(o.OIDCProviderARN, at.AtName("oidc_provider_arn"), envOIDCProviderARN[0])
+		unknown(o.RoleARN, at.AtName("role_arn"), envOIDCRoleARN[0])
+		unknown(o.OIDCToken, at.AtName("oidc_token"), envOIDCToken[0])
+		unknown(o.OIDCTokenFile, at.AtName("oidc_token_file"), envOIDCTokenFile[0])
+		unknown(o.RoleSessionName, at.AtName("role_session_name"), envOIDCSession[0])
+		unknown(o.SessionExpiration, at.AtName("session_expiration"), "no")
+		unknown(o.Policy, at.AtName("policy"), "no")
 	}
 	if cfg.Quotas != nil {
 		unknown(cfg.Quotas.HaVipsPerAccount, path.Root("quotas").AtName("havips_per_account"), "no")
@@ -225,19 +258,18 @@ func (p *havipProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		return
 	}
 
-	pick := func(v types.String, env []string) string {
-		if s := v.ValueString(); s != "" {
-			return s
+	region := pick(cfg.Region, envRegion)
+	si := signIn(cfg, region)
+	if region == "" {
+		// The profile's region, when there is a profile to read.
+		if info, err := alicloud.ReadProfileInfo(si.ProfileFile, si.Profile); err == nil {
+			region, si.Region = info.Region, info.Region
 		}
-		return firstEnv(env)
 	}
 	ac := alicloud.Config{
-		Region:        pick(cfg.Region, envRegion),
-		AccessKey:     pick(cfg.AccessKey, envAccessKey),
-		SecretKey:     pick(cfg.SecretKey, envSecretKey),
-		SecurityToken: pick(cfg.SecurityToken, envSecurityToken),
-		Protocol:      pick(cfg.Protocol, envProtocol),
-		UserAgent:     "terraform-provider-havip/" + p.version,
+		Region:    region,
+		Protocol:  pick(cfg.Protocol, envProtocol),
+		UserAgent: "terraform-provider-havip/" + p.version,
 	}
 	if cfg.Endpoints != nil {
 		ac.VPCEndpoint = cfg.Endpoints.VPC.ValueString()
@@ -258,40 +290,14 @@ func (p *havipProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	if !cfg.ReadTimeout.IsNull() {
 		ac.ReadTimeout = time.Duration(cfg.ReadTimeout.ValueInt64()) * time.Millisecond
 	}
-
-	profile := pick(cfg.Profile, envProfile)
-	if profile != "" || (ac.AccessKey == "" && ac.SecretKey == "") {
-		file := pick(cfg.ProfileFile, envProfileFile)
-		if file == "" {
-			file = defaultProfileFile()
-		}
-		prof, err := loadProfile(file, profile)
-		switch {
-		case err != nil && profile != "":
-			// A profile asked for by name must exist; an implicit one may not.
-			resp.Diagnostics.AddAttributeError(path.Root("profile"), "Cannot use the aliyun CLI profile", err.Error())
-			return
-		case err == nil:
-			if ac.AccessKey == "" && ac.SecretKey == "" {
-				ac.AccessKey, ac.SecretKey = prof.AccessKeyID, prof.AccessKeySecret
-				if ac.SecurityToken == "" {
-					ac.SecurityToken = prof.StsToken
-					// Whatever renews the profile's session (aliyun sts
-					// assume-role, a credentials helper) writes the file
-					// again: read it when the session has expired.
-					ac.Refresh = func(context.Context) (alicloud.Credentials, error) {
-						p, err := loadProfile(file, profile)
-						if err != nil {
-							return alicloud.Credentials{}, err
-						}
-						return alicloud.Credentials{AccessKey: p.AccessKeyID, SecretKey: p.AccessKeySecret, SecurityToken: p.StsToken}, nil
-					}
-				}
-			}
-			if ac.Region == "" {
-				ac.Region = prof.RegionID
-			}
-		}
+	checkCleartext(ctx, ac, si, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	src, srcErr := si.Source()
+	if srcErr != nil && !errors.Is(srcErr, alicloud.ErrNoCredentials) {
+		addSignInError(&resp.Diagnostics, srcErr)
+		return
 	}
 
 	data := &providerData{region: ac.Region, limits: rulebook.DefaultLimits(), planned: newMembership(), plannedHaVips: newPlannedHaVips(), routes: newPlannedRoutes()}
@@ -307,17 +313,22 @@ func (p *havipProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		}
 	}
 
-	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "secret_key", "security_token", "access_key_secret")
+	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "secret_key", "security_token", "access_key_secret", "oidc_token", "external_id")
 	switch {
 	case ac.Region == "":
 		data.clientErr = "No region is configured: set region in the provider block, ALIBABA_CLOUD_REGION, or a profile with a region."
-	case ac.AccessKey == "" || ac.SecretKey == "":
-		data.clientErr = "No credentials are configured: set access_key and secret_key in the provider block, " +
-			"ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or an aliyun CLI profile."
+	case src == nil:
+		data.clientErr = "No credentials are configured: set access_key and secret_key in the provider block (or ALIBABA_CLOUD_ACCESS_KEY_ID and " +
+			"ALIBABA_CLOUD_ACCESS_KEY_SECRET), a profile, assume_role_with_oidc, ecs_role_name or credentials_uri: see the provider's Authentication docs."
 	default:
+		ac.Credentials = src
 		client, err := alicloud.New(ctx, ac)
 		if err != nil {
 			resp.Diagnostics.AddError("Invalid provider configuration", err.Error())
+			return
+		}
+		if err := client.SignIn(ctx); err != nil {
+			addSignInError(&resp.Diagnostics, err)
 			return
 		}
 		data.client = client
@@ -328,10 +339,13 @@ func (p *havipProvider) Configure(ctx context.Context, req provider.ConfigureReq
 			return
 		}
 	}
+	mode := ""
+	if src != nil {
+		mode = src.Mode()
+	}
 	tflog.Debug(ctx, "configured the havip provider", map[string]any{
-		"region": ac.Region, "vpc_endpoint": ac.VPCEndpoint, "ecs_endpoint": ac.ECSEndpoint,
-		"protocol": ac.Protocol, "access_key_id": maskKey(ac.AccessKey), "has_security_token": ac.SecurityToken != "",
-		"api_ready": data.client != nil,
+		"region": ac.Region, "vpc_endpoint": ac.VPCEndpoint, "ecs_endpoint": ac.ECSEndpoint, "sts_endpoint": si.STSEndpoint,
+		"protocol": ac.Protocol, "credentials": mode, "api_ready": data.client != nil,
 	})
 	resp.ResourceData = data
 	resp.DataSourceData = data
