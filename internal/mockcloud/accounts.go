@@ -14,6 +14,9 @@ type Credential struct {
 	AccessKeyID     string `json:"access_key_id"`
 	AccessKeySecret string `json:"access_key_secret"`
 	AccountID       string `json:"account_id"`
+	// UserName names the RAM user the key belongs to; empty is the
+	// account's own (root) key, which may not assume a role.
+	UserName string `json:"user_name,omitempty"`
 	// SecurityToken makes the key an STS session: every request must carry
 	// the token, and none is served after Expiration (when set).
 	SecurityToken string    `json:"security_token,omitempty"`
@@ -21,7 +24,14 @@ type Credential struct {
 	// Policy is a RAM policy document (policy.go); a key without one may do
 	// everything, as an account's own AccessKey can.
 	Policy json.RawMessage `json:"policy,omitempty"`
-	policy *Policy
+	// RoleArn marks a session a role was assumed for (sessions.go): its
+	// Policy is the role's (none: no permission), and SessionPolicy, when
+	// set, narrows it further; a request needs both to allow it.
+	RoleArn       string          `json:"role_arn,omitempty"`
+	SessionName   string          `json:"session_name,omitempty"`
+	SessionPolicy json.RawMessage `json:"session_policy,omitempty"`
+	policy        *Policy
+	sessionPolicy *Policy
 }
 
 // Credentials returns the first (default) credential.

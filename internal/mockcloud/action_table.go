@@ -51,4 +51,10 @@ var actionTable = map[actionKey]actionRow{
 
 	{ecsVersion, "DescribeInstances"}:         {describeInstances, reads},
 	{ecsVersion, "DescribeNetworkInterfaces"}: {describeENIs, reads},
+
+	// STS changes no resource: a refused plan may still have assumed a
+	// role to find that out.
+	{stsVersion, "AssumeRole"}:         {assumeRole, reads},
+	{stsVersion, "AssumeRoleWithOIDC"}: {assumeRoleWithOIDC, reads},
+	{stsVersion, "GetCallerIdentity"}:  {getCallerIdentity, reads},
 }

@@ -215,9 +215,14 @@ func (s *Server) LoadFixtures(fx *Fixtures) error {
 			return err
 		}
 	}
+	ident, err := compileIdentity(fx)
+	if err != nil {
+		return err
+	}
 	s.mu.Lock()
-	s.fixtures = fx
+	s.fixtures, s.ident = fx, ident
 	s.mu.Unlock()
+	s.sessions.forgetCurrent()
 	if err := s.Reset(""); err != nil {
 		return err
 	}
@@ -398,10 +403,15 @@ func (s *Server) Restore(b []byte) error {
 	if len(order) == 0 {
 		return fmt.Errorf("state: no accounts")
 	}
+	ident, err := compileIdentity(st.Fixtures)
+	if err != nil {
+		return fmt.Errorf("state: %w", err)
+	}
 	s.mu.Lock()
-	s.seed, s.fixtures, s.accounts, s.order, s.keys = st.Seed, st.Fixtures, accounts, order, keys
+	s.seed, s.fixtures, s.accounts, s.order, s.keys, s.ident = st.Seed, st.Fixtures, accounts, order, keys, ident
 	s.nextAcct = len(order)
 	s.mu.Unlock()
+	s.sessions.forgetCurrent()
 	s.changes.Add(1)
 	return nil
 }
@@ -429,6 +439,9 @@ func (s *Server) Accounts() []Credential {
 // Go method for in-process tests.
 func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 	path := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, strings.TrimSuffix(AdminPrefix, "/")), "/")
+	if s.serveIdentityAdmin(w, r, path) {
+		return
+	}
 	q := r.URL.Query()
 	reply := func(code int, v any) {
 		w.Header().Set("Content-Type", "application/json")

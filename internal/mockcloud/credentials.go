@@ -9,9 +9,23 @@ import (
 // loadPolicy parses the credential's policy document, so that a policy the
 // mock cannot evaluate is refused when it is given, not when it is used.
 func (c *Credential) loadPolicy() error {
-	c.policy = nil
+	c.policy, c.sessionPolicy = nil, nil
+	if len(c.SessionPolicy) == 0 || string(c.SessionPolicy) == "null" {
+		c.SessionPolicy = nil
+	} else {
+		p, err := ParsePolicy(c.SessionPolicy)
+		if err != nil {
+			return fmt.Errorf("mockcloud: credential %s: session policy: %w", c.AccessKeyID, err)
+		}
+		c.sessionPolicy = p
+	}
 	if len(c.Policy) == 0 || string(c.Policy) == "null" {
 		c.Policy = nil
+		if c.RoleArn != "" {
+			// A role with no policy attached may do nothing, as in RAM; an
+			// account's own key without one may do everything.
+			c.policy = &Policy{Version: "1"}
+		}
 		return nil
 	}
 	p, err := ParsePolicy(c.Policy)

@@ -23,6 +23,11 @@ func (s *Server) dispatch(req *request) (any, *APIError) {
 		return nil, apiErr(501, "NotImplemented", "%s %s is described but not implemented by this mock.", req.action, req.version)
 	}
 	a := req.acct
+	if a == nil {
+		// An anonymous STS call naming no account the mock knows: its
+		// handler refuses it without touching any account.
+		return r.handle(&call{s: s, req: req, p: req.p, now: s.now(), region: req.p.str("RegionId")})
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	c := &call{s: s, req: req, a: a, p: req.p, now: s.now(), region: req.p.str("RegionId")}

@@ -28,6 +28,25 @@ type Fixtures struct {
 	// Credentials are registered besides the server's own: RAM users
 	// with a policy, STS sessions. Their accounts start from these fixtures.
 	Credentials []Credential `json:"credentials,omitempty"`
+	// Roles, OIDC providers and the ECS instance role are the identity
+	// side of every account (roles.go, oidc.go, metadata.go): the same
+	// roles exist in each account, and ${AccountId} in a trust policy is
+	// the role's own account.
+	Roles         []FixtureRole         `json:"roles,omitempty"`
+	OIDCProviders []FixtureOIDCProvider `json:"oidc_providers,omitempty"`
+	// EcsRamRole is the role the metadata service hands out, in the
+	// default (first) account; its trust policy must allow the Service
+	// ecs.aliyuncs.com.
+	EcsRamRole string `json:"ecs_ram_role,omitempty"`
+	// MinSessionDuration (tests only) lowers the documented 900 s floor
+	// of DurationSeconds, so a test can ask for a session it sees renewed.
+	MinSessionDuration Duration `json:"min_session_duration,omitempty"`
+	// SessionDurationCap (tests only) makes every session issued last at
+	// most this long, whatever DurationSeconds asked: the libraries refuse
+	// to ask for less than 900 s, so this is how a test of a real client
+	// sees an STS session renewed within its run. It also sets the length
+	// of metadata and credentials-URI sessions (3600 s otherwise).
+	SessionDurationCap Duration `json:"session_duration_cap,omitempty"`
 }
 
 type FixtureVPC struct {

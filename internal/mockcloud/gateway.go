@@ -42,9 +42,12 @@ type request struct {
 	committed bool
 }
 
-var productHost = map[string]string{"Vpc": "vpc.aliyuncs.com", "Ecs": "ecs.aliyuncs.com"}
+var productHost = map[string]string{"Vpc": "vpc.aliyuncs.com", "Ecs": "ecs.aliyuncs.com", stsProduct: "sts.aliyuncs.com"}
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.routeNonAPI(w, r) {
+		return
+	}
 	if strings.HasPrefix(r.URL.Path, AdminPrefix) || r.URL.Path+"/" == AdminPrefix {
 		s.serveAdmin(w, r)
 		return
@@ -108,7 +111,9 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, req *request) 
 	if e := route(r, req, all); e != nil {
 		return fail(e)
 	}
-	if e := s.authenticate(r, req, all, body, strings.HasPrefix(r.Header.Get("Authorization"), "ACS3-")); e != nil {
+	if req.product == stsProduct && anonymousSTS[req.action] {
+		s.anonymousCaller(req, all)
+	} else if e := s.authenticate(r, req, all, body, strings.HasPrefix(r.Header.Get("Authorization"), "ACS3-")); e != nil {
 		return fail(e)
 	}
 	p, e := parseParams(req.meta, all, !s.opts.Loose)
@@ -116,8 +121,10 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, req *request) 
 		return fail(e)
 	}
 	req.p = p
-	if e := resolveRegion(req); e != nil {
-		return fail(e)
+	if req.acct != nil {
+		if e := resolveRegion(req); e != nil {
+			return fail(e)
+		}
 	}
 	// RAM decides on the action and the resources its parameters name, so
 	// it comes once the caller is known and the request is parsed.
@@ -125,7 +132,11 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, req *request) 
 		return fail(e)
 	}
 
-	eff, label := s.faults.pick(faultReq{product: req.product, action: req.action, account: req.acct.ID, accessKey: req.cred.AccessKeyID, p: p})
+	acctID := ""
+	if req.acct != nil {
+		acctID = req.acct.ID
+	}
+	eff, label := s.faults.pick(faultReq{product: req.product, action: req.action, account: acctID, accessKey: req.cred.AccessKeyID, p: p})
 	if eff != nil {
 		req.fault = label
 		if e, drop := refusalOf(eff, req.action); drop {
@@ -195,6 +206,20 @@ func readRequest(w http.ResponseWriter, r *http.Request) (url.Values, []byte, *A
 	return all, body, nil
 }
 
+// anonymousCaller places an anonymous STS call: no key to check, and the
+// account is the one its OIDC provider ARN names, when the mock knows it,
+// so the journal and faults see the call where its session will live.
+func (s *Server) anonymousCaller(req *request, all url.Values) {
+	req.sigKind = "anonymous"
+	account, _, ok := parseOIDCProviderArn(all.Get("OIDCProviderArn"))
+	if !ok {
+		return
+	}
+	s.mu.RLock()
+	req.acct = s.accounts[account]
+	s.mu.RUnlock()
+}
+
 // route names the action (from the parameters, or the V3 headers) and finds
 // its metadata; an action the metadata does not describe is not served.
 func route(r *http.Request, req *request, all url.Values) *APIError {
@@ -214,7 +239,7 @@ func route(r *http.Request, req *request, all url.Values) *APIError {
 	}
 	actions, ok := apiMeta[version]
 	if !ok {
-		return badRequest("InvalidVersion", "Specified parameter Version is not valid: this mock serves Vpc 2016-04-28 and Ecs 2014-05-26.")
+		return badRequest("InvalidVersion", "Specified parameter Version is not valid: this mock serves Vpc 2016-04-28, Ecs 2014-05-26 and Sts 2015-04-01.")
 	}
 	meta := actions[action]
 	if meta == nil {

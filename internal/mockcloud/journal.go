@@ -47,7 +47,7 @@ func (f JournalFilter) match(e *JournalEntry) bool {
 		(f.Code == "" || f.Code == e.Code)
 }
 
-var redacted = map[string]bool{"Signature": true, "SecurityToken": true, "BearerToken": true}
+var redacted = map[string]bool{"Signature": true, "SecurityToken": true, "BearerToken": true, "OIDCToken": true, "SAMLAssertion": true}
 
 type journal struct {
 	mu      sync.Mutex

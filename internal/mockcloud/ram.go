@@ -158,18 +158,31 @@ type AccessDeniedDetail struct {
 // request. A key without a policy may do everything, as before RAM existed
 // in the mock (an account's own AccessKey).
 func authorize(cred Credential, meta *actionMeta, p *params, region string) *APIError {
+	if cred.policy == nil || stsAuthorizesItself[meta.Name] && meta.Product == stsProduct {
+		return nil
+	}
+	return authorizeOn(cred, ramAction(meta), ramResourcesOf(meta.Name, p, region, cred.AccountID))
+}
+
+// authorizeOn decides one action on resources for a caller: its own policy
+// and, for a role session, the session policy it was issued with (both
+// must allow, as STS documents for the Policy parameter).
+func authorizeOn(cred Credential, action string, resources []string) *APIError {
 	if cred.policy == nil {
 		return nil
 	}
-	action := ramAction(meta)
-	resources := ramResourcesOf(meta.Name, p, region, cred.AccountID)
 	d := cred.policy.Evaluate(action, resources)
+	policyType := "AccountLevelIdentityBasedPolicy"
+	if d.Allowed && cred.sessionPolicy != nil {
+		d = cred.sessionPolicy.Evaluate(action, resources)
+		policyType = "SessionPolicy"
+	}
 	if d.Allowed {
 		return nil
 	}
 	detail := &AccessDeniedDetail{
 		AuthAction: action, AuthPrincipalType: "SubUser", AuthPrincipalOwnerId: cred.AccountID,
-		AuthPrincipalDisplayName: cred.AccessKeyID, NoPermissionType: "ImplicitDeny", PolicyType: "AccountLevelIdentityBasedPolicy",
+		AuthPrincipalDisplayName: cred.AccessKeyID, NoPermissionType: "ImplicitDeny", PolicyType: policyType,
 	}
 	if cred.SecurityToken != "" {
 		detail.AuthPrincipalType = "AssumedRoleUser"

@@ -18,7 +18,10 @@ import (
 
 func TestRAMResources_everyActionHasAnEntry(t *testing.T) {
 	for version, actions := range apiMeta {
-		for name := range actions {
+		for name, meta := range actions {
+			if meta.Product == stsProduct && stsAuthorizesItself[name] {
+				continue // actions_sts.go decides what these need
+			}
 			tmpls, ok := ramResources[name]
 			if !ok {
 				t.Errorf("%s %s has no entry in ramResources (ram.go): add the ARNs RAM authorises it on", name, version)

@@ -28,8 +28,18 @@ type Options struct {
 	SignatureMode string       // strict (default), log-only, off
 	Loose         bool         // ignore unknown parameters instead of rejecting them
 	TLS           bool         // serve HTTPS with a self-signed certificate
-	JournalLimit  int          // entries kept; default 100000
-	Logger        *slog.Logger // per-request log; default discards
+	// TLSListener opens a second listener on 127.0.0.1 serving HTTPS (every
+	// product, STS included) beside the plain one: the STS clients speak
+	// HTTPS only. See TLSEndpoint.
+	TLSListener bool
+	// TLSCert is the certificate every TLS listener serves (CA.Issue);
+	// default: a self-signed one for localhost and loopback (CACertPEM).
+	TLSCert *tls.Certificate
+	// MetadataTokenRequired makes the ECS metadata service hardened-only:
+	// a GET without a session token is refused.
+	MetadataTokenRequired bool
+	JournalLimit          int          // entries kept; default 100000
+	Logger                *slog.Logger // per-request log; default discards
 	// Transitions lay per-kind transition settings over the fixtures' for
 	// every account; TransitionProfile("realistic") builds them.
 	Transitions map[string]Transition
@@ -58,10 +68,16 @@ type Server struct {
 	reqMu  sync.Mutex
 	reqRng *rand.Rand
 
-	listener net.Listener
-	http     *http.Server
-	scheme   string
-	caPEM    []byte
+	ident    *identity // roles, OIDC providers, session limits; under mu
+	sessions sessions
+	metadata metadataTokens
+
+	listener    net.Listener
+	http        *http.Server
+	scheme      string
+	caPEM       []byte
+	tlsListener net.Listener
+	tlsHTTP     *http.Server
 }
 
 // New builds a Server without listening; use Handler or Start.
@@ -84,10 +100,15 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	ident, err := compileIdentity(fx)
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{
 		opts:     opts,
 		seed:     opts.Seed,
 		fixtures: fx,
+		ident:    ident,
 		log:      opts.Logger,
 		keys:     map[string]Credential{},
 		accounts: map[string]*account{},
@@ -128,26 +149,55 @@ func (s *Server) Listen() error {
 	if addr == "" {
 		addr = "127.0.0.1:0"
 	}
+	var tlsConf *tls.Config
+	if s.opts.TLS || s.opts.TLSListener {
+		cert := s.opts.TLSCert
+		if cert == nil {
+			c, caPEM, err := selfSignedCert()
+			if err != nil {
+				return err
+			}
+			s.caPEM, cert = caPEM, &c
+		}
+		tlsConf = &tls.Config{Certificates: []tls.Certificate{*cert}, MinVersion: tls.VersionTLS12}
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
 	s.scheme = "http"
 	if s.opts.TLS {
-		cert, caPEM, err := selfSignedCert()
+		ln = tls.NewListener(ln, tlsConf)
+		s.scheme = "https"
+	}
+	if s.opts.TLSListener {
+		tln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			ln.Close()
 			return err
 		}
-		s.caPEM = caPEM
-		ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
-		s.scheme = "https"
+		s.tlsListener = tls.NewListener(tln, tlsConf)
+		s.tlsHTTP = s.newHTTPServer()
+		go func() { _ = s.tlsHTTP.Serve(s.tlsListener) }()
 	}
 	s.listener = ln
-	s.http = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 1 << 20,
-		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug)}
+	s.http = s.newHTTPServer()
 	go func() { _ = s.http.Serve(ln) }()
 	return nil
+}
+
+func (s *Server) newHTTPServer() *http.Server {
+	return &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 1 << 20,
+		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug)}
+}
+
+// TLSEndpoint is host:port of the HTTPS listener Options.TLSListener
+// opens, the form an STS endpoint setting takes; "" when there is none.
+func (s *Server) TLSEndpoint() string {
+	if s.tlsListener == nil {
+		return ""
+	}
+	return s.tlsListener.Addr().String()
 }
 
 // Endpoint is host:port, the form the SDK's Domain and the provider's
@@ -165,13 +215,19 @@ func (s *Server) URL() string { return s.scheme + "://" + s.Endpoint() }
 // Scheme is "http" or "https".
 func (s *Server) Scheme() string { return s.scheme }
 
-// CACertPEM is the self-signed certificate when serving TLS.
+// CACertPEM is the self-signed certificate when serving TLS without
+// Options.TLSCert (with one, trust the CA that issued it).
 func (s *Server) CACertPEM() []byte { return s.caPEM }
 
 // Close stops the listener and waits up to ctx for requests in flight.
 func (s *Server) Shutdown(ctx context.Context) error {
 	if s.http == nil {
 		return nil
+	}
+	if s.tlsHTTP != nil {
+		if err := s.tlsHTTP.Shutdown(ctx); err != nil {
+			return err
+		}
 	}
 	return s.http.Shutdown(ctx)
 }
@@ -180,6 +236,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 func (s *Server) Close() error {
 	if s.http == nil {
 		return nil
+	}
+	if s.tlsHTTP != nil {
+		s.tlsHTTP.Close()
 	}
 	return s.http.Close()
 }
@@ -199,7 +258,7 @@ func (s *Server) Region() string {
 // this server with the default credential.
 func (s *Server) Env() map[string]string {
 	c := s.Credentials()
-	return map[string]string{
+	env := map[string]string{
 		"ALIBABA_CLOUD_ACCESS_KEY_ID":     c.AccessKeyID,
 		"ALIBABA_CLOUD_ACCESS_KEY_SECRET": c.AccessKeySecret,
 		"ALIBABA_CLOUD_REGION":            s.Region(),
@@ -207,6 +266,11 @@ func (s *Server) Env() map[string]string {
 		"ALIBABA_CLOUD_ENDPOINT_ECS":      s.Endpoint(),
 		"HAVIP_PROTOCOL":                  strings.ToUpper(s.scheme),
 	}
+	if ep := s.TLSEndpoint(); ep != "" {
+		// The variable the aliyun CLI reads for its STS host.
+		env["ALIBABA_CLOUD_STS_ENDPOINT"] = ep
+	}
+	return env
 }
 
 func (s *Server) now() time.Time { return time.Now().Add(time.Duration(s.offset.Load())) }

@@ -350,4 +350,30 @@ var apiMeta = map[string]map[string]*actionMeta{
 			{Name: "VpcId", Type: "String"},
 		}},
 	},
+	"2015-04-01": {
+		"AssumeRole": {Product: "Sts", Version: "2015-04-01", Name: "AssumeRole", Params: []paramMeta{
+			{Name: "DurationSeconds", Type: "Long"},
+			{Name: "ExternalId", Type: "String"},
+			{Name: "Policy", Type: "String"},
+			{Name: "RoleArn", Type: "String", Required: true},
+			{Name: "RoleSessionName", Type: "String", Required: true},
+			{Name: "SourceIdentity", Type: "String"},
+		}},
+		"AssumeRoleWithOIDC": {Product: "Sts", Version: "2015-04-01", Name: "AssumeRoleWithOIDC", Params: []paramMeta{
+			{Name: "DurationSeconds", Type: "Long"},
+			{Name: "OIDCProviderArn", Type: "String"},
+			{Name: "OIDCToken", Type: "String"},
+			{Name: "Policy", Type: "String"},
+			{Name: "RoleArn", Type: "String"},
+			{Name: "RoleSessionName", Type: "String", Required: true},
+		}},
+		"AssumeRoleWithSAML": {Product: "Sts", Version: "2015-04-01", Name: "AssumeRoleWithSAML", Params: []paramMeta{
+			{Name: "DurationSeconds", Type: "Long"},
+			{Name: "Policy", Type: "String"},
+			{Name: "RoleArn", Type: "String"},
+			{Name: "SAMLAssertion", Type: "String"},
+			{Name: "SAMLProviderArn", Type: "String"},
+		}},
+		"GetCallerIdentity": {Product: "Sts", Version: "2015-04-01", Name: "GetCallerIdentity", Params: []paramMeta{}},
+	},
 }

@@ -21,6 +21,7 @@ import (
 var products = []struct{ dir, product, version string }{
 	{"vpc", "Vpc", "2016-04-28"},
 	{"ecs", "Ecs", "2014-05-26"},
+	{"sts", "Sts", "2015-04-01"},
 }
 
 type metaParam struct {
@@ -38,7 +39,7 @@ type metaAction struct {
 }
 
 func main() {
-	metaDir := flag.String("meta", "../shared/api-meta", "directory holding vpc/ and ecs/ metadata")
+	metaDir := flag.String("meta", "../shared/api-meta", "directory holding vpc/, ecs/ and sts/ metadata")
 	out := flag.String("out", "internal/mockcloud/zz_apimeta.go", "generated Go file")
 	check := flag.Bool("check", false, "fail when the committed file differs from a fresh generation")
 	flag.Parse()

@@ -33,7 +33,7 @@ func TestCommittedTableMatchesMetadata(t *testing.T) {
 
 func TestGenerateRefusesUnknownTypes(t *testing.T) {
 	dir := t.TempDir()
-	for _, sub := range []string{"vpc", "ecs"} {
+	for _, sub := range []string{"vpc", "ecs", "sts"} {
 		if err := os.MkdirAll(filepath.Join(dir, sub), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -44,6 +44,7 @@ func TestGenerateRefusesUnknownTypes(t *testing.T) {
 		}
 	}
 	write("ecs/DescribeInstances.json", `{"name":"DescribeInstances","parameters":[{"name":"RegionId","type":"String","required":true}]}`)
+	write("sts/GetCallerIdentity.json", `{"name":"GetCallerIdentity","parameters":[]}`)
 	write("vpc/CreateHaVip.json", `{"name":"CreateHaVip","parameters":[{"name":"X","type":"Matrix"}]}`)
 	if _, err := Generate(dir); err == nil || !strings.Contains(err.Error(), "Matrix") {
 		t.Fatalf("expected an unknown-type error, got %v", err)
