@@ -1,16 +1,9 @@
 package mockcloud
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
-	"net"
-	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	cgproviders "github.com/aliyun/credentials-go/credentials/providers"
@@ -18,6 +11,8 @@ import (
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk"
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth/credentials"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/vpc"
+
+	"github.com/havip-oss/terraform-provider-havip/internal/acctest/sandbox"
 )
 
 // testCA signs the certificate every TLS listener of these tests serves;
@@ -25,81 +20,18 @@ import (
 // clients (which speak HTTPS only and take no CA of their own) need.
 var testCA *CA
 
-// offLoopback records every connection a test tried to open to an address
-// off loopback. The guard refuses them, and TestMain fails the run if any
-// happened that a test did not expect (TestGuard_refusesTheRealMetadataHost
-// expects its own).
-var offLoopback struct {
-	mu       sync.Mutex
-	attempts []string
-}
+// takeOffLoopbackAttempts returns and forgets the connections the
+// sandbox's guard refused (sandbox_test.go): a test that makes one on
+// purpose takes it, so that the run does not fail for it.
+func takeOffLoopbackAttempts() []string { return sandbox.TakeRefused() }
 
-func guardedDial(next func(ctx context.Context, network, addr string) (net.Conn, error)) func(ctx context.Context, network, addr string) (net.Conn, error) {
-	return func(ctx context.Context, network, addr string) (net.Conn, error) {
-		host, _, err := net.SplitHostPort(addr)
-		if err != nil {
-			host = addr
-		}
-		ip := net.ParseIP(host)
-		if host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-			offLoopback.mu.Lock()
-			offLoopback.attempts = append(offLoopback.attempts, addr)
-			offLoopback.mu.Unlock()
-			return nil, fmt.Errorf("test guard: refused a connection to %s, off loopback", addr)
-		}
-		return next(ctx, network, addr)
-	}
-}
-
-// takeOffLoopbackAttempts returns and forgets the recorded attempts.
-func takeOffLoopbackAttempts() []string {
-	offLoopback.mu.Lock()
-	defer offLoopback.mu.Unlock()
-	out := offLoopback.attempts
-	offLoopback.attempts = nil
-	return out
-}
-
-func TestMain(m *testing.M) {
-	os.Exit(runTests(m))
-}
-
-func runTests(m *testing.M) int {
-	// The credential libraries read these; none may point anywhere real.
-	for _, kv := range os.Environ() {
-		k, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(k, "ALIBABA_CLOUD_") || strings.HasPrefix(k, "ALICLOUD_") {
-			os.Unsetenv(k)
-		}
-	}
+// trustTestCA makes the test CA the one the process trusts.
+func trustTestCA() error {
 	var err error
 	if testCA, err = NewCA(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
+		return err
 	}
-	dir, err := os.MkdirTemp("", "mockcloud-ca")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	caFile := filepath.Join(dir, "ca.pem")
-	if err := os.WriteFile(caFile, testCA.CertPEM(), 0o644); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	// Go reads SSL_CERT_FILE once, on the first verification: before any.
-	os.Setenv("SSL_CERT_FILE", caFile)
-	// credentials-go clones http.DefaultTransport for every request, so
-	// the guard travels with each clone.
-	dt := http.DefaultTransport.(*http.Transport)
-	dt.DialContext = guardedDial(dt.DialContext)
-	code := m.Run()
-	if left := takeOffLoopbackAttempts(); len(left) > 0 {
-		fmt.Fprintf(os.Stderr, "FAIL: tests tried to connect off loopback: %v\n", left)
-		return 1
-	}
-	return code
+	return sandbox.TrustCA(testCA.CertPEM())
 }
 
 // Accounts and keys of the identity tests.

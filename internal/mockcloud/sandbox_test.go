@@ -8,4 +8,5 @@ import (
 
 // Off Alibaba Cloud: no credentials or profiles from the environment, no
 // metadata service, no connection off loopback (internal/acctest/sandbox).
-func TestMain(m *testing.M) { sandbox.Main(m) }
+// It also trusts the test CA the STS tests' TLS listeners use.
+func TestMain(m *testing.M) { sandbox.MainWith(m, trustTestCA) }

@@ -34,8 +34,16 @@ var (
 
 // Main prepares the environment, runs the tests and exits; a TestMain
 // calls it. A refused connection fails the run even if every test passed.
-func Main(m *testing.M) {
-	if err := Prepare(); err != nil {
+func Main(m *testing.M) { MainWith(m, nil) }
+
+// MainWith is Main with a package's own setup run after Prepare, before
+// the tests (a test CA to trust, say).
+func MainWith(m *testing.M, setup func() error) {
+	err := Prepare()
+	if err == nil && setup != nil {
+		err = setup()
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "sandbox:", err)
 		os.Exit(2)
 	}
@@ -119,4 +127,30 @@ func Refused() []string {
 	mu.Lock()
 	defer mu.Unlock()
 	return append([]string(nil), refused...)
+}
+
+// TakeRefused returns and forgets the refused connections: for a test
+// that makes one on purpose to see it refused.
+func TakeRefused() []string {
+	mu.Lock()
+	defer mu.Unlock()
+	out := refused
+	refused = nil
+	return out
+}
+
+// TrustCA makes the process trust a test CA's certificate (PEM) and no
+// other, through SSL_CERT_FILE: the STS clients speak HTTPS only and take
+// no CA of their own. Go reads the variable once, at the first
+// verification, so this must run before any TLS connection.
+func TrustCA(certPEM []byte) error {
+	dir, err := os.MkdirTemp("", "havip-test-ca-")
+	if err != nil {
+		return err
+	}
+	file := filepath.Join(dir, "ca.pem")
+	if err := os.WriteFile(file, certPEM, 0o644); err != nil {
+		return err
+	}
+	return os.Setenv("SSL_CERT_FILE", file)
 }

@@ -25,7 +25,7 @@ func TestEnvironmentIsTheSandboxs(t *testing.T) {
 // and recorded; loopback goes through. Main would fail the run for the
 // recorded ones, so the test clears them.
 func TestGuardRefusesOffLoopback(t *testing.T) {
-	t.Cleanup(func() { mu.Lock(); refused = nil; mu.Unlock() })
+	t.Cleanup(func() { TakeRefused() })
 	var dialed []string
 	tr := &http.Transport{DialContext: func(_ context.Context, _, addr string) (net.Conn, error) {
 		dialed = append(dialed, addr)
@@ -50,7 +50,7 @@ func TestGuardRefusesOffLoopback(t *testing.T) {
 // libraries and the provider's transport clone. 0.0.0.0 is not loopback
 // to the guard, but unguarded it would only reach this machine.
 func TestDefaultTransportIsGuarded(t *testing.T) {
-	t.Cleanup(func() { mu.Lock(); refused = nil; mu.Unlock() })
+	t.Cleanup(func() { TakeRefused() })
 	_, err := http.DefaultTransport.(*http.Transport).Clone().DialContext(context.Background(), "tcp", "0.0.0.0:1")
 	if err == nil || !strings.Contains(err.Error(), "sandbox:") {
 		t.Fatalf("the default transport is not guarded: %v", err)
