@@ -1,14 +1,11 @@
 package alicloud
 
 import (
-	"encoding/base64"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/havip-oss/terraform-provider-havip/internal/mockcloud"
 )
@@ -63,29 +60,5 @@ func TestReadProfileInfo(t *testing.T) {
 	var si *SignInError
 	if !errors.As(err, &si) || si.Mode != ModeProfile+":AK" || !strings.Contains(err.Error(), "empty") {
 		t.Errorf("a profile without keys: %v", err)
-	}
-}
-
-// An expired OIDC token is refused before STS is asked, naming the file.
-func TestExpiredOIDCTokenFileIsNamed(t *testing.T) {
-	enc := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
-	file := filepath.Join(t.TempDir(), "token")
-	jwt := enc(`{"alg":"RS256"}`) + "." + enc(fmt.Sprintf(`{"exp":%d}`, time.Now().Add(-time.Minute).Unix())) + ".sig"
-	if err := os.WriteFile(file, []byte(jwt), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	in := SignIn{OIDC: &OIDCSignIn{ProviderARN: "acs:ram::1:oidc-provider/ci", RoleARN: "acs:ram::1:role/r", TokenFile: file}, STSEndpoint: "127.0.0.1:1"}
-	_, err := in.Source()
-	var si *SignInError
-	if !errors.As(err, &si) || si.Mode != ModeOIDC || !strings.Contains(err.Error(), file) || !strings.Contains(err.Error(), "expired") {
-		t.Fatalf("got %v", err)
-	}
-	in.OIDC.TokenFile = filepath.Join(t.TempDir(), "missing")
-	if _, err := in.Source(); err == nil || !strings.Contains(err.Error(), in.OIDC.TokenFile) {
-		t.Fatalf("a missing file: %v", err)
-	}
-	in.OIDC.TokenFile, in.OIDC.Token = "", jwt
-	if _, err := in.Source(); err == nil || !strings.Contains(err.Error(), "oidc_token") {
-		t.Fatalf("an expired raw token: %v", err)
 	}
 }

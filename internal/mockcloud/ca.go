@@ -11,6 +11,7 @@ import (
 	"errors"
 	"math/big"
 	"net"
+	"sync"
 	"time"
 )
 
@@ -100,4 +101,18 @@ func (ca *CA) Issue(hosts ...string) (tls.Certificate, error) {
 
 func randomSerial() (*big.Int, error) {
 	return rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 126))
+}
+
+var (
+	processCAOnce sync.Once
+	processCA     *CA
+	processCAErr  error
+)
+
+// ProcessCA is one CA for the whole process, made on first use: a test
+// binary's TestMain makes the process trust it (SSL_CERT_FILE is read
+// once), and every test's mock serves certificates it issued.
+func ProcessCA() (*CA, error) {
+	processCAOnce.Do(func() { processCA, processCAErr = NewCA() })
+	return processCA, processCAErr
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/havip-oss/terraform-provider-havip/internal/acctest/sandbox"
+	"github.com/havip-oss/terraform-provider-havip/internal/mockcloud"
 )
 
 // acceptanceParallel is how many parallel tests of this package run at
@@ -31,5 +32,15 @@ func TestMain(m *testing.M) {
 			panic(err)
 		}
 	}
-	sandbox.Main(m)
+	sandbox.MainWith(m, trustProcessCA)
+}
+
+// trustProcessCA makes the process trust the CA whose certificates the
+// sign-in tests' mocks serve for STS (HTTPS only in the libraries).
+func trustProcessCA() error {
+	ca, err := mockcloud.ProcessCA()
+	if err != nil {
+		return err
+	}
+	return sandbox.TrustCA(ca.CertPEM())
 }
