@@ -197,8 +197,8 @@ func TestAccSignIn_failures(t *testing.T) {
 			`(?s)Session policy is not JSON`},
 		"OIDC token file missing": {oidc(fmt.Sprintf("oidc_token_file = %q", filepath.Join(dir, "missing"))),
 			`(?s)Cannot sign in.*` + regexp.QuoteMeta(filepath.Join(dir, "missing"))},
-		"OIDC token expired": {oidc(fmt.Sprintf("oidc_token_file = %q", expired)), `(?s)Cannot sign in.*` + regexp.QuoteMeta(expired) + `.*expired`},
-		"not on ECS":         {`  ecs_role_name = "ecs-runner"`, `(?s)Cannot sign in.*ecs_role_name`},
+		"OIDC token expired":              {oidc(fmt.Sprintf("oidc_token_file = %q", expired)), `(?s)Cannot sign in.*` + regexp.QuoteMeta(expired) + `.*expired`},
+		"not on ECS":                      {`  ecs_role_name = "ecs-runner"`, `(?s)Cannot sign in.*ecs_role_name`},
 		"plain HTTP to a public endpoint": {"", `(?s)Plain HTTP would send credentials unencrypted.*203\.0\.113\.10\s+is\s+neither\s+a\s+loopback\s+nor\s+a\s+private\s+address`},
 	}
 	for name, c := range cases {
