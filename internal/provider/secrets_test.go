@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
@@ -73,6 +74,104 @@ data "havip_keepalived_config" "web" {
 		}
 	}
 	for name, secret := range map[string]string{"secret_key": env.Cred.AccessKeySecret, "security_token": token, "auth_pass": vrrpPass} {
+		for where, text := range map[string]string{"the trace log": log, "stdout or stderr": output} {
+			if i := strings.Index(text, secret); i >= 0 {
+				lo, hi := max(0, i-200), min(len(text), i+len(secret)+50)
+				t.Errorf("%s appears in %s:\n…%s…", name, where, text[lo:hi])
+			}
+		}
+	}
+}
+
+// The sign-in secrets stay out of a TF_LOG=TRACE apply too: an OIDC token
+// (a JWT), an ExternalId, a RAM user's secret, and every session secret
+// and token STS issued during the run.
+func TestAccSecrets_signInNotInTraceLog(t *testing.T) {
+	logFile := filepath.Join(t.TempDir(), "trace.log")
+	t.Setenv("TF_ACC_LOG_PATH", logFile)
+	t.Setenv("TF_LOG", "TRACE")
+	e := acctest.NewSignInEnv(t, acctest.AllowAll, nil)
+	token := e.Token(t, time.Hour)
+	// As operators pass them: the token in the environment, the keys and
+	// the ExternalId in sensitive variables. Two providers, one aliased,
+	// sign in their own ways: OIDC, and keys with assume_role.
+	t.Setenv("ALIBABA_CLOUD_OIDC_TOKEN", token)
+	t.Setenv("TF_VAR_partner_secret", acctest.SecretOf(acctest.PartnerUser))
+	t.Setenv("TF_VAR_external_id", acctest.ExternalID)
+	endpoints := fmt.Sprintf(`
+  region   = %q
+  protocol = "HTTP"
+  endpoints {
+    vpc = %q
+    ecs = %q
+    sts = %q
+  }`, e.Server.Region(), e.Server.Endpoint(), e.Server.Endpoint(), e.Server.TLSEndpoint())
+	cfg := fmt.Sprintf(`
+variable "external_id" {
+  type      = string
+  sensitive = true
+}
+
+variable "partner_secret" {
+  type      = string
+  sensitive = true
+}
+
+provider "havip" {
+%[1]s
+  assume_role_with_oidc {
+    oidc_provider_arn = %[2]q
+    role_arn          = %[3]q
+  }
+}
+
+provider "havip" {
+  alias      = "partner"
+  access_key = %[5]q
+  secret_key = var.partner_secret
+%[1]s
+  assume_role {
+    role_arn    = %[4]q
+    external_id = var.external_id
+  }
+}
+
+data "havip_havips" "seen_by_partner" {
+  provider = havip.partner
+}
+`, endpoints, acctest.OIDCProviderARN, acctest.RoleARN(acctest.RoleCI), acctest.RoleARN(acctest.RolePartner), acctest.PartnerUser) + seedTopology()
+	stop := captureOutput(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps:                    []resource.TestStep{{Config: cfg}},
+	})
+	output := stop()
+	b, err := os.ReadFile(logFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := string(b)
+	for _, want := range []string{"CreateHaVip", "signed in", "assume_role_with_oidc"} {
+		if !strings.Contains(log, want) {
+			t.Fatalf("trace log (%d bytes) lacks %q; the test would prove nothing", len(log), want)
+		}
+	}
+	secrets := map[string]string{"the OIDC token": token, "the ExternalId": acctest.ExternalID,
+		"the partner's secret": acctest.SecretOf(acctest.PartnerUser)}
+	sessions := map[string]bool{}
+	for _, s := range e.Server.IssuedSessions() {
+		sessions[s.AccessKeyID] = true
+	}
+	for _, c := range e.Server.Accounts() {
+		if sessions[c.AccessKeyID] {
+			secrets["the secret of session "+c.AccessKeyID] = c.AccessKeySecret
+			secrets["the token of session "+c.AccessKeyID] = c.SecurityToken
+		}
+	}
+	if len(sessions) < 2 {
+		t.Fatalf("%d sessions issued; the test would prove nothing", len(sessions))
+	}
+	for name, secret := range secrets {
 		for where, text := range map[string]string{"the trace log": log, "stdout or stderr": output} {
 			if i := strings.Index(text, secret); i >= 0 {
 				lo, hi := max(0, i-200), min(len(text), i+len(secret)+50)
