@@ -98,7 +98,11 @@ func NewSignInEnv(t *testing.T, rolePolicy string, mod func(*mockcloud.Options))
 	if mod != nil {
 		mod(&opts)
 	}
-	return &SignInEnv{Env: NewEnv(t, opts), Issuer: issuer}
+	env := NewEnv(t, opts)
+	// The account's own key, to observe with: the server's first account
+	// also holds the RAM users, which may only assume roles.
+	env.Cred = opts.Credentials[0]
+	return &SignInEnv{Env: env, Issuer: issuer}
 }
 
 // Token is a CI job's OIDC token for OIDCSubject, valid for ttl.

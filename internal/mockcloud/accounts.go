@@ -34,16 +34,22 @@ type Credential struct {
 	sessionPolicy *Policy
 }
 
-// Credentials returns the first (default) credential.
+// Credentials returns the default account's own key: the first account's
+// key that is neither a RAM user's nor an STS session's (the account may
+// hold those too), the lowest AccessKeyId if there are several.
 func (s *Server) Credentials() Credential {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	var best Credential
 	for _, c := range s.keys {
-		if c.AccountID == s.order[0] {
-			return c
+		if c.AccountID != s.order[0] || c.UserName != "" || c.SecurityToken != "" {
+			continue
+		}
+		if best.AccessKeyID == "" || c.AccessKeyID < best.AccessKeyID {
+			best = c
 		}
 	}
-	return Credential{}
+	return best
 }
 
 func (s *Server) deriveCredential() Credential {

@@ -2,11 +2,17 @@
 // libraries find credentials and hosts in the environment (keys, profiles,
 // the ECS metadata service at 100.100.100.200, sts.aliyuncs.com), and the
 // provider runs inside the test process, in parallel tests, so one
-// environment set before any test runs covers them all. Main sets it and
-// guards every dial through http.DefaultTransport, which the credential
-// libraries and the provider's own transport clone: a connection to
+// environment set before any test runs covers them all. A request to
 // anything but loopback is refused before a packet is sent, recorded, and
-// fails the run.
+// fails the run. Three guards, because no one of them reaches every client:
+//   - http.DefaultTransport's Proxy function, which every clone keeps:
+//     Alibaba's credential library clones it for each request but replaces
+//     its dialer, and so does the provider's own transport;
+//   - its dialer, for clones that keep it and for proxies that would be
+//     dialed;
+//   - HTTP_PROXY and HTTPS_PROXY pointing at a loopback proxy that refuses
+//     everything, for clients that read the variables themselves (the
+//     Alibaba SDK's own transport) and for subprocesses.
 package sandbox
 
 import (
@@ -15,6 +21,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -78,14 +85,27 @@ func Prepare() error {
 	os.Setenv("HOME", home)
 	os.Setenv("ALIBABA_CLOUD_CONFIG_FILE", filepath.Join(home, ".aliyun", "config.json"))
 	os.Setenv("ALIBABA_CLOUD_CREDENTIALS_FILE", filepath.Join(home, ".alibabacloud", "credentials"))
-	if os.Getenv(InNamespaceEnv) == "" {
-		os.Setenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
+	if os.Getenv(InNamespaceEnv) != "" {
+		return nil // nothing in the namespace leads off the machine
+	}
+	os.Setenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
+	// Terraform's own call home (the refusing proxy below caught it).
+	os.Setenv("CHECKPOINT_DISABLE", "1")
+	if err := refusingProxy(); err != nil {
+		return err
 	}
 	Guard(http.DefaultTransport.(*http.Transport))
 	return nil
 }
 
-// Guard makes t refuse (and record) connections that leave loopback.
+func record(addr string) {
+	mu.Lock()
+	refused = append(refused, addr)
+	mu.Unlock()
+}
+
+// Guard makes t refuse (and record) requests and connections that leave
+// loopback.
 func Guard(t *http.Transport) {
 	dial := t.DialContext
 	if dial == nil {
@@ -93,13 +113,62 @@ func Guard(t *http.Transport) {
 	}
 	t.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
 		if err := Allowed(addr); err != nil {
-			mu.Lock()
-			refused = append(refused, addr)
-			mu.Unlock()
+			record(addr)
 			return nil, err
 		}
 		return dial(ctx, network, addr)
 	}
+	proxy := t.Proxy
+	t.Proxy = func(r *http.Request) (*url.URL, error) {
+		addr := canonicalAddr(r.URL)
+		if err := Allowed(addr); err != nil {
+			record(addr)
+			return nil, err
+		}
+		if proxy == nil {
+			return nil, nil
+		}
+		return proxy(r)
+	}
+}
+
+// canonicalAddr is a URL's host:port, the port filled in from the scheme.
+func canonicalAddr(u *url.URL) string {
+	if u.Port() != "" {
+		return u.Host
+	}
+	port := "80"
+	if u.Scheme == "https" {
+		port = "443"
+	}
+	return net.JoinHostPort(u.Hostname(), port)
+}
+
+// refusingProxy serves, on loopback, a proxy that forwards nothing and
+// answers 403, and points the proxy variables at it, loopback exempted.
+// Go reads them once, at the first proxied request: before any test.
+func refusingProxy() error {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	go func() {
+		_ = http.Serve(ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			host := r.Host
+			if _, _, err := net.SplitHostPort(host); err != nil {
+				host = canonicalAddr(r.URL)
+			}
+			record(host)
+			http.Error(w, "sandbox: refused a request for "+host+": tests never leave this machine", http.StatusForbidden)
+		}))
+	}()
+	for _, k := range []string{"HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"} {
+		os.Setenv(k, "http://"+ln.Addr().String())
+	}
+	for _, k := range []string{"NO_PROXY", "no_proxy"} {
+		os.Setenv(k, "127.0.0.1,localhost,::1")
+	}
+	return nil
 }
 
 // Allowed says whether a test may connect to addr (host:port): a loopback

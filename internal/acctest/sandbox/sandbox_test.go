@@ -47,12 +47,42 @@ func TestGuardRefusesOffLoopback(t *testing.T) {
 }
 
 // Main guards the process's default transport, which the credential
-// libraries and the provider's transport clone. 0.0.0.0 is not loopback
-// to the guard, but unguarded it would only reach this machine.
+// library clones for each request, replacing its dialer as it does: the
+// request is refused all the same, and the dialer never asked. 0.0.0.0 is
+// not loopback to the guard, but unguarded it would only reach this
+// machine.
 func TestDefaultTransportIsGuarded(t *testing.T) {
 	t.Cleanup(func() { TakeRefused() })
-	_, err := http.DefaultTransport.(*http.Transport).Clone().DialContext(context.Background(), "tcp", "0.0.0.0:1")
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	_, err := tr.DialContext(context.Background(), "tcp", "0.0.0.0:1")
 	if err == nil || !strings.Contains(err.Error(), "sandbox:") {
-		t.Fatalf("the default transport is not guarded: %v", err)
+		t.Fatalf("the default transport's dialer is not guarded: %v", err)
+	}
+	var dialed []string
+	tr.DialContext = func(_ context.Context, _, addr string) (net.Conn, error) {
+		dialed = append(dialed, addr)
+		return nil, errors.New("fake dialer: not connected")
+	}
+	if _, err := (&http.Client{Transport: tr}).Get("http://0.0.0.0:1/latest/meta-data/"); err == nil || !strings.Contains(err.Error(), "sandbox:") {
+		t.Fatalf("a clone with its own dialer is not guarded: %v", err)
+	}
+	if len(dialed) != 0 {
+		t.Fatalf("the clone's own dialer was asked for %v", dialed)
+	}
+}
+
+// A client that reads the proxy variables itself (the Alibaba SDK's
+// transport, a subprocess) is sent to the refusing proxy, which forwards
+// nothing.
+func TestProxyVariablesRefuse(t *testing.T) {
+	t.Cleanup(func() { TakeRefused() })
+	tr := &http.Transport{Proxy: http.ProxyFromEnvironment}
+	resp, err := (&http.Client{Transport: tr}).Get("http://0.0.0.0:1/latest/meta-data/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden || !slices.Equal(TakeRefused(), []string{"0.0.0.0:1"}) {
+		t.Fatalf("status %d", resp.StatusCode)
 	}
 }
