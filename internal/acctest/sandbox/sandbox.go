@@ -86,7 +86,12 @@ func Prepare() error {
 	os.Setenv("ALIBABA_CLOUD_CONFIG_FILE", filepath.Join(home, ".aliyun", "config.json"))
 	os.Setenv("ALIBABA_CLOUD_CREDENTIALS_FILE", filepath.Join(home, ".alibabacloud", "credentials"))
 	if os.Getenv(InNamespaceEnv) != "" {
-		return nil // nothing in the namespace leads off the machine
+		// Nothing in the namespace leads off the machine; the parent's
+		// refusing proxy is not reachable from it.
+		for _, k := range []string{"HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "NO_PROXY", "no_proxy"} {
+			os.Unsetenv(k)
+		}
+		return nil
 	}
 	os.Setenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
 	// Terraform's own call home (the refusing proxy below caught it).
