@@ -26,9 +26,17 @@ import (
 var testCA *CA
 
 // offLoopback records every connection a test tried to open to an address
-// off loopback. The guard refuses them, and TestMain fails the run if any
+// off loopback. The guards refuse them, and TestMain fails the run if any
 // happened that a test did not expect (TestGuard_refusesTheRealMetadataHost
 // expects its own).
+//
+// Two guards, because neither alone covers every client: credentials-go
+// clones http.DefaultTransport but replaces its DialContext with a dialer
+// of its own whenever it has a connect timeout (always), so only the proxy
+// reaches it; the SDK reads HTTP(S)_PROXY itself. The proxy guard is an
+// HTTP proxy on loopback that answers every request and CONNECT with 403
+// and forwards nothing; HTTP_PROXY and HTTPS_PROXY point at it, and
+// NO_PROXY exempts loopback only (100.100.100.200 must stay out of it).
 var offLoopback struct {
 	mu       sync.Mutex
 	attempts []string
@@ -90,10 +98,29 @@ func runTests(m *testing.M) int {
 	}
 	// Go reads SSL_CERT_FILE once, on the first verification: before any.
 	os.Setenv("SSL_CERT_FILE", caFile)
-	// credentials-go clones http.DefaultTransport for every request, so
-	// the guard travels with each clone.
 	dt := http.DefaultTransport.(*http.Transport)
 	dt.DialContext = guardedDial(dt.DialContext)
+	guard, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	go func() {
+		_ = http.Serve(guard, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			offLoopback.mu.Lock()
+			offLoopback.attempts = append(offLoopback.attempts, r.Host)
+			offLoopback.mu.Unlock()
+			http.Error(w, "test guard: refused a request for "+r.Host+", off loopback", http.StatusForbidden)
+		}))
+	}()
+	defer guard.Close()
+	// Go reads the proxy variables once, on the first proxied request.
+	for _, k := range []string{"HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"} {
+		os.Setenv(k, "http://"+guard.Addr().String())
+	}
+	for _, k := range []string{"NO_PROXY", "no_proxy"} {
+		os.Setenv(k, "127.0.0.1,localhost")
+	}
 	code := m.Run()
 	if left := takeOffLoopbackAttempts(); len(left) > 0 {
 		fmt.Fprintf(os.Stderr, "FAIL: tests tried to connect off loopback: %v\n", left)
