@@ -121,6 +121,13 @@ func TestOIDC_refusals(t *testing.T) {
 	must(t, err)
 	hs256 := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT"}`)) + "." +
 		base64.RawURLEncoding.EncodeToString([]byte(`{"iss":"`+ciIssuer+`","aud":"`+ciAudience+`","sub":"`+sub+`"}`)) + ".c2ln"
+	// A good token whose payload was changed after signing: the key ID
+	// is right, the signature is not.
+	parts := strings.Split(good(), ".")
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	must(t, err)
+	parts[1] = base64.RawURLEncoding.EncodeToString([]byte(strings.Replace(string(payload), "repo:havip-oss/x", "repo:havip-oss/y", 1)))
+	tampered := strings.Join(parts, ".")
 	cases := []struct {
 		name     string
 		srv      *Server
@@ -133,6 +140,7 @@ func TestOIDC_refusals(t *testing.T) {
 		{"expired token", s, "ci", ciToken(t, iss, sub, ciAudience, now.Add(-2*time.Hour), now.Add(-time.Minute)), "ci", 401, "AuthenticationFail.OIDCToken.Expired"},
 		{"audience not a client ID", s, "ci", ciToken(t, iss, sub, "someone-else", now, now.Add(time.Hour)), "ci", 401, "AuthenticationFail.OIDCToken.AudienceNotMatch"},
 		{"signed by another key", s, "ci", ciToken(t, forger, sub, ciAudience, now, now.Add(time.Hour)), "ci", 401, "AuthenticationFail.OIDCToken.InvalidSignature"},
+		{"payload changed after signing", s, "ci", tampered, "ci", 401, "AuthenticationFail.OIDCToken.InvalidSignature"},
 		{"HS256", s, "ci", hs256, "ci", 401, "AuthenticationFail.OIDCToken.Invalid"},
 		{"not a JWT", s, "ci", "abcd.efgh", "ci", 401, "AuthenticationFail.OIDCToken.Invalid"},
 		{"bad base64", s, "ci", "!!!!.????.####", "ci", 401, "AuthenticationFail.OIDCToken.Invalid"},
