@@ -298,3 +298,59 @@ func TestCredentialsURI(t *testing.T) {
 		t.Fatalf("session in %s, not B", is.Account)
 	}
 }
+
+// Parallel reads when a renewal is due share one new session, and
+// parallel AssumeRole calls each get their own; -race checks the locking.
+func TestSessions_concurrent(t *testing.T) {
+	t.Parallel()
+	s, _ := identityServer(t, func(o *Options) { o.Fixtures.SessionDurationCap = Duration(200 * time.Second) })
+	_, _, err := s.currentSession(ViaEcsMetadata, acctA, "ecs-node", metadataSessionName)
+	must(t, err)
+	s.SetClockOffset(150 * time.Second) // past half the first session's life
+	const n = 16
+	keys := make(chan string, 2*n)
+	errs := make(chan error, 2*n)
+	u := Credential{AccessKeyID: userKey, AccessKeySecret: secretOf(userKey)}
+	for i := 0; i < n; i++ {
+		go func() {
+			c, _, err := s.currentSession(ViaEcsMetadata, acctA, "ecs-node", metadataSessionName)
+			keys <- "md:" + c.AccessKeyID
+			errs <- err
+		}()
+		go func() {
+			form := url.Values{"RoleArn": {roleArnA("deploy")}, "RoleSessionName": {"par"}}
+			all := signedValues(u, http.MethodPost, "AssumeRole", stsVersion, form)
+			req, _ := http.NewRequest(http.MethodPost, s.URL()+"/", strings.NewReader(all.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			resp, err := http.DefaultClient.Do(req)
+			if err == nil {
+				var m struct{ Credentials struct{ AccessKeyId string } }
+				err = json.NewDecoder(resp.Body).Decode(&m)
+				resp.Body.Close()
+				keys <- "ar:" + m.Credentials.AccessKeyId
+			} else {
+				keys <- ""
+			}
+			errs <- err
+		}()
+	}
+	md, ar := map[string]bool{}, map[string]bool{}
+	for i := 0; i < 2*n; i++ {
+		must(t, <-errs)
+		k := <-keys
+		if strings.HasPrefix(k, "md:") {
+			md[k] = true
+		} else {
+			ar[k] = true
+		}
+	}
+	if len(md) != 1 {
+		t.Fatalf("parallel metadata reads got %d sessions, want the one renewal", len(md))
+	}
+	if len(ar) != n || ar["ar:"] {
+		t.Fatalf("%d parallel AssumeRole calls got %d distinct sessions", n, len(ar))
+	}
+	if got := len(s.IssuedSessions()); got != 2+n {
+		t.Fatalf("%d sessions issued, want %d", got, 2+n)
+	}
+}
