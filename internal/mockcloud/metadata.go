@@ -73,6 +73,10 @@ func (s *Server) serveMetadata(w http.ResponseWriter, r *http.Request) {
 	}
 	now := s.now()
 	path := r.URL.Path
+	s.mu.RLock()
+	roleName, account := s.ident.ecsRole, s.order[0]
+	s.mu.RUnlock()
+	entry.Account = account
 	switch {
 	case path == metadataTokenPath:
 		entry.Action = "GetMetadataToken"
@@ -112,10 +116,6 @@ func (s *Server) serveMetadata(w http.ResponseWriter, r *http.Request) {
 		if status != http.StatusOK {
 			break
 		}
-		s.mu.RLock()
-		roleName, account := s.ident.ecsRole, s.order[0]
-		s.mu.RUnlock()
-		entry.Account = account
 		asked := strings.TrimPrefix(path, metadataCredsPrefix)
 		switch {
 		case roleName == "":

@@ -285,6 +285,14 @@ func TestCredentialsURI(t *testing.T) {
 	if st != 200 || m["Code"] != "Success" || m["AccessKeyId"] != c.AccessKeyId {
 		t.Fatalf("second read: %d %v", st, m)
 	}
+	var listed []IssuedSession
+	resp, err := http.Get(s.URL() + AdminPrefix + "sessions")
+	must(t, err)
+	must(t, json.NewDecoder(resp.Body).Decode(&listed))
+	resp.Body.Close()
+	if len(listed) != 1 || listed[0].AccessKeyID != c.AccessKeyId || listed[0].Via != ViaCredentialsURI {
+		t.Fatalf("GET %ssessions: %+v", AdminPrefix, listed)
+	}
 	st, m = rawGet(t, s.CredentialsURI("nosuch"))
 	if st != 404 {
 		t.Fatalf("unknown role: %d %v", st, m)

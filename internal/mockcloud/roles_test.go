@@ -184,3 +184,17 @@ func TestCA_issue(t *testing.T) {
 }
 
 func b64(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }
+
+// New fixtures reach keys already registered: a root key named as a RAM
+// user in them may assume roles from then on.
+func TestIdentityFixtures_reloadNamesAnExistingKey(t *testing.T) {
+	t.Parallel()
+	s, _ := identityServer(t, nil)
+	_, err := roleProvider(t, s, staticAK(t, rootKey), roleArnA("deploy"), nil).GetCredentials()
+	wantErrCode(t, err, "NoPermission")
+	fx := identityFixtures(nil)
+	fx.Credentials = append(fx.Credentials, Credential{AccessKeyID: rootKey, AccessKeySecret: secretOf(rootKey), AccountID: acctA, UserName: "promoted"})
+	must(t, s.LoadFixtures(fx))
+	_, err = roleProvider(t, s, staticAK(t, rootKey), roleArnA("deploy"), nil).GetCredentials()
+	must(t, err)
+}
