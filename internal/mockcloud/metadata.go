@@ -56,8 +56,8 @@ func (m *metadataTokens) valid(tok string, now time.Time) bool {
 	return ok && now.Before(exp)
 }
 
-// MetadataHandler serves the metadata service's RAM-role paths. The plain
-// listener routes to it any request for host 100.100.100.200, so a client
+// MetadataHandler serves the metadata service's RAM-role paths. The mock's
+// listeners route to it any request for host 100.100.100.200, so a client
 // whose HTTP proxy is the mock (credentials-go's HttpOptions.Proxy, or
 // HTTP_PROXY) reaches it; a test that owns a network namespace can also
 // serve it on 100.100.100.200:80 itself.
