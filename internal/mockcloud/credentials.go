@@ -100,7 +100,7 @@ func (s *Server) ExpireSession(akid string) error {
 }
 
 // registerFixtureCredentials adds the keys of newly loaded fixtures; a key
-// already registered takes the fixture's policy and session.
+// already registered takes the fixture's policy, session and user name.
 func (s *Server) registerFixtureCredentials(cs []Credential) error {
 	for _, fc := range cs {
 		s.mu.RLock()
@@ -113,7 +113,7 @@ func (s *Server) registerFixtureCredentials(cs []Credential) error {
 			continue
 		}
 		err := s.updateCredential(fc.AccessKeyID, func(c *Credential) error {
-			c.Policy, c.SecurityToken, c.Expiration = fc.Policy, fc.SecurityToken, fc.Expiration
+			c.Policy, c.SecurityToken, c.Expiration, c.UserName = fc.Policy, fc.SecurityToken, fc.Expiration, fc.UserName
 			return c.loadPolicy()
 		})
 		if err != nil {

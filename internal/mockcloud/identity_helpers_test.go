@@ -3,6 +3,7 @@ package mockcloud
 import (
 	"encoding/json"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 
@@ -25,8 +26,12 @@ var testCA *CA
 // purpose takes it, so that the run does not fail for it.
 func takeOffLoopbackAttempts() []string { return sandbox.TakeRefused() }
 
-// trustTestCA makes the test CA the one the process trusts.
+// trustTestCA makes the test CA the one the process trusts. The metadata
+// tests drive the library's ECS provider through the mock as a proxy, so
+// the sandbox's switch that disables that provider is off here; its guards
+// still refuse the real host (TestGuard_refusesTheRealMetadataHost).
 func trustTestCA() error {
+	os.Unsetenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED")
 	var err error
 	if testCA, err = NewCA(); err != nil {
 		return err

@@ -56,8 +56,8 @@ func (m *metadataTokens) valid(tok string, now time.Time) bool {
 	return ok && now.Before(exp)
 }
 
-// MetadataHandler serves the metadata service's RAM-role paths. The plain
-// listener routes to it any request for host 100.100.100.200, so a client
+// MetadataHandler serves the metadata service's RAM-role paths. The mock's
+// listeners route to it any request for host 100.100.100.200, so a client
 // whose HTTP proxy is the mock (credentials-go's HttpOptions.Proxy, or
 // HTTP_PROXY) reaches it; a test that owns a network namespace can also
 // serve it on 100.100.100.200:80 itself.
@@ -73,6 +73,10 @@ func (s *Server) serveMetadata(w http.ResponseWriter, r *http.Request) {
 	}
 	now := s.now()
 	path := r.URL.Path
+	s.mu.RLock()
+	roleName, account := s.ident.ecsRole, s.order[0]
+	s.mu.RUnlock()
+	entry.Account = account
 	switch {
 	case path == metadataTokenPath:
 		entry.Action = "GetMetadataToken"
@@ -112,10 +116,6 @@ func (s *Server) serveMetadata(w http.ResponseWriter, r *http.Request) {
 		if status != http.StatusOK {
 			break
 		}
-		s.mu.RLock()
-		roleName, account := s.ident.ecsRole, s.order[0]
-		s.mu.RUnlock()
-		entry.Account = account
 		asked := strings.TrimPrefix(path, metadataCredsPrefix)
 		switch {
 		case roleName == "":

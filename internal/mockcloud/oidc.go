@@ -196,11 +196,14 @@ func (p *oidcProvider) verify(token string, now time.Time) (*verifiedToken, *API
 	if err != nil {
 		return nil, oidcFail("Invalid", "The OIDC token cannot be parsed: %v.", err)
 	}
+	// The token's key ID picks the key; keys published without an ID are
+	// tried for any token.
 	var keys []jose.JSONWebKey
-	if kid := tok.Headers[0].KeyID; kid != "" {
-		keys = p.keys.Key(kid)
-	} else {
-		keys = p.keys.Keys
+	kid := tok.Headers[0].KeyID
+	for _, k := range p.keys.Keys {
+		if kid == "" || k.KeyID == "" || k.KeyID == kid {
+			keys = append(keys, k)
+		}
 	}
 	var claims jwt.Claims
 	verified := false

@@ -158,7 +158,7 @@ type AccessDeniedDetail struct {
 // request. A key without a policy may do everything, as before RAM existed
 // in the mock (an account's own AccessKey).
 func authorize(cred Credential, meta *actionMeta, p *params, region string) *APIError {
-	if cred.policy == nil || stsAuthorizesItself[meta.Name] && meta.Product == stsProduct {
+	if cred.policy == nil || (meta.Product == stsProduct && stsAuthorizesItself[meta.Name]) {
 		return nil
 	}
 	return authorizeOn(cred, ramAction(meta), ramResourcesOf(meta.Name, p, region, cred.AccountID))

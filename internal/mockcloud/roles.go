@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"hash/fnv"
 	"regexp"
-	"sort"
 	"strings"
 	"time"
 )
@@ -409,16 +408,6 @@ func compileIdentity(fx *Fixtures) (*identity, error) {
 		}
 	}
 	return id, nil
-}
-
-// roleNames lists the roles, for messages.
-func (id *identity) roleNames() []string {
-	out := make([]string, 0, len(id.roles))
-	for n := range id.roles {
-		out = append(out, n)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // ecsService is the Service principal ECS assumes instance roles as.

@@ -32,6 +32,10 @@ type Options struct {
 	// product, STS included) beside the plain one: the STS clients speak
 	// HTTPS only. See TLSEndpoint.
 	TLSListener bool
+	// TLSAddr is where that listener listens; default 127.0.0.1:0. A test
+	// owning a network namespace may put it on :443 of an address a hosts
+	// entry gives the STS host.
+	TLSAddr string
 	// TLSCert is the certificate every TLS listener serves (CA.Issue);
 	// default: a self-signed one for localhost and loopback (CACertPEM).
 	TLSCert *tls.Certificate
@@ -171,7 +175,11 @@ func (s *Server) Listen() error {
 		s.scheme = "https"
 	}
 	if s.opts.TLSListener {
-		tln, err := net.Listen("tcp", "127.0.0.1:0")
+		tlsAddr := s.opts.TLSAddr
+		if tlsAddr == "" {
+			tlsAddr = "127.0.0.1:0"
+		}
+		tln, err := net.Listen("tcp", tlsAddr)
 		if err != nil {
 			ln.Close()
 			return err

@@ -107,7 +107,9 @@ var namespaceModes = []struct {
 	role    string
 }{
 	{name: "ecs_role_name", via: mockcloud.ViaEcsMetadata, role: acctest.RoleECS,
-		block: func(*testing.T, *acctest.SignInEnv, string) string { return fmt.Sprintf("  ecs_role_name = %q", acctest.RoleECS) }},
+		block: func(*testing.T, *acctest.SignInEnv, string) string {
+			return fmt.Sprintf("  ecs_role_name = %q", acctest.RoleECS)
+		}},
 	{name: "profile EcsRamRole", via: mockcloud.ViaEcsMetadata, role: acctest.RoleECS,
 		profile: fmt.Sprintf(`{"name":"p","mode":"EcsRamRole","ram_role_name":%q}`, acctest.RoleECS)},
 	{name: "profile RamRoleArn", via: mockcloud.ViaAssumeRole, role: acctest.RoleDeployer,

@@ -1,4 +1,4 @@
-// Command mockcloud serves the mock Alibaba Cloud VPC + ECS endpoint for
+// Command mockcloud serves the mock Alibaba Cloud VPC + ECS (+ STS) endpoint for
 // acceptance tests, the demo and users' own CI.
 //
 //	go run ./tools/mockcloud -fixtures fixtures.json -state state.json
@@ -10,6 +10,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -35,10 +36,10 @@ func main() {
 
 type config struct {
 	addr, fixtures, state, signature, caFile, envFile, readyFile string
-	transitions                                                  string
+	transitions, tlsHosts                                        string
 	accessKeyID, accessKeySecret, accountID                      string
 	seed                                                         uint64
-	loose, tls, verbose                                          bool
+	loose, tls, tlsListener, metadataHardened, verbose           bool
 	saveEvery                                                    time.Duration
 }
 
@@ -64,7 +65,8 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	str(&c.state, "state", "MOCKCLOUD_STATE", "", "state file: loaded at start when present, saved while running and on exit")
 	str(&c.signature, "signature", "MOCKCLOUD_SIGNATURE", mockcloud.SignatureStrict, "signature checks: strict, log-only or off")
 	str(&c.transitions, "transitions", "MOCKCLOUD_TRANSITIONS", "", "transition profile for every account: immediate, short or realistic (2 s each), with overrides such as realistic,havip.create=5s,eip=describes:2 (default: the fixtures' settings)")
-	str(&c.caFile, "ca-file", "MOCKCLOUD_CA_FILE", "", "with -tls: write the self-signed certificate here (point SSL_CERT_FILE at it)")
+	str(&c.caFile, "ca-file", "MOCKCLOUD_CA_FILE", "", "with -tls or -tls-listener: write the certificate clients must trust here (point SSL_CERT_FILE at it)")
+	str(&c.tlsHosts, "tls-hosts", "MOCKCLOUD_TLS_HOSTS", "", "with -tls-listener: more names or addresses, comma-separated, the certificate is issued for besides localhost and loopback (sts.cn-hangzhou.aliyuncs.com, say, for a hosts entry)")
 	str(&c.envFile, "env-file", "MOCKCLOUD_ENV_FILE", "", "also write the provider environment as KEY=VALUE lines to this file")
 	str(&c.readyFile, "ready-file", "MOCKCLOUD_READY_FILE", "", "write endpoint and credentials as JSON here once serving")
 	str(&c.accessKeyID, "access-key-id", "MOCKCLOUD_ACCESS_KEY_ID", "", "fixed AccessKeyId for the default account (default: derived from the seed)")
@@ -80,6 +82,8 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	}
 	boolean(&c.loose, "loose", "MOCKCLOUD_LOOSE", "ignore unknown request parameters instead of rejecting them")
 	boolean(&c.tls, "tls", "MOCKCLOUD_TLS", "serve HTTPS with a self-signed certificate")
+	boolean(&c.tlsListener, "tls-listener", "MOCKCLOUD_TLS_LISTENER", "also serve HTTPS on a second loopback port, with a certificate of a fresh test CA; STS clients speak HTTPS only (needs -ca-file)")
+	boolean(&c.metadataHardened, "metadata-hardened", "MOCKCLOUD_METADATA_HARDENED", "the ECS metadata service refuses reads without a session token")
 	boolean(&c.verbose, "v", "MOCKCLOUD_VERBOSE", "log every request to stderr")
 	fs.DurationVar(&c.saveEvery, "save-every", 2*time.Second, "with -state: how often to save when something changed")
 	if err := fs.Parse(args); err != nil {
@@ -91,6 +95,9 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	if (c.accessKeyID == "") != (c.accessKeySecret == "") {
 		return nil, errors.New("-access-key-id and -access-key-secret go together")
 	}
+	if c.tlsListener && c.caFile == "" {
+		return nil, errors.New("-tls-listener needs -ca-file: clients must trust the CA of its certificate")
+	}
 	c.seed = *seed
 	return c, nil
 }
@@ -100,7 +107,14 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	opts := mockcloud.Options{Addr: cfg.addr, Seed: cfg.seed, SignatureMode: cfg.signature, Loose: cfg.loose, TLS: cfg.tls}
+	opts := mockcloud.Options{Addr: cfg.addr, Seed: cfg.seed, SignatureMode: cfg.signature, Loose: cfg.loose, TLS: cfg.tls,
+		TLSListener: cfg.tlsListener, MetadataTokenRequired: cfg.metadataHardened}
+	var caPEM []byte
+	if cfg.tlsListener {
+		if caPEM, opts.TLSCert, err = issueCert(cfg.tlsHosts); err != nil {
+			return err
+		}
+	}
 	level := slog.LevelInfo
 	if cfg.verbose {
 		level = slog.LevelDebug
@@ -136,8 +150,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err := srv.Listen(); err != nil {
 		return err
 	}
-	if cfg.tls && cfg.caFile != "" {
-		if err := os.WriteFile(cfg.caFile, srv.CACertPEM(), 0o644); err != nil {
+	if caPEM == nil {
+		caPEM = srv.CACertPEM()
+	}
+	if caPEM != nil && cfg.caFile != "" {
+		if err := os.WriteFile(cfg.caFile, caPEM, 0o644); err != nil {
 			return err
 		}
 	}
@@ -152,14 +169,18 @@ func run(args []string, stdout, stderr io.Writer) error {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	fmt.Fprintf(stdout, "mockcloud: serving Vpc 2016-04-28 and Ecs 2014-05-26 at %s (admin: %s%s)\n", srv.URL(), srv.URL(), mockcloud.AdminPrefix)
+	fmt.Fprintf(stdout, "mockcloud: serving Vpc 2016-04-28, Ecs 2014-05-26 and Sts 2015-04-01 at %s (admin: %s%s)\n", srv.URL(), srv.URL(), mockcloud.AdminPrefix)
+	if ep := srv.TLSEndpoint(); ep != "" {
+		fmt.Fprintf(stdout, "mockcloud: HTTPS (STS included) at https://%s; ECS metadata through the HTTP proxy http://%s\n", ep, srv.Endpoint())
+	}
 	var envLines strings.Builder
 	for _, k := range keys {
 		fmt.Fprintf(stdout, "export %s=%s\n", k, env[k])
 		fmt.Fprintf(&envLines, "%s=%s\n", k, env[k])
 	}
-	if cfg.tls && cfg.caFile != "" {
+	if caPEM != nil && cfg.caFile != "" {
 		fmt.Fprintf(stdout, "export SSL_CERT_FILE=%s\n", cfg.caFile)
+		fmt.Fprintf(&envLines, "SSL_CERT_FILE=%s\n", cfg.caFile)
 	}
 	if cfg.envFile != "" {
 		if err := os.WriteFile(cfg.envFile, []byte(envLines.String()), 0o600); err != nil {
@@ -171,6 +192,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		b, _ := json.MarshalIndent(map[string]string{
 			"endpoint": srv.Endpoint(), "url": srv.URL(), "region": srv.Region(),
 			"access_key_id": c.AccessKeyID, "access_key_secret": c.AccessKeySecret, "account_id": c.AccountID,
+			"tls_endpoint": srv.TLSEndpoint(), "ca_file": cfg.caFile,
 		}, "", " ")
 		if err := os.WriteFile(cfg.readyFile, b, 0o600); err != nil {
 			return err
@@ -222,4 +244,24 @@ func run(args []string, stdout, stderr io.Writer) error {
 			}
 		}
 	}
+}
+
+// issueCert makes a fresh test CA and a certificate of it for localhost,
+// loopback and the extra hosts.
+func issueCert(extra string) ([]byte, *tls.Certificate, error) {
+	ca, err := mockcloud.NewCA()
+	if err != nil {
+		return nil, nil, err
+	}
+	hosts := []string{"localhost", "127.0.0.1", "::1"}
+	for _, h := range strings.Split(extra, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			hosts = append(hosts, h)
+		}
+	}
+	cert, err := ca.Issue(hosts...)
+	if err != nil {
+		return nil, nil, err
+	}
+	return ca.CertPEM(), &cert, nil
 }
