@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"regexp"
 	"strings"
 	"time"
@@ -412,3 +413,28 @@ func compileIdentity(fx *Fixtures) (*identity, error) {
 
 // ecsService is the Service principal ECS assumes instance roles as.
 const ecsService = "ecs.aliyuncs.com"
+
+// SetRolePolicy replaces the policy of a fixture role in every account;
+// sessions issued from now on get it, those issued before keep theirs (as
+// a real session keeps the policy it was issued with until it ends).
+func (s *Server) SetRolePolicy(name string, doc []byte) error {
+	if _, err := ParsePolicy(doc); err != nil {
+		return fmt.Errorf("mockcloud: role %s: %w", name, err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.ident.roles[name]
+	if !ok {
+		return fmt.Errorf("mockcloud: no role %q", name)
+	}
+	// The identity is read without the lock once its pointer is taken, so
+	// it is replaced, never changed in place.
+	id := *s.ident
+	id.roles = maps.Clone(s.ident.roles)
+	changed := *r
+	changed.policy = json.RawMessage(doc)
+	id.roles[name] = &changed
+	s.ident = &id
+	s.changes.Add(1)
+	return nil
+}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -90,32 +91,76 @@ var ramReference = map[int]map[string]int{
 	5: {"UnassociateEipAddress": 1, "UnassociateHaVip": 3, "DeleteHaVip": 2},
 }
 
-// ramEnv is a mock whose default account has a RAM user with the policy;
-// the provider signs as that user, the checks as the account's owner.
+// ramEnv is a mock whose default account has the policy on a RAM user or
+// on a role; the provider signs as that user, or with sessions of that
+// role, the checks as the account's owner.
 type ramEnv struct {
-	owner *acctest.Env
-	user  *acctest.Env
+	owner     *acctest.Env
+	block     string               // the provider block
+	signer    func(ak string) bool // the key of a call the provider made
+	setPolicy func(doc string) error
 }
 
 func newRAMEnv(t *testing.T, policy string) *ramEnv {
 	t.Helper()
 	owner := acctest.NewEnv(t, mockcloud.Options{Fixtures: ramFixtures()})
 	user, err := owner.Server.AddCredential(mockcloud.Credential{AccessKeyID: "LTAI5ramterraform00001", AccessKeySecret: "ram-user-secret",
-		AccountID: owner.Cred.AccountID, Policy: json.RawMessage(policy)})
+		AccountID: owner.Cred.AccountID, Policy: json.RawMessage(policy), UserName: "terraform"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &ramEnv{owner: owner, user: &acctest.Env{Server: owner.Server, Cred: user}}
+	userEnv := &acctest.Env{Server: owner.Server, Cred: user}
+	return &ramEnv{owner: owner, block: userEnv.ProviderBlock(""),
+		signer:    func(ak string) bool { return ak == user.AccessKeyID },
+		setPolicy: func(doc string) error { return owner.Server.SetPolicy(user.AccessKeyID, []byte(doc)) }}
 }
 
-func (e *ramEnv) config(version int) string { return e.user.Config(ramTopology(version)) }
+// Ways of signing in through a role that holds the policy.
+const (
+	viaAssumeRole = "assume_role"
+	viaOIDC       = "assume_role_with_oidc"
+)
+
+// newRoleRAMEnv puts the policy on a role of the sign-in world and signs
+// in through it, by assume_role (a RAM user allowed only sts:AssumeRole)
+// or by OIDC.
+func newRoleRAMEnv(t *testing.T, policy, via string) *ramEnv {
+	t.Helper()
+	e := acctest.NewSignInEnv(t, policy, func(o *mockcloud.Options) { o.Fixtures.ENIs = ramFixtures().ENIs })
+	role, block := acctest.RoleDeployer, fmt.Sprintf(`
+  access_key = %q
+  secret_key = %q
+  assume_role {
+    role_arn = %q
+  }`, acctest.PlatformUser, acctest.SecretOf(acctest.PlatformUser), acctest.RoleARN(acctest.RoleDeployer))
+	if via == viaOIDC {
+		role, block = acctest.RoleCI, fmt.Sprintf(`
+  assume_role_with_oidc {
+    oidc_provider_arn = %q
+    role_arn          = %q
+    oidc_token        = %q
+  }`, acctest.OIDCProviderARN, acctest.RoleARN(acctest.RoleCI), e.Token(t, 2*time.Hour))
+	}
+	return &ramEnv{owner: e.Env, block: e.SignInBlock(block),
+		signer: func(ak string) bool {
+			for _, s := range e.Server.IssuedSessions() {
+				if s.AccessKeyID == ak {
+					return s.RoleArn == acctest.RoleARN(role)
+				}
+			}
+			return false
+		},
+		setPolicy: func(doc string) error { return e.Server.SetRolePolicy(role, []byte(doc)) }}
+}
+
+func (e *ramEnv) config(version int) string { return e.block + ramTopology(version) }
 
 // calls counts the RAM user's committed mutating calls since seq, and
 // lists the actions it called and the codes of refusals.
 func (e *ramEnv) calls(since int64) (committed map[string]int, called map[string]bool, denied []mockcloud.JournalEntry) {
 	committed, called = map[string]int{}, map[string]bool{}
 	for _, j := range e.owner.Server.Journal(mockcloud.JournalFilter{Account: e.owner.Cred.AccountID, Since: since}) {
-		if j.AccessKeyID != e.user.Cred.AccessKeyID {
+		if !e.signer(j.AccessKeyID) {
 			continue
 		}
 		called[strings.ToLower(j.Product)+":"+j.Action] = true
@@ -134,7 +179,7 @@ func (e *ramEnv) calls(since int64) (committed map[string]int, called map[string
 func (e *ramEnv) committedBetween(since, until int64) map[string]int {
 	out := map[string]int{}
 	for _, j := range e.owner.Server.Journal(mockcloud.JournalFilter{Account: e.owner.Cred.AccountID, Since: since, Mutating: true}) {
-		if j.Committed && j.AccessKeyID == e.user.Cred.AccessKeyID && (until == 0 || j.Seq <= until) {
+		if j.Committed && e.signer(j.AccessKeyID) && (until == 0 || j.Seq <= until) {
 			out[j.Action]++
 		}
 	}
@@ -175,9 +220,21 @@ func (e *ramEnv) lifeSteps(mark func(step int)) []resource.TestStep {
 // Under exactly the documented policy the whole life succeeds, calls every
 // action the policy lists and nothing else (anything else would be
 // refused), and commits each change once.
+// ramWays are the ways the policy is proven: on a RAM user the provider
+// signs as, and on a role it assumes (assume_role, OIDC).
+var ramWays = map[string]func(t *testing.T, policy string) *ramEnv{
+	"user":        newRAMEnv,
+	viaAssumeRole: func(t *testing.T, policy string) *ramEnv { return newRoleRAMEnv(t, policy, viaAssumeRole) },
+	viaOIDC:       func(t *testing.T, policy string) *ramEnv { return newRoleRAMEnv(t, policy, viaOIDC) },
+}
+
 func TestAccRAM_documentedPolicyIsEnough(t *testing.T) {
-	policy := provider.RAMPolicy(lifeTypes)
-	env := newRAMEnv(t, policy)
+	for way, newEnv := range ramWays {
+		t.Run(way, func(t *testing.T) { documentedPolicyIsEnough(t, newEnv(t, provider.RAMPolicy(lifeTypes))) })
+	}
+}
+
+func documentedPolicyIsEnough(t *testing.T, env *ramEnv) {
 	var mu sync.Mutex
 	perStep := map[int]int64{}
 	mark := func(step int) {
@@ -317,8 +374,16 @@ func contains(l []string, s string) bool {
 // refused call changes nothing, the other calls of that step are a part
 // of what a clean life commits there, and with the action granted again
 // the next apply converges without creating anything twice.
+// Through a RAM user and through a role (assume_role), each action of
+// the documented policy taken out fails at its step.
 func TestAccRAM_eachActionIsNeeded(t *testing.T) {
 	acctest.PreCheck(t)
+	for _, way := range []string{"user", viaAssumeRole} {
+		t.Run(way, func(t *testing.T) { eachActionIsNeeded(t, ramWays[way]) })
+	}
+}
+
+func eachActionIsNeeded(t *testing.T, newEnv func(t *testing.T, policy string) *ramEnv) {
 	full := provider.RAMPolicy(lifeTypes)
 	for _, action := range lifeActions() {
 		t.Run(action, func(t *testing.T) {
@@ -326,7 +391,7 @@ func TestAccRAM_eachActionIsNeeded(t *testing.T) {
 			if step == 99 {
 				t.Fatalf("%s is listed but at no step", action)
 			}
-			env := newRAMEnv(t, provider.RAMPolicy(lifeTypes, action))
+			env := newEnv(t, provider.RAMPolicy(lifeTypes, action))
 			var mu sync.Mutex
 			var failStart int64
 			mark := func(n int) {
@@ -383,7 +448,7 @@ func TestAccRAM_eachActionIsNeeded(t *testing.T) {
 					if atPlan && contains(types, "havip") && len(did) > 0 {
 						t.Errorf("refused at plan time, yet the step committed %v", did)
 					}
-					if err := env.owner.Server.SetPolicy(env.user.Cred.AccessKeyID, []byte(full)); err != nil {
+					if err := env.setPolicy(full); err != nil {
 						t.Fatal(err)
 					}
 				},
@@ -427,7 +492,7 @@ func TestAccRAM_denyOverridesAllow(t *testing.T) {
 					if hs := env.owner.HaVips(t); len(hs) != 2 {
 						t.Errorf("the Deny let %d of 2 HaVips go", 2-len(hs))
 					}
-					if err := env.owner.Server.SetPolicy(env.user.Cred.AccessKeyID, []byte(full)); err != nil {
+					if err := env.setPolicy(full); err != nil {
 						t.Fatal(err)
 					}
 				},
