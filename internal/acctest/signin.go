@@ -18,6 +18,7 @@ const (
 	PartnerAccount = "2000000000000002"
 	PlatformUser   = "LTAI5signinplatform0001" // RAM user "platform" in SignInAccount: sts:AssumeRole only
 	PartnerUser    = "LTAI5signinpartner00001" // RAM user "ops" in PartnerAccount: sts:AssumeRole only
+	AdminUser      = "LTAI5signinadmin0000001" // RAM user "admin" in SignInAccount: the role policy itself
 	OIDCIssuerURL  = "https://token.actions.githubusercontent.com"
 	OIDCAudience   = "sts.aliyuncs.com"
 	OIDCSubject    = "repo:havip-oss/infra:ref:refs/heads/main"
@@ -52,6 +53,7 @@ func SignInFixtures(issuer *mockcloud.OIDCIssuer, rolePolicy string) *mockcloud.
 	fx.Credentials = []mockcloud.Credential{
 		{AccessKeyID: PlatformUser, AccessKeySecret: SecretOf(PlatformUser), AccountID: SignInAccount, UserName: "platform", Policy: assumeOnly},
 		{AccessKeyID: PartnerUser, AccessKeySecret: SecretOf(PartnerUser), AccountID: PartnerAccount, UserName: "ops", Policy: assumeOnly},
+		{AccessKeyID: AdminUser, AccessKeySecret: SecretOf(AdminUser), AccountID: SignInAccount, UserName: "admin", Policy: json.RawMessage(rolePolicy)},
 	}
 	policy := json.RawMessage(rolePolicy)
 	fx.Roles = []mockcloud.FixtureRole{
@@ -147,22 +149,32 @@ func (e *SignInEnv) CheckSignedVia(via, role string) error {
 	if len(sessions) == 0 {
 		return fmt.Errorf("no session of %s was issued via %s", role, via)
 	}
+	return e.checkSignedBy(sessions, "a "+via+" session of "+role)
+}
+
+// CheckSignedBy checks that the stack's calls were all signed with one
+// key (a RAM user's), and that there were some.
+func (e *SignInEnv) CheckSignedBy(ak string) error {
+	return e.checkSignedBy(map[string]bool{ak: true}, ak)
+}
+
+func (e *SignInEnv) checkSignedBy(keys map[string]bool, what string) error {
 	var mutating, other []string
 	for _, j := range e.Server.Journal(mockcloud.JournalFilter{Account: SignInAccount}) {
 		if (j.Product != "Vpc" && j.Product != "Ecs") || j.AccessKeyID == e.Cred.AccessKeyID {
 			continue // STS itself, or the test's own reads as the account's owner
 		}
-		if !sessions[j.AccessKeyID] {
+		if !keys[j.AccessKeyID] {
 			other = append(other, j.Action+" by "+j.AccessKeyID)
 		} else if j.Committed && j.Action == "CreateHaVip" {
 			mutating = append(mutating, j.Action)
 		}
 	}
 	if len(other) > 0 {
-		return fmt.Errorf("calls not signed with a %s session of %s: %s", via, role, strings.Join(other, ", "))
+		return fmt.Errorf("calls not signed with %s: %s", what, strings.Join(other, ", "))
 	}
 	if len(mutating) == 0 {
-		return fmt.Errorf("no HaVip was created with a %s session", via)
+		return fmt.Errorf("no HaVip was created with %s", what)
 	}
 	return nil
 }

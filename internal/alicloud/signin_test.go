@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -76,5 +77,53 @@ func TestRawOIDCTokenIsOnDiskOnlyDuringTheCall(t *testing.T) {
 		if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
 			t.Fatalf("the token file is still there after the call: %v", err)
 		}
+	}
+}
+
+// slowRenewal stands for a library provider renewing on every call (a
+// session with less than 180 s left): it counts how many calls overlap.
+type slowRenewal struct {
+	mu           sync.Mutex
+	inFlight     int
+	most, served int
+}
+
+func (p *slowRenewal) GetCredentials() (*providers.Credentials, error) {
+	p.mu.Lock()
+	p.inFlight++
+	p.most = max(p.most, p.inFlight)
+	p.served++
+	n := p.served
+	p.mu.Unlock()
+	time.Sleep(time.Millisecond)
+	p.mu.Lock()
+	p.inFlight--
+	p.mu.Unlock()
+	return &providers.Credentials{AccessKeyId: fmt.Sprintf("STS.%d", n), AccessKeySecret: fmt.Sprintf("s%d", n), SecurityToken: fmt.Sprintf("t%d", n)}, nil
+}
+
+func (p *slowRenewal) GetProviderName() string { return "test" }
+
+// Calls signing at once are served one at a time (the library's
+// providers are not safe for concurrent use: two would renew at once),
+// and each gets one whole set: secret and token of the same key.
+func TestCredentialSourceRenewsOneAtATime(t *testing.T) {
+	inner := &slowRenewal{}
+	src := newCredentialSource(ModeAssumeRole, func() (providers.CredentialsProvider, error) { return inner, nil }, true)
+	var wg sync.WaitGroup
+	for range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c, err := src.Credentials()
+			n := strings.TrimPrefix(c.AccessKey, "STS.")
+			if err != nil || c.SecretKey != "s"+n || c.SecurityToken != "t"+n {
+				t.Errorf("got %+v, %v", c, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if inner.most != 1 || inner.served != 16 {
+		t.Fatalf("%d calls overlapped (of %d)", inner.most, inner.served)
 	}
 }

@@ -23,10 +23,26 @@ import (
 func TestAccSignIn_modes(t *testing.T) {
 	type mode struct {
 		block func(t *testing.T, e *acctest.SignInEnv) string
-		via   string
+		via   string // the way its sessions are issued; "" for a RAM user's own key
 		role  string
 	}
 	modes := map[string]mode{
+		"keys": {block: func(t *testing.T, e *acctest.SignInEnv) string {
+			return fmt.Sprintf(`
+  access_key = %q
+  secret_key = %q`, acctest.AdminUser, acctest.SecretOf(acctest.AdminUser))
+		}},
+		"profile AK": {block: func(t *testing.T, e *acctest.SignInEnv) string {
+			profiles := filepath.Join(t.TempDir(), "config.json")
+			doc := fmt.Sprintf(`{"current":"admin","profiles":[{"name":"admin","mode":"AK","access_key_id":%q,"access_key_secret":%q}]}`,
+				acctest.AdminUser, acctest.SecretOf(acctest.AdminUser))
+			if err := os.WriteFile(profiles, []byte(doc), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			return fmt.Sprintf(`
+  profile      = "admin"
+  profile_file = %q`, profiles)
+		}},
 		"assume_role": {via: mockcloud.ViaAssumeRole, role: acctest.RoleDeployer, block: func(t *testing.T, e *acctest.SignInEnv) string {
 			return fmt.Sprintf(`
   access_key = %q
@@ -102,11 +118,17 @@ func TestAccSignIn_modes(t *testing.T) {
 	for name, m := range modes {
 		t.Run(name, func(t *testing.T) {
 			e := acctest.NewSignInEnv(t, acctest.AllowAll, nil)
+			signed := func() error {
+				if m.via == "" {
+					return e.CheckSignedBy(acctest.AdminUser)
+				}
+				return e.CheckSignedVia(m.via, m.role)
+			}
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: acctest.ProviderFactories,
 				Steps: []resource.TestStep{{
 					Config: e.SignInBlock(m.block(t, e)) + seedTopology(),
-					Check:  func(*terraform.State) error { return e.CheckSignedVia(m.via, m.role) },
+					Check:  func(*terraform.State) error { return signed() },
 				}, {
 					Config:  e.SignInBlock(m.block(t, e)) + seedTopology(),
 					Destroy: true,
@@ -114,7 +136,7 @@ func TestAccSignIn_modes(t *testing.T) {
 						if hs := e.HaVips(t); len(hs) != 0 {
 							return fmt.Errorf("%d HaVips left after destroy", len(hs))
 						}
-						return e.CheckSignedVia(m.via, m.role)
+						return signed()
 					},
 				}},
 			})
