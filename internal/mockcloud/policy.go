@@ -34,40 +34,52 @@ const (
 // ParsePolicy reads a policy document and rejects, with the statement and
 // element at fault, anything this mock would not evaluate as the cloud does.
 func ParsePolicy(doc []byte) (*Policy, error) {
-	var top map[string]json.RawMessage
-	if err := decodeStrict(doc, &top); err != nil {
+	version, stmts, err := parseDocument(doc, "a policy", parseStatement)
+	if err != nil {
 		return nil, fmt.Errorf("policy: %w", err)
 	}
-	p := &Policy{}
+	return &Policy{Version: version, Statement: stmts}, nil
+}
+
+// parseDocument reads the frame RAM policies and trust policies share:
+// Version "1" and a non-empty list of statements, each read by parse;
+// what names the document in errors.
+func parseDocument[S any](doc []byte, what string, parse func(json.RawMessage) (S, error)) (string, []S, error) {
+	var top map[string]json.RawMessage
+	if err := decodeStrict(doc, &top); err != nil {
+		return "", nil, err
+	}
+	var version string
+	var stmts []S
 	for k, v := range top {
 		switch k {
 		case "Version":
-			if err := json.Unmarshal(v, &p.Version); err != nil {
-				return nil, fmt.Errorf("policy: Version must be a string: %w", err)
+			if err := json.Unmarshal(v, &version); err != nil {
+				return "", nil, fmt.Errorf("Version must be a string: %w", err)
 			}
 		case "Statement":
 			var raws []json.RawMessage
 			if err := json.Unmarshal(v, &raws); err != nil {
-				return nil, fmt.Errorf("policy: Statement must be a list of statements: %w", err)
+				return "", nil, fmt.Errorf("Statement must be a list of statements: %w", err)
 			}
 			for i, raw := range raws {
-				st, err := parseStatement(raw)
+				st, err := parse(raw)
 				if err != nil {
-					return nil, fmt.Errorf("policy: Statement[%d]: %w", i, err)
+					return "", nil, fmt.Errorf("Statement[%d]: %w", i, err)
 				}
-				p.Statement = append(p.Statement, st)
+				stmts = append(stmts, st)
 			}
 		default:
-			return nil, fmt.Errorf("policy: unknown element %q (a policy has Version and Statement)", k)
+			return "", nil, fmt.Errorf("unknown element %q (%s has Version and Statement)", k, what)
 		}
 	}
-	if p.Version != "1" {
-		return nil, fmt.Errorf("policy: Version must be \"1\", not %q", p.Version)
+	if version != "1" {
+		return "", nil, fmt.Errorf("Version must be \"1\", not %q", version)
 	}
-	if len(p.Statement) == 0 {
-		return nil, errors.New("policy: Statement is missing or empty")
+	if len(stmts) == 0 {
+		return "", nil, errors.New("Statement is missing or empty")
 	}
-	return p, nil
+	return version, stmts, nil
 }
 
 func parseStatement(raw json.RawMessage) (Statement, error) {

@@ -134,41 +134,11 @@ const (
 )
 
 func parseTrustPolicy(doc []byte) (*trustPolicy, error) {
-	var top map[string]json.RawMessage
-	if err := decodeStrict(doc, &top); err != nil {
+	_, stmts, err := parseDocument(doc, "a trust policy", parseTrustStatement)
+	if err != nil {
 		return nil, err
 	}
-	tp := &trustPolicy{}
-	var version string
-	for k, v := range top {
-		switch k {
-		case "Version":
-			if err := json.Unmarshal(v, &version); err != nil {
-				return nil, fmt.Errorf("Version must be a string: %w", err)
-			}
-		case "Statement":
-			var raws []json.RawMessage
-			if err := json.Unmarshal(v, &raws); err != nil {
-				return nil, fmt.Errorf("Statement must be a list: %w", err)
-			}
-			for i, raw := range raws {
-				st, err := parseTrustStatement(raw)
-				if err != nil {
-					return nil, fmt.Errorf("Statement[%d]: %w", i, err)
-				}
-				tp.Statement = append(tp.Statement, st)
-			}
-		default:
-			return nil, fmt.Errorf("unknown element %q (a trust policy has Version and Statement)", k)
-		}
-	}
-	if version != "1" {
-		return nil, fmt.Errorf("Version must be \"1\", not %q", version)
-	}
-	if len(tp.Statement) == 0 {
-		return nil, errors.New("Statement is missing or empty")
-	}
-	return tp, nil
+	return &trustPolicy{Statement: stmts}, nil
 }
 
 func parseTrustStatement(raw json.RawMessage) (trustStatement, error) {

@@ -210,8 +210,12 @@ func (p *havipProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	}
 	unknown := func(v interface{ IsUnknown() bool }, at path.Path, env string) {
 		if v.IsUnknown() {
+			how := "Set it statically"
+			if env != "no" {
+				how += " or use the " + env + " environment variable"
+			}
 			resp.Diagnostics.AddAttributeError(at, "Unknown provider configuration value",
-				fmt.Sprintf("The value of %s is not known until apply, but the provider needs it to connect. Set it statically or use the %s environment variable.", at, env))
+				fmt.Sprintf("The value of %s is not known until apply, but the provider needs it to connect. %s.", at, how))
 		}
 	}
 	unknown(cfg.Region, path.Root("region"), envRegion[0])

@@ -48,40 +48,58 @@ func signInAttributes() map[string]schema.Attribute {
 	}
 }
 
-func signInBlocks() map[string]schema.Block {
-	policy := func(what string) schema.StringAttribute {
-		return schema.StringAttribute{
-			Optional:    true,
-			Description: "A session policy (JSON) that narrows the " + what + " session to less than the role allows.",
-			Validators:  []validator.String{jsonPolicy{}},
-		}
+// The attributes both role blocks have, with the variables each reads.
+func roleARNAttr(env string) schema.StringAttribute {
+	return schema.StringAttribute{
+		Optional:    true,
+		Description: "ARN of the role, `acs:ram::<account>:role/<name>`. Falls back to " + env + ".",
+		Validators:  []validator.String{stringvalidator.RegexMatches(roleARN, "must be a RAM role ARN, acs:ram::<account>:role/<name>")},
 	}
+}
+
+func sessionNameAttr(env string) schema.StringAttribute {
+	return schema.StringAttribute{
+		Optional:    true,
+		Description: "Session name, 2-64 letters, digits or `.@-_` (default `terraform`). Falls back to " + env + ".",
+		Validators:  []validator.String{stringvalidator.RegexMatches(sessionName, "must be 2-64 letters, digits or .@-_")},
+	}
+}
+
+func sessionExpirationAttr(env string) schema.Int64Attribute {
+	fallback := ""
+	if env != "" {
+		fallback = " Falls back to " + env + "."
+	}
+	return schema.Int64Attribute{
+		Optional:    true,
+		Description: "Seconds the session lasts, 900-43200 and at most the role's maximum (default 3600)." + fallback,
+		Validators:  []validator.Int64{int64validator.Between(900, 43200)},
+	}
+}
+
+func sessionPolicyAttr(what string) schema.StringAttribute {
+	return schema.StringAttribute{
+		Optional:    true,
+		Description: "A session policy (JSON) that narrows the " + what + " session to less than the role allows.",
+		Validators:  []validator.String{jsonPolicy{}},
+	}
+}
+
+func signInBlocks() map[string]schema.Block {
 	return map[string]schema.Block{
 		"assume_role": schema.SingleNestedBlock{
 			Description: "Assume a RAM role (STS AssumeRole) with the base credentials, which are found as the precedence table says. " +
 				"The session is renewed before it expires.",
 			Attributes: map[string]schema.Attribute{
-				"role_arn": schema.StringAttribute{
-					Optional:    true,
-					Description: "ARN of the role, `acs:ram::<account>:role/<name>`. Falls back to `ALICLOUD_ASSUME_ROLE_ARN`, `ALIBABA_CLOUD_ROLE_ARN`.",
-					Validators:  []validator.String{stringvalidator.RegexMatches(roleARN, "must be a RAM role ARN, acs:ram::<account>:role/<name>")},
-				},
-				"session_name": schema.StringAttribute{
-					Optional:    true,
-					Description: "Session name, 2-64 letters, digits or `.@-_` (default `terraform`). Falls back to `ALICLOUD_ASSUME_ROLE_SESSION_NAME`.",
-					Validators:  []validator.String{stringvalidator.RegexMatches(sessionName, "must be 2-64 letters, digits or .@-_")},
-				},
-				"session_expiration": schema.Int64Attribute{
-					Optional:    true,
-					Description: "Seconds the session lasts, 900-43200 and at most the role's maximum (default 3600). Falls back to `ALICLOUD_ASSUME_ROLE_SESSION_EXPIRATION`.",
-					Validators:  []validator.Int64{int64validator.Between(900, 43200)},
-				},
+				"role_arn":           roleARNAttr("`ALICLOUD_ASSUME_ROLE_ARN`, `ALIBABA_CLOUD_ROLE_ARN`"),
+				"session_name":       sessionNameAttr("`ALICLOUD_ASSUME_ROLE_SESSION_NAME`, `ALIBABA_CLOUD_ROLE_SESSION_NAME`"),
+				"session_expiration": sessionExpirationAttr("`ALICLOUD_ASSUME_ROLE_SESSION_EXPIRATION`"),
 				"external_id": schema.StringAttribute{
 					Optional: true, Sensitive: true,
 					Description: "External ID the role's trust policy asks for (2-1224 characters).",
 					Validators:  []validator.String{stringvalidator.LengthBetween(2, 1224)},
 				},
-				"policy": policy("assumed"),
+				"policy": sessionPolicyAttr("assumed"),
 			},
 		},
 		"assume_role_with_oidc": schema.SingleNestedBlock{
@@ -93,11 +111,7 @@ func signInBlocks() map[string]schema.Block {
 					Description: "ARN of the RAM OIDC provider, `acs:ram::<account>:oidc-provider/<name>`. Falls back to `ALIBABA_CLOUD_OIDC_PROVIDER_ARN`.",
 					Validators:  []validator.String{stringvalidator.RegexMatches(oidcProviderARN, "must be a RAM OIDC provider ARN, acs:ram::<account>:oidc-provider/<name>")},
 				},
-				"role_arn": schema.StringAttribute{
-					Optional:    true,
-					Description: "ARN of the role to assume. Falls back to `ALIBABA_CLOUD_ROLE_ARN`.",
-					Validators:  []validator.String{stringvalidator.RegexMatches(roleARN, "must be a RAM role ARN, acs:ram::<account>:role/<name>")},
-				},
+				"role_arn": roleARNAttr("`ALIBABA_CLOUD_ROLE_ARN`"),
 				"oidc_token": schema.StringAttribute{
 					Optional: true, Sensitive: true,
 					Description: "The OIDC token (a JWT). The credential library reads tokens only from files, so the provider writes it to a private " +
@@ -108,17 +122,9 @@ func signInBlocks() map[string]schema.Block {
 					Optional:    true,
 					Description: "File holding the OIDC token, read again for each exchange (CI systems and ACK rotate it). Falls back to `ALIBABA_CLOUD_OIDC_TOKEN_FILE`.",
 				},
-				"role_session_name": schema.StringAttribute{
-					Optional:    true,
-					Description: "Session name (default `terraform`). Falls back to `ALIBABA_CLOUD_ROLE_SESSION_NAME`.",
-					Validators:  []validator.String{stringvalidator.RegexMatches(sessionName, "must be 2-64 letters, digits or .@-_")},
-				},
-				"session_expiration": schema.Int64Attribute{
-					Optional:    true,
-					Description: "Seconds the session lasts, 900-43200 and at most the role's maximum (default 3600).",
-					Validators:  []validator.Int64{int64validator.Between(900, 43200)},
-				},
-				"policy": policy("OIDC"),
+				"role_session_name":  sessionNameAttr("`ALIBABA_CLOUD_ROLE_SESSION_NAME`"),
+				"session_expiration": sessionExpirationAttr(""),
+				"policy":             sessionPolicyAttr("OIDC"),
 			},
 		},
 	}

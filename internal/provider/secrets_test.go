@@ -19,9 +19,6 @@ import (
 // token or the VRRP password, in the log file or on the process's stdout
 // and stderr (where the in-process provider would print).
 func TestAccSecrets_notInTraceLog(t *testing.T) {
-	logFile := filepath.Join(t.TempDir(), "trace.log")
-	t.Setenv("TF_ACC_LOG_PATH", logFile)
-	t.Setenv("TF_LOG", "TRACE")
 	env := acctest.NewEnv(t, mockcloud.Options{})
 	const token, vrrpPass = "STStoken-7f3a9c2e-do-not-log", "Zq7x9Kp4"
 	// Secrets arrive the way operators pass them: environment variables and
@@ -56,24 +53,43 @@ data "havip_keepalived_config" "web" {
   ]
 }
 `
+	log, output := traceApply(t, cfg, "CreateHaVip", "AssociateHaVip", "configured the havip provider")
+	assertNoSecrets(t, map[string]string{"secret_key": env.Cred.AccessKeySecret, "security_token": token, "auth_pass": vrrpPass}, log, output)
+}
+
+// traceApply applies cfg with TF_LOG=TRACE (Terraform's and the
+// provider's logs in one file) and returns that log and what the process
+// printed on stdout and stderr, where the in-process provider would. The
+// log must be real: it must hold each of want.
+func traceApply(t *testing.T, cfg string, want ...string) (log, output string) {
+	t.Helper()
+	logFile := filepath.Join(t.TempDir(), "trace.log")
+	t.Setenv("TF_ACC_LOG_PATH", logFile)
+	t.Setenv("TF_LOG", "TRACE")
 	stop := captureOutput(t)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps:                    []resource.TestStep{{Config: cfg}},
 	})
-	output := stop()
+	output = stop()
 	b, err := os.ReadFile(logFile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := string(b)
-	// The log must be real: the provider's own API logging is in it.
-	for _, want := range []string{"CreateHaVip", "AssociateHaVip", "configured the havip provider"} {
-		if !strings.Contains(log, want) {
-			t.Fatalf("trace log (%d bytes) lacks %q; the test would prove nothing", len(log), want)
+	log = string(b)
+	for _, w := range want {
+		if !strings.Contains(log, w) {
+			t.Fatalf("trace log (%d bytes) lacks %q; the test would prove nothing", len(log), w)
 		}
 	}
-	for name, secret := range map[string]string{"secret_key": env.Cred.AccessKeySecret, "security_token": token, "auth_pass": vrrpPass} {
+	return log, output
+}
+
+// assertNoSecrets fails for each secret (name → value) found in the log
+// or the output.
+func assertNoSecrets(t *testing.T, secrets map[string]string, log, output string) {
+	t.Helper()
+	for name, secret := range secrets {
 		for where, text := range map[string]string{"the trace log": log, "stdout or stderr": output} {
 			if i := strings.Index(text, secret); i >= 0 {
 				lo, hi := max(0, i-200), min(len(text), i+len(secret)+50)
@@ -87,9 +103,6 @@ data "havip_keepalived_config" "web" {
 // (a JWT), an ExternalId, a RAM user's secret, and every session secret
 // and token STS issued during the run.
 func TestAccSecrets_signInNotInTraceLog(t *testing.T) {
-	logFile := filepath.Join(t.TempDir(), "trace.log")
-	t.Setenv("TF_ACC_LOG_PATH", logFile)
-	t.Setenv("TF_LOG", "TRACE")
 	e := acctest.NewSignInEnv(t, acctest.AllowAll, nil)
 	token := e.Token(t, time.Hour)
 	// As operators pass them: the token in the environment, the keys and
@@ -140,22 +153,7 @@ data "havip_havips" "seen_by_partner" {
   provider = havip.partner
 }
 `, endpoints, acctest.OIDCProviderARN, acctest.RoleARN(acctest.RoleCI), acctest.RoleARN(acctest.RolePartner), acctest.PartnerUser) + seedTopology()
-	stop := captureOutput(t)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps:                    []resource.TestStep{{Config: cfg}},
-	})
-	output := stop()
-	b, err := os.ReadFile(logFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := string(b)
-	for _, want := range []string{"CreateHaVip", "signed in", "assume_role_with_oidc"} {
-		if !strings.Contains(log, want) {
-			t.Fatalf("trace log (%d bytes) lacks %q; the test would prove nothing", len(log), want)
-		}
-	}
+	log, output := traceApply(t, cfg, "CreateHaVip", "signed in", "assume_role_with_oidc")
 	secrets := map[string]string{"the OIDC token": token, "the ExternalId": acctest.ExternalID,
 		"the partner's secret": acctest.SecretOf(acctest.PartnerUser)}
 	sessions := map[string]bool{}
@@ -171,12 +169,5 @@ data "havip_havips" "seen_by_partner" {
 	if len(sessions) < 2 {
 		t.Fatalf("%d sessions issued; the test would prove nothing", len(sessions))
 	}
-	for name, secret := range secrets {
-		for where, text := range map[string]string{"the trace log": log, "stdout or stderr": output} {
-			if i := strings.Index(text, secret); i >= 0 {
-				lo, hi := max(0, i-200), min(len(text), i+len(secret)+50)
-				t.Errorf("%s appears in %s:\n…%s…", name, where, text[lo:hi])
-			}
-		}
-	}
+	assertNoSecrets(t, secrets, log, output)
 }
