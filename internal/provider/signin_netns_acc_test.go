@@ -71,7 +71,7 @@ func TestAccSignIn_inNamespace(t *testing.T) {
 	out, err := cmd.CombinedOutput()
 	text := string(out)
 	passed := regexp.MustCompile(`(?m)^\s*--- PASS: TestAccSignIn_inNamespace/(\S+)`).FindAllStringSubmatch(text, -1)
-	if want := len(namespaceModes) + 1; err != nil || len(passed) != want || strings.Contains(text, "--- SKIP") {
+	if want := len(namespaceModes) + 2; err != nil || len(passed) != want || strings.Contains(text, "--- SKIP") {
 		t.Fatalf("inside the namespace (%v; %d of %d passed):\n%s", err, len(passed), want, tail(text, 6000))
 	}
 	for _, p := range passed {
@@ -134,6 +134,30 @@ var namespaceModes = []struct {
 // 127.0.0.1:443 for the STS host names and the metadata service on
 // 100.100.100.200:80, as the real ones are reached.
 func signInModesInNamespace(t *testing.T) {
+	// With the metadata service there to answer, signing in with keys
+	// never asks it: the provider does not probe for an instance role.
+	t.Run("metadata service never asked unasked", func(t *testing.T) {
+		e := acctest.NewSignInEnv(t, acctest.AllowAll, nil)
+		serveAsAlibaba(t, e.Server)
+		keys := fmt.Sprintf("  access_key = %q\n  secret_key = %q", acctest.AdminUser, acctest.SecretOf(acctest.AdminUser))
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: acctest.ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config: e.SignInBlock(keys) + seedTopology(),
+				Check: func(*terraform.State) error {
+					if err := e.CheckSignedBy(acctest.AdminUser); err != nil {
+						return err
+					}
+					for _, j := range e.Server.Journal(mockcloud.JournalFilter{}) {
+						if j.Product == mockcloud.ViaEcsMetadata {
+							return fmt.Errorf("the metadata service was asked: %s", j.Params["Path"])
+						}
+					}
+					return nil
+				},
+			}},
+		})
+	})
 	// Off ECS nothing answers at 100.100.100.200: the plan says so, on
 	// ecs_role_name, and changes nothing.
 	t.Run("metadata service unreachable", func(t *testing.T) {
