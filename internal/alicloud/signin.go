@@ -103,8 +103,10 @@ func (s SignIn) Source() (*CredentialSource, error) {
 	return src, nil
 }
 
-// profileOnly reports whether the profile is the one to read: asked for by
-// name, or the last resort when nothing else is configured.
+// base finds the base credentials: the first way that is set, in the
+// order of Source's comment. The file's current profile is the last
+// resort, read only when the file exists and the CLI profile is not
+// turned off (ALIBABA_CLOUD_CLI_PROFILE_DISABLED, as the library reads it).
 func (s SignIn) base() (*CredentialSource, error) {
 	switch {
 	case s.AccessKey != "" || s.SecretKey != "":
@@ -130,7 +132,7 @@ func (s SignIn) base() (*CredentialSource, error) {
 		return s.checked(ModeECSRole, build)
 	case s.OIDC != nil:
 		return s.oidc()
-	case s.ProfileFile != "":
+	case s.ProfileFile != "" && !strings.EqualFold(os.Getenv("ALIBABA_CLOUD_CLI_PROFILE_DISABLED"), "true"):
 		if _, err := os.Stat(s.ProfileFile); err == nil {
 			return s.profile()
 		}

@@ -151,7 +151,7 @@ func (jsonPolicy) ValidateString(_ context.Context, req validator.StringRequest,
 // signInPath is the attribute a failed sign-in is reported on.
 func signInPath(mode string) path.Path {
 	switch {
-	case strings.HasSuffix(mode, "+"+alicloud.ModeAssumeRole):
+	case mode == alicloud.ModeAssumeRole || strings.HasSuffix(mode, "+"+alicloud.ModeAssumeRole):
 		return path.Root("assume_role").AtName("role_arn")
 	case mode == alicloud.ModeOIDC:
 		return path.Root("assume_role_with_oidc")

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -174,6 +175,15 @@ func TestSignInPrecedence(t *testing.T) {
 			t.Setenv(k, v)
 		}
 		if got := signInOutcome(t, configure(t, base)); !strings.HasPrefix(got, alicloud.ModeOIDC+" (failed") {
+			t.Fatalf("got %s", got)
+		}
+	})
+	t.Run("assume_role without a role", func(t *testing.T) {
+		t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", cred.AccessKeyID)
+		t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", cred.AccessKeySecret)
+		b := maps.Clone(base)
+		b["assume_role"] = map[string]any{"session_name": "ci"}
+		if got := signInOutcome(t, configure(t, b)); !strings.HasPrefix(got, "+"+alicloud.ModeAssumeRole+" (failed") || !strings.Contains(got, "RoleArn is empty") {
 			t.Fatalf("got %s", got)
 		}
 	})
