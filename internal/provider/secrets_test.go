@@ -106,8 +106,11 @@ func TestAccSecrets_signInNotInTraceLog(t *testing.T) {
 	e := acctest.NewSignInEnv(t, acctest.AllowAll, nil)
 	token := e.Token(t, time.Hour)
 	// As operators pass them: the token in the environment, the keys and
-	// the ExternalId in sensitive variables. Two providers, one aliased,
-	// sign in their own ways: OIDC, and keys with assume_role.
+	// the ExternalId in sensitive variables. Two applies, each signing in
+	// its own way: OIDC, then keys with assume_role. (Not two providers in
+	// one apply: the in-process provider would serve both configurations
+	// from one server, which the framework does not allow; Terraform
+	// starts a process for each.)
 	t.Setenv("ALIBABA_CLOUD_OIDC_TOKEN", token)
 	t.Setenv("TF_VAR_partner_secret", acctest.SecretOf(acctest.PartnerUser))
 	t.Setenv("TF_VAR_external_id", acctest.ExternalID)
@@ -119,7 +122,16 @@ func TestAccSecrets_signInNotInTraceLog(t *testing.T) {
     ecs = %q
     sts = %q
   }`, e.Server.Region(), e.Server.Endpoint(), e.Server.Endpoint(), e.Server.TLSEndpoint())
-	cfg := fmt.Sprintf(`
+	oidc := fmt.Sprintf(`
+provider "havip" {
+%s
+  assume_role_with_oidc {
+    oidc_provider_arn = %q
+    role_arn          = %q
+  }
+}
+`, endpoints, acctest.OIDCProviderARN, acctest.RoleARN(acctest.RoleCI)) + seedTopology()
+	partner := fmt.Sprintf(`
 variable "external_id" {
   type      = string
   sensitive = true
@@ -131,29 +143,18 @@ variable "partner_secret" {
 }
 
 provider "havip" {
-%[1]s
-  assume_role_with_oidc {
-    oidc_provider_arn = %[2]q
-    role_arn          = %[3]q
-  }
-}
-
-provider "havip" {
-  alias      = "partner"
-  access_key = %[5]q
+  access_key = %q
   secret_key = var.partner_secret
-%[1]s
+%s
   assume_role {
-    role_arn    = %[4]q
+    role_arn    = %q
     external_id = var.external_id
   }
 }
-
-data "havip_havips" "seen_by_partner" {
-  provider = havip.partner
-}
-`, endpoints, acctest.OIDCProviderARN, acctest.RoleARN(acctest.RoleCI), acctest.RoleARN(acctest.RolePartner), acctest.PartnerUser) + seedTopology()
-	log, output := traceApply(t, cfg, "CreateHaVip", "signed in", "assume_role_with_oidc")
+`, acctest.PartnerUser, endpoints, acctest.RoleARN(acctest.RolePartner)) + seedTopology()
+	log1, output1 := traceApply(t, oidc, "CreateHaVip", "signed in", "assume_role_with_oidc")
+	log2, output2 := traceApply(t, partner, "CreateHaVip", "signed in", "access_key+assume_role")
+	log, output := log1+log2, output1+output2
 	secrets := map[string]string{"the OIDC token": token, "the ExternalId": acctest.ExternalID,
 		"the partner's secret": acctest.SecretOf(acctest.PartnerUser)}
 	sessions := map[string]bool{}
