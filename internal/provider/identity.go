@@ -95,7 +95,7 @@ func (id identity) read(ctx context.Context, ident *tfsdk.ResourceIdentity, diag
 }
 
 // keep writes the identity of what the state now holds. It is deferred at
-// the top of Create, Read and Update, so it sees the state each of their
+// the top of Create, Read (through keepRead) and Update, so it sees the state each of their
 // returns leaves, a tainted create's among them; a removed resource has no
 // identity to keep. On read, prior is the identity Terraform stored: the
 // object read must be the one it names, or the read is refused with both
@@ -122,6 +122,25 @@ func (id identity) keep(ctx context.Context, state *tfsdk.State, prior, out *tfs
 	}
 	for i, p := range id {
 		diags.Append(out.SetAttribute(ctx, path.Root(p.name), parts[i])...)
+	}
+}
+
+// keepRead is keep for Read. A resource whose object is gone is removed
+// from the state, yet the framework still wants an identity for it (it
+// refuses a read that returns none, even then): the identity of the object
+// that is gone, from the state Terraform had.
+func (id identity) keepRead(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if !resp.State.Raw.IsNull() {
+		id.keep(ctx, &resp.State, req.Identity, resp.Identity, &resp.Diagnostics)
+		return
+	}
+	if _, known := id.read(ctx, resp.Identity, &resp.Diagnostics); known || resp.Identity == nil {
+		return
+	}
+	if parts, ok := id.fromState(ctx, req.State, &resp.Diagnostics); ok {
+		for i, p := range id {
+			resp.Diagnostics.Append(resp.Identity.SetAttribute(ctx, path.Root(p.name), parts[i])...)
+		}
 	}
 }
 

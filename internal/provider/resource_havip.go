@@ -338,7 +338,7 @@ func (r *havipResource) fill(ctx context.Context, m *havipModel, h *alicloud.HaV
 }
 
 func (r *havipResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	defer havipIdentity.keep(ctx, &resp.State, req.Identity, resp.Identity, &resp.Diagnostics)
+	defer havipIdentity.keepRead(ctx, req, resp)
 	var state havipModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	client := r.data.api(&resp.Diagnostics)

@@ -403,7 +403,7 @@ func (r *attachmentResource) fill(m *attachmentModel, h *alicloud.HaVip) {
 }
 
 func (r *attachmentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	defer attachmentIdentity.keep(ctx, &resp.State, req.Identity, resp.Identity, &resp.Diagnostics)
+	defer attachmentIdentity.keepRead(ctx, req, resp)
 	var state attachmentModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	client := r.data.api(&resp.Diagnostics)

@@ -207,7 +207,7 @@ func (r *eipAssociationResource) Create(ctx context.Context, req resource.Create
 }
 
 func (r *eipAssociationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	defer eipAssociationIdentity.keep(ctx, &resp.State, req.Identity, resp.Identity, &resp.Diagnostics)
+	defer eipAssociationIdentity.keepRead(ctx, req, resp)
 	var state eipAssociationModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	client := r.data.api(&resp.Diagnostics)

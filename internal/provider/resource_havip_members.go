@@ -295,7 +295,7 @@ func coManagedMembers(havipID string, extra []string) diag.Diagnostics {
 }
 
 func (r *membersResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	defer membersIdentity.keep(ctx, &resp.State, req.Identity, resp.Identity, &resp.Diagnostics)
+	defer membersIdentity.keepRead(ctx, req, resp)
 	var state membersModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	client := r.data.api(&resp.Diagnostics)

@@ -285,7 +285,7 @@ func (r *routeEntryResource) fill(m *routeEntryModel, e *alicloud.RouteEntry) {
 }
 
 func (r *routeEntryResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	defer routeEntryIdentity.keep(ctx, &resp.State, req.Identity, resp.Identity, &resp.Diagnostics)
+	defer routeEntryIdentity.keepRead(ctx, req, resp)
 	var state routeEntryModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	client := r.data.api(&resp.Diagnostics)
