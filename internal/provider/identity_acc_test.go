@@ -60,7 +60,9 @@ func TestAccIdentity_importEachResource(t *testing.T) {
 	importStep := func(name string) resource.TestStep {
 		return resource.TestStep{Config: cfg, ResourceName: name, ImportState: true, ImportStateKind: resource.ImportBlockWithResourceIdentity}
 	}
-	idOf := func(name string) knownvalue.Check { return knownvalue.StringRegexp(regexp.MustCompile(`^` + name + `-[a-z0-9]+$`)) }
+	idOf := func(name string) knownvalue.Check {
+		return knownvalue.StringRegexp(regexp.MustCompile(`^` + name + `-[a-z0-9]+$`))
+	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
