@@ -110,22 +110,46 @@ func TestAccList_query(t *testing.T) {
 // anything, and the listing read every page.
 func TestAccList_adoptWithGeneratedConfig(t *testing.T) {
 	acctest.SkipBelow(t, tfversion.Version1_14_0)
-	env := acctest.NewEnv(t, mockcloud.Options{Fixtures: listFixtures()})
-	start := env.Server.JournalSeq()
-	cli := acctest.NewCLI(t, env.ProviderBlock(""))
-	adopt := `list "havip" "all" {
-  provider = havip
-  limit    = 1000
-  config {}
+	query := listBlock("havip", "all", "") + listBlock("havip_members", "all", "")
+	env, generated := adoptByQuery(t, listFixtures(), query, listHaVips+listHaVipsVPC2+1)
+	if n := strings.Count(generated, `resource "havip" `); n != listHaVips+listHaVipsVPC2 {
+		t.Fatalf("%d havip resource blocks generated, want %d", n, listHaVips+listHaVipsVPC2)
+	}
+	if !regexp.MustCompile(`(?s)resource "havip_members" "[^"]+" \{.*member_ids\s+=\s+\["` + acctest.SeedECS1 + `", "` + acctest.SeedECS2 + `"\]`).MatchString(generated) {
+		t.Fatalf("no membership of %s generated:\n%s", accHaVip(1), generated)
+	}
+	pages := env.Server.Journal(mockcloud.JournalFilter{Account: env.Cred.AccountID, Action: "DescribeHaVips"})
+	if len(pages) < 3 {
+		t.Fatalf("%d DescribeHaVips calls: 123 HaVips cannot be listed in fewer than 3 pages of 50", len(pages))
+	}
 }
 
-list "havip_members" "all" {
-  provider = havip
-  limit    = 1000
-  config {}
+// The guide "Adopt existing HaVips": its query file, against its
+// example's fixtures, as the guide shows it.
+func TestAccList_adoptGuideExample(t *testing.T) {
+	acctest.SkipBelow(t, tfversion.Version1_14_0)
+	dir := "../../examples/adopt-existing-havips-query"
+	fx, err := mockcloud.LoadFixturesFile(filepath.Join(dir, "fixtures.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	query, err := os.ReadFile(filepath.Join(dir, "adopt.tfquery.hcl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	adoptByQuery(t, fx, string(query), 4)
 }
-`
-	if err := os.WriteFile(filepath.Join(cli.Dir(), "adopt.tfquery.hcl"), []byte(adopt), 0o600); err != nil {
+
+// adoptByQuery runs terraform query -generate-config-out=adopt.tf with
+// query as the .tfquery.hcl against a mock holding fixtures, then terraform
+// plan, which must import wantImports objects and change nothing, with no
+// mutating call in the whole run. It returns the mock and adopt.tf.
+func adoptByQuery(t *testing.T, fixtures *mockcloud.Fixtures, query string, wantImports int) (*acctest.Env, string) {
+	t.Helper()
+	env := acctest.NewEnv(t, mockcloud.Options{Fixtures: fixtures})
+	start := env.Server.JournalSeq()
+	cli := acctest.NewCLI(t, env.ProviderBlock(""))
+	if err := os.WriteFile(filepath.Join(cli.Dir(), "adopt.tfquery.hcl"), []byte(query), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	out, err := cli.Run("query", "-no-color", "-generate-config-out=adopt.tf")
@@ -137,28 +161,18 @@ list "havip_members" "all" {
 		t.Fatalf("terraform query wrote no configuration: %v\n%s", err, out)
 	}
 	generated := string(b)
-	want := listHaVips + listHaVipsVPC2 + 1
-	if n := strings.Count(generated, "\nimport {") + strings.Count(generated[:min(len(generated), 8)], "import {"); n != want {
-		t.Fatalf("%d import blocks generated, want %d:\n%s", n, want, generated)
-	}
-	if n := strings.Count(generated, `resource "havip" `); n != listHaVips+listHaVipsVPC2 {
-		t.Fatalf("%d havip resource blocks generated, want %d", n, listHaVips+listHaVipsVPC2)
-	}
-	if !regexp.MustCompile(`(?s)resource "havip_members" "[^"]+" \{.*member_ids\s+=\s+\["` + acctest.SeedECS1 + `", "` + acctest.SeedECS2 + `"\]`).MatchString(generated) {
-		t.Fatalf("no membership of %s generated:\n%s", accHaVip(1), generated)
+	if n := len(regexp.MustCompile(`(?m)^import \{`).FindAllString(generated, -1)); n != wantImports {
+		t.Fatalf("%d import blocks generated, want %d:\n%s", n, wantImports, generated)
 	}
 	out, err = cli.Run("plan", "-no-color", "-input=false")
 	if err != nil {
 		t.Fatalf("terraform plan on the generated configuration: %v\n%s", err, out)
 	}
-	if want := fmt.Sprintf("Plan: %d to import, 0 to add, 0 to change, 0 to destroy.", want); !strings.Contains(out, want) {
+	if want := fmt.Sprintf("Plan: %d to import, 0 to add, 0 to change, 0 to destroy.", wantImports); !strings.Contains(out, want) {
 		t.Fatalf("the plan is not %q:\n%s", want, out)
 	}
 	if calls := env.MutatingCalls(start); len(calls) != 0 {
 		t.Fatalf("adoption made mutating calls:\n%s", acctest.Describe(calls))
 	}
-	pages := env.Server.Journal(mockcloud.JournalFilter{Account: env.Cred.AccountID, Action: "DescribeHaVips", Since: start})
-	if len(pages) < 3 {
-		t.Fatalf("%d DescribeHaVips calls: 123 HaVips cannot be listed in fewer than 3 pages of 50", len(pages))
-	}
+	return env, generated
 }
