@@ -15,6 +15,9 @@ version=${2:?usage: cli.sh terraform|tofu VERSION}
 version=${version#v}
 # No call home for a version check (there may be no internet at all).
 export CHECKPOINT_DISABLE=1
+# A CLI configuration that does not exist makes every command warn, and
+# OpenTofu warns on stdout, before the version line read below.
+if [ -n "${TF_CLI_CONFIG_FILE:-}" ] && [ ! -e "$TF_CLI_CONFIG_FILE" ]; then unset TF_CLI_CONFIG_FILE; fi
 cache=${HAVIP_CLI_CACHE:-$(go env GOPATH)/havip-cli}
 dir="$cache/$name/$version"
 bin="$dir/$name"
