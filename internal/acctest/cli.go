@@ -11,9 +11,11 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
+	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/havip-oss/terraform-provider-havip/internal/provider"
 )
@@ -137,4 +139,42 @@ func (c *CLI) Plan() (diags []Diagnostic, failed bool, out string) {
 		}
 	}
 	return diags, err != nil, out
+}
+
+// Dir is the working directory, for tests that add files to it (a
+// .tfquery.hcl) or read what terraform wrote there.
+func (c *CLI) Dir() string { return c.dir }
+
+// SkipBelow skips a test the CLI is too old for, with the message and the
+// check of terraform-plugin-testing's tfversion.SkipBelow, for tests that
+// run the CLI themselves; make matrix counts it as a skip by version.
+func SkipBelow(t *testing.T, minimum *version.Version) {
+	t.Helper()
+	PreCheck(t)
+	tf, err := Terraform()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(tf, "version", "-json").Output()
+	if err != nil {
+		t.Fatalf("%s version -json: %v", tf, err)
+	}
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal(out, &v); err != nil {
+		t.Fatalf("%s version -json: %v", tf, err)
+	}
+	cli, err := version.NewVersion(v.Version)
+	if err != nil {
+		t.Fatalf("%s version -json: %v", tf, err)
+	}
+	var resp tfversion.CheckTerraformVersionResponse
+	tfversion.SkipBelow(minimum).CheckTerraformVersion(context.Background(), tfversion.CheckTerraformVersionRequest{TerraformVersion: cli}, &resp)
+	if resp.Error != nil {
+		t.Fatal(resp.Error)
+	}
+	if resp.Skip != "" {
+		t.Skip(resp.Skip)
+	}
 }

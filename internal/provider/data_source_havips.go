@@ -92,38 +92,14 @@ func (d *havipsDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	var q alicloud.HaVipQuery
-	list := func(l types.List, into *[]string) {
-		if !l.IsNull() {
-			resp.Diagnostics.Append(l.ElementsAs(ctx, into, false)...)
-		}
-	}
-	list(m.IDs, &q.IDs)
-	list(m.VpcIDs, &q.VpcIDs)
-	list(m.VSwitchIDs, &q.VSwitchIDs)
-	list(m.Statuses, &q.Statuses)
-	list(m.IPAddresses, &q.IPAddresses)
-	if !m.Tags.IsNull() {
-		resp.Diagnostics.Append(m.Tags.ElementsAs(ctx, &q.Tags, false)...)
-	}
-	q.ResourceGroupID = m.ResourceGroupID.ValueString()
-	var re *regexp.Regexp
-	if s := m.NameRegex.ValueString(); s != "" {
-		re = regexp.MustCompile(s) // the validator has compiled it already
-	}
+	filters := havipFilterModel{IDs: m.IDs, VpcIDs: m.VpcIDs, VSwitchIDs: m.VSwitchIDs, Statuses: m.Statuses,
+		IPAddresses: m.IPAddresses, Tags: m.Tags, ResourceGroupID: m.ResourceGroupID, NameRegex: m.NameRegex}
+	found := filters.havips(ctx, client, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
-		return
-	}
-	found, err := client.QueryHaVips(ctx, q)
-	if err != nil {
-		resp.Diagnostics.AddError("Error listing HaVips", apiErrorDetail(err))
 		return
 	}
 	items := []attr.Value{}
 	for _, h := range found {
-		if re != nil && !re.MatchString(h.Name) {
-			continue
-		}
 		items = append(items, havipItem(ctx, &h, &resp.Diagnostics))
 	}
 	l, diags := types.ListValue(havipItemType, items)

@@ -353,6 +353,7 @@ func (p *havipProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	})
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.ListResourceData = data
 }
 
 // regionMissing asks the API once whether the configured region exists.

@@ -230,6 +230,7 @@ func (r *havipResource) checkNew(ctx context.Context, vswitchID, ip string) diag
 }
 
 func (r *havipResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer havipIdentity.keep(ctx, &resp.State, nil, resp.Identity, &resp.Diagnostics)
 	var plan havipModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	client := r.data.api(&resp.Diagnostics)
@@ -337,6 +338,7 @@ func (r *havipResource) fill(ctx context.Context, m *havipModel, h *alicloud.HaV
 }
 
 func (r *havipResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer havipIdentity.keepRead(ctx, req, resp)
 	var state havipModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	client := r.data.api(&resp.Diagnostics)
@@ -363,6 +365,7 @@ func (r *havipResource) Read(ctx context.Context, req resource.ReadRequest, resp
 }
 
 func (r *havipResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer havipIdentity.keep(ctx, &resp.State, req.Identity, resp.Identity, &resp.Diagnostics)
 	var plan, state havipModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -456,6 +459,9 @@ func (r *havipResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 }
 
 func (r *havipResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if req.ID = havipIdentity.importID(ctx, req, &resp.Diagnostics); resp.Diagnostics.HasError() {
+		return
+	}
 	if !strings.HasPrefix(req.ID, "havip-") || len(req.ID) <= len("havip-") {
 		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Expected a HaVip ID such as havip-bp1234567890abcdefg, got %q.", req.ID))
 		return

@@ -345,6 +345,7 @@ func (r *attachmentResource) masterGuard(ctx context.Context, havipID, memberID 
 }
 
 func (r *attachmentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer attachmentIdentity.keep(ctx, &resp.State, nil, resp.Identity, &resp.Diagnostics)
 	var plan attachmentModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	client := r.data.api(&resp.Diagnostics)
@@ -402,6 +403,7 @@ func (r *attachmentResource) fill(m *attachmentModel, h *alicloud.HaVip) {
 }
 
 func (r *attachmentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer attachmentIdentity.keepRead(ctx, req, resp)
 	var state attachmentModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	client := r.data.api(&resp.Diagnostics)
@@ -444,6 +446,7 @@ func (r *attachmentResource) Read(ctx context.Context, req resource.ReadRequest,
 // Update only ever changes force, which lives in state alone; the
 // computed attributes are read again because the master may have moved.
 func (r *attachmentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer attachmentIdentity.keep(ctx, &resp.State, req.Identity, resp.Identity, &resp.Diagnostics)
 	var plan, state attachmentModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -511,6 +514,9 @@ func (r *attachmentResource) memberDeleted(ctx context.Context, id string) bool 
 }
 
 func (r *attachmentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if req.ID = attachmentIdentity.importID(ctx, req, &resp.Diagnostics); resp.Diagnostics.HasError() {
+		return
+	}
 	havipID, memberID, ok := strings.Cut(req.ID, ":")
 	typ := alicloud.MemberTypeOf(memberID)
 	if !ok || !strings.HasPrefix(havipID, "havip-") || len(havipID) <= len("havip-") || typ == "" || strings.Contains(memberID, ":") {

@@ -176,6 +176,7 @@ func (r *eipAssociationResource) checkBind(ctx context.Context, havipID, allocat
 }
 
 func (r *eipAssociationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer eipAssociationIdentity.keep(ctx, &resp.State, nil, resp.Identity, &resp.Diagnostics)
 	var plan eipAssociationModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	client := r.data.api(&resp.Diagnostics)
@@ -206,6 +207,7 @@ func (r *eipAssociationResource) Create(ctx context.Context, req resource.Create
 }
 
 func (r *eipAssociationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer eipAssociationIdentity.keepRead(ctx, req, resp)
 	var state eipAssociationModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	client := r.data.api(&resp.Diagnostics)
@@ -242,6 +244,7 @@ func (r *eipAssociationResource) Read(ctx context.Context, req resource.ReadRequ
 }
 
 func (r *eipAssociationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer eipAssociationIdentity.keep(ctx, &resp.State, req.Identity, resp.Identity, &resp.Diagnostics)
 	var plan eipAssociationModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -268,6 +271,9 @@ func (r *eipAssociationResource) Delete(ctx context.Context, req resource.Delete
 }
 
 func (r *eipAssociationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if req.ID = eipAssociationIdentity.importID(ctx, req, &resp.Diagnostics); resp.Diagnostics.HasError() {
+		return
+	}
 	havipID, allocationID, ok := strings.Cut(req.ID, ":")
 	if !ok || !strings.HasPrefix(havipID, "havip-") || len(havipID) <= len("havip-") ||
 		!strings.HasPrefix(allocationID, "eip-") || len(allocationID) <= len("eip-") || strings.Contains(allocationID, ":") {

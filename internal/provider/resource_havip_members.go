@@ -173,6 +173,7 @@ func setIdentity(members []string, eip string) string {
 }
 
 func (r *membersResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer membersIdentity.keep(ctx, &resp.State, nil, resp.Identity, &resp.Diagnostics)
 	var plan membersModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	client := r.data.api(&resp.Diagnostics)
@@ -294,6 +295,7 @@ func coManagedMembers(havipID string, extra []string) diag.Diagnostics {
 }
 
 func (r *membersResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer membersIdentity.keepRead(ctx, req, resp)
 	var state membersModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	client := r.data.api(&resp.Diagnostics)
@@ -356,6 +358,7 @@ func (r *membersResource) Read(ctx context.Context, req resource.ReadRequest, re
 // members that do not hold the HaVip, then the master (the plan refused
 // that without force).
 func (r *membersResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer membersIdentity.keep(ctx, &resp.State, req.Identity, resp.Identity, &resp.Diagnostics)
 	var plan, state membersModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -548,6 +551,9 @@ func (r *membersResource) Delete(ctx context.Context, req resource.DeleteRequest
 }
 
 func (r *membersResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if req.ID = membersIdentity.importID(ctx, req, &resp.Diagnostics); resp.Diagnostics.HasError() {
+		return
+	}
 	if !strings.HasPrefix(req.ID, "havip-") || len(req.ID) <= len("havip-") || strings.ContainsAny(req.ID, ": ,") {
 		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Expected a HaVip ID such as havip-bp1abc; got %q.", req.ID))
 		return

@@ -217,6 +217,7 @@ func (r *routeEntryResource) checkNew(ctx context.Context, plan routeEntryModel)
 }
 
 func (r *routeEntryResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer routeEntryIdentity.keep(ctx, &resp.State, nil, resp.Identity, &resp.Diagnostics)
 	var plan routeEntryModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	client := r.data.api(&resp.Diagnostics)
@@ -284,6 +285,7 @@ func (r *routeEntryResource) fill(m *routeEntryModel, e *alicloud.RouteEntry) {
 }
 
 func (r *routeEntryResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer routeEntryIdentity.keepRead(ctx, req, resp)
 	var state routeEntryModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	client := r.data.api(&resp.Diagnostics)
@@ -313,6 +315,7 @@ func (r *routeEntryResource) Read(ctx context.Context, req resource.ReadRequest,
 }
 
 func (r *routeEntryResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer routeEntryIdentity.keep(ctx, &resp.State, req.Identity, resp.Identity, &resp.Diagnostics)
 	// Only the timeouts can change in place.
 	var plan routeEntryModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -337,6 +340,9 @@ func (r *routeEntryResource) Delete(ctx context.Context, req resource.DeleteRequ
 }
 
 func (r *routeEntryResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if req.ID = routeEntryIdentity.importID(ctx, req, &resp.Diagnostics); resp.Diagnostics.HasError() {
+		return
+	}
 	tableID, id, ok := strings.Cut(req.ID, ":")
 	if !ok || !strings.HasPrefix(tableID, "vtb-") || len(tableID) <= len("vtb-") ||
 		!strings.HasPrefix(id, "rte-") || len(id) <= len("rte-") || strings.Contains(id, ":") {
