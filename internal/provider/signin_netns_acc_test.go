@@ -34,6 +34,9 @@ func TestAccSignIn_inNamespace(t *testing.T) {
 		return
 	}
 	acctest.PreCheck(t)
+	// The namespace's name is this process's own, and the run inside it
+	// waits mostly on Terraform: it overlaps the other parallel tests.
+	t.Parallel()
 	if err := namespacesUsable(); err != nil {
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("the sign-in namespace cannot be made in CI: %v", err)
