@@ -67,6 +67,9 @@ func (r *membersResource) ValidateConfig(ctx context.Context, req resource.Valid
 // before the first mutating call. A destroy plan checks nothing: the
 // whole set goes.
 func (r *membersResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if !req.Plan.Raw.IsNull() {
+		defer adjustForCommand(&resp.Diagnostics)
+	}
 	if req.Plan.Raw.IsNull() {
 		return
 	}

@@ -113,6 +113,9 @@ func (r *havipResource) Configure(_ context.Context, req resource.ConfigureReque
 // again at apply time with every value known, so values unknown now are
 // checked then, still before CreateHaVip.
 func (r *havipResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if !req.Plan.Raw.IsNull() {
+		defer adjustForCommand(&resp.Diagnostics)
+	}
 	if r.data == nil {
 		return
 	}

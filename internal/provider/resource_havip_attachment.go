@@ -95,6 +95,9 @@ func (r *attachmentResource) ValidateConfig(ctx context.Context, req resource.Va
 // Terraform plans again at apply time, in both cases before
 // AssociateHaVip. On destroy it refuses to detach the master without force.
 func (r *attachmentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if !req.Plan.Raw.IsNull() {
+		defer adjustForCommand(&resp.Diagnostics)
+	}
 	if req.Plan.Raw.IsNull() {
 		r.checkDetach(ctx, req, resp)
 		return

@@ -68,6 +68,9 @@ func (r *eipAssociationResource) Configure(_ context.Context, req resource.Confi
 }
 
 func (r *eipAssociationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if !req.Plan.Raw.IsNull() {
+		defer adjustForCommand(&resp.Diagnostics)
+	}
 	if req.Plan.Raw.IsNull() {
 		return
 	}
