@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/havip-oss/terraform-provider-havip/internal/alicloud"
@@ -47,6 +48,18 @@ func (d *providerData) skippedChecks(diags *diag.Diagnostics, what string) {
 	diags.AddWarning("Plan-time checks against Alibaba Cloud were skipped",
 		fmt.Sprintf("%s\n\nWithout API access the plan could not check %s. Apply needs that access too, and runs "+
 			"these checks again before its first change.", d.clientErr, what))
+}
+
+// checkedOnlyAtApply warns, on havip_id, that a resource whose HaVip is
+// created in the same apply is checked only when Terraform plans it again
+// during apply, after the HaVip (and maybe other resources) exist: a
+// refusal then leaves the configuration partly applied. what lists the
+// checks; instead names what checks them at plan.
+func checkedOnlyAtApply(diags *diag.Diagnostics, resource, what, instead string) {
+	diags.AddAttributeWarning(path.Root("havip_id"), "Checked only during apply: havip_id is not known yet",
+		fmt.Sprintf("The HaVip is created by this apply, so this %s is checked only when Terraform plans it again during the apply, "+
+			"after the HaVip and perhaps other resources were created: %s. A refusal then leaves the configuration partly applied "+
+			"(terraform destroy still removes it). %s.", resource, what, instead))
 }
 
 func stringList(ctx context.Context, v []string, diags *diag.Diagnostics) types.List {
