@@ -104,6 +104,14 @@ func (r *membersResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	default:
 		plan.EIPAddress = types.StringUnknown()
 	}
+	if !creating && r.data != nil {
+		// A replacement is planned again as a create from a null prior
+		// state; the members it holds now are detached before then, so
+		// that create must not take them for another resource's (a
+		// tainted set is planned only as that create: Read records it).
+		held, _, _ := knownStrings(state.MemberIDs)
+		r.data.planned.holdSet(state.HaVipID.ValueString(), held)
+	}
 	replacing := !creating && !plan.HaVipID.Equal(state.HaVipID)
 	changed := creating || replacing || !plan.MemberIDs.Equal(state.MemberIDs) || !plan.EIPAllocationID.Equal(state.EIPAllocationID) ||
 		(!cfgVSwitch.IsNull() && !cfgVSwitch.Equal(state.VSwitchID))
@@ -191,7 +199,7 @@ func (r *membersResource) checkSet(ctx context.Context, req resource.ModifyPlanR
 		}
 		plan.VSwitchID = types.StringValue(h.VSwitchID)
 		if fresh {
-			if extra := minus(h.AssociatedInstances, members); len(extra) > 0 {
+			if extra := minus(minus(h.AssociatedInstances, members), r.data.planned.heldBySet(havipID)); len(extra) > 0 {
 				diags.Append(coManagedMembers(havipID, extra)...)
 				return
 			}
