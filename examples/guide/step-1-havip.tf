@@ -30,6 +30,10 @@ resource "havip" "web" {
   name       = "web"
 }
 
+output "havip_id" {
+  value = havip.web.id
+}
+
 output "havip_ip" {
   value = havip.web.ip_address
 }

@@ -32,6 +32,12 @@ output "failover_seconds" {
   value = { for name, c in data.havip_keepalived_config.web.configs : name => c.failover_seconds }
 }
 
+output "keepalived_configs" {
+  description = "Rendered keepalived.conf per node (carries the VRRP password)."
+  value       = { for name, c in data.havip_keepalived_config.web.configs : name => c.config }
+  sensitive   = true
+}
+
 output "user_data" {
   description = "Boot script per node, for the instances' user_data."
   value       = { for name, c in data.havip_keepalived_config.web.configs : name => c.user_data }

@@ -25,9 +25,9 @@ import (
 // need what terraform-plugin-testing does not show: warnings, and how
 // many times a diagnostic appears.
 type CLI struct {
-	t        *testing.T
-	dir      string
-	reattach string
+	t   *testing.T
+	dir string
+	env []string // added to the test's environment
 }
 
 // NewCLI writes config to main.tf in a fresh directory, serves the
@@ -69,7 +69,7 @@ func NewCLI(t *testing.T, config string) *CLI {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &CLI{t: t, dir: dir, reattach: string(b)}
+	c := &CLI{t: t, dir: dir, env: []string{"TF_REATTACH_PROVIDERS=" + string(b), "TF_CLI_CONFIG_FILE=" + filepath.Join(dir, ".terraformrc")}}
 	if out, err := c.Run("init", "-no-color", "-input=false"); err != nil {
 		t.Fatalf("terraform init: %v\n%s", err, out)
 	}
@@ -98,8 +98,7 @@ func (c *CLI) Run(args ...string) (string, error) {
 	}
 	cmd := exec.Command(tf, args...)
 	cmd.Dir = c.dir
-	cmd.Env = append(os.Environ(), "TF_REATTACH_PROVIDERS="+c.reattach, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1",
-		"TF_CLI_CONFIG_FILE="+filepath.Join(c.dir, ".terraformrc"))
+	cmd.Env = append(append(os.Environ(), "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1"), c.env...)
 	out, err := cmd.CombinedOutput()
 	return string(out), err
 }
@@ -176,5 +175,14 @@ func SkipBelow(t *testing.T, minimum *version.Version) {
 	}
 	if resp.Skip != "" {
 		t.Skip(resp.Skip)
+	}
+}
+
+// SetConfig replaces main.tf, as a user editing the configuration between
+// commands.
+func (c *CLI) SetConfig(config string) {
+	c.t.Helper()
+	if err := os.WriteFile(filepath.Join(c.dir, "main.tf"), []byte(config), 0o600); err != nil {
+		c.t.Fatal(err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Timeline is what the lab saw around one scenario, for a picture of the
@@ -15,6 +16,9 @@ import (
 // nodes put on the wire and when their notify_master hook ran.
 type Timeline struct {
 	Title string
+	// Trigger names what happens at t0 (the fault, or the change the
+	// scenario makes); "" draws t0 unnamed.
+	Trigger string
 	// Fault is the scenario's t0; Start and End bound the picture.
 	Fault, Start, End time.Time
 	// Budget and Observed are seconds after Fault; Observed < 0 when
@@ -69,12 +73,12 @@ func (t Timeline) SVG() []byte {
 		width   = 960
 		left    = 150
 		right   = 30
-		top     = 58
+		top     = 78 // two rows of marker labels above the plot
 		rowH    = 34
 		axisGap = 26
 	)
 	rows := 1 + len(t.Nodes)
-	height := top + rows*rowH + axisGap + 54
+	height := top + rows*rowH + axisGap + 92
 	span := t.End.Sub(t.Start).Seconds()
 	if span <= 0 {
 		span = 1
@@ -166,25 +170,54 @@ func (t Timeline) SVG() []byte {
 		}
 	}
 
-	// Vertical markers.
+	// Vertical markers. Each label stays inside the picture (its anchor
+	// turns toward the middle near an edge) and takes the lower of two
+	// rows above the plot unless a label there is in the way.
 	bottom := rowY(rows)
-	marker := func(sec float64, c, dash, label string, anchor string, dy float64) {
+	var placed []textBox
+	marker := func(sec float64, c, dash, label string, anchor string) {
 		mx := xs(sec)
 		fmt.Fprintf(&b, `<line x1="%.1f" y1="%d" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="1.5" stroke-dasharray="%s"/>`+"\n", mx, top-6, mx, bottom, c, dash)
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" fill="%s" text-anchor="%s">%s</text>`+"\n", mx, float64(top)-10+dy, c, anchor, esc(label))
+		w := textWidth(label, 12)
+		switch {
+		case anchor == "start" && mx+w > width-4:
+			anchor = "end"
+		case anchor == "end" && mx-w < 4:
+			anchor = "start"
+		case anchor == "middle" && (mx-w/2 < 4 || mx+w/2 > width-4):
+			anchor = "start"
+			if mx+w > width-4 {
+				anchor = "end"
+			}
+		}
+		y := float64(top) - 10
+		box := newTextBox(mx, y, w, 12, anchor)
+		for _, p := range placed {
+			if box.overlaps(p) {
+				y -= 16
+				box = newTextBox(mx, y, w, 12, anchor)
+				break
+			}
+		}
+		placed = append(placed, box)
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" fill="%s" text-anchor="%s">%s</text>`+"\n", mx, y, c, anchor, esc(label))
 	}
-	marker(0, "#d62728", "4 3", "fault", "middle", 0)
+	trigger := "t = 0"
+	if t.Trigger != "" {
+		trigger = t.Trigger
+	}
+	marker(0, "#d62728", "4 3", trigger, "middle")
 	if t.Hold {
-		marker(t.Budget, "#2ca02c", "6 3", fmt.Sprintf("held %.2f s", t.Budget), "end", 0)
+		marker(t.Budget, "#2ca02c", "6 3", fmt.Sprintf("held %.2f s", t.Budget), "end")
 	} else {
-		marker(t.Budget, "#2ca02c", "6 3", fmt.Sprintf("budget %.2f s", t.Budget), "start", 0)
 		if t.Observed >= 0 {
 			anchor := "end"
 			if t.Observed > t.Budget {
 				anchor = "start"
 			}
-			marker(t.Observed, "#000000", "", fmt.Sprintf("takeover %.2f s", t.Observed), anchor, 0)
+			marker(t.Observed, "#000000", "", fmt.Sprintf("takeover %.2f s", t.Observed), anchor)
 		}
+		marker(t.Budget, "#2ca02c", "6 3", fmt.Sprintf("budget %.2f s", t.Budget), "start")
 	}
 
 	// Axis: whole (or half) seconds relative to the fault.
@@ -209,22 +242,52 @@ func (t Timeline) SVG() []byte {
 		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#000000"/>`+"\n", tx, ay, tx, ay+5)
 		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle">%s</text>`+"\n", tx, ay+18, trimSeconds(s))
 	}
-	fmt.Fprintf(&b, `<text x="%d" y="%.1f" text-anchor="end">seconds after the fault</text>`+"\n", width-right, ay+34)
+	axisTitle := "seconds after t = 0"
+	if t.Trigger != "" {
+		axisTitle = "seconds after " + t.Trigger
+	}
+	fmt.Fprintf(&b, `<text x="%d" y="%.1f" text-anchor="end">%s</text>`+"\n", width-right, ay+34, esc(axisTitle))
 
-	// Legend.
-	ly := ay + 34
+	// Legend, below the axis title: the nodes, then the key on two lines.
+	ly := ay + 56
 	lx := float64(left)
 	for _, n := range t.Nodes {
 		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="12" height="10" fill="%s" fill-opacity="0.6"/>`+"\n", lx, ly-9, colour[n])
 		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f">%s</text>`+"\n", lx+16, ly, esc(n))
-		lx += 28 + 7*float64(len(n))
+		lx += 28 + textWidth(n, 12)
 	}
-	fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" fill="#444">band: holds the VIP · tick: advert · ▼ GARP · ◇ notify_master · black bar: priority-0 advert · ✕ fault · grey probe: no answer</text>`+"\n", lx+8, ly)
+	fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" fill="#444">band: holds the VIP · tick: advert · ▼ GARP · ◇ notify_master</text>`+"\n", lx+8, ly)
+	fmt.Fprintf(&b, `<text x="%d" y="%.1f" fill="#444">black bar: priority-0 advert · ✕ fault on that node · grey probe: no answer</text>`+"\n", left, ly+18)
 	b.WriteString("</svg>\n")
 	return []byte(b.String())
 }
 
 func esc(s string) string { return html.EscapeString(s) }
+
+// textWidth estimates the width of text in the picture's sans-serif font:
+// 0.6 em per character, generous for most glyphs.
+func textWidth(s string, size float64) float64 {
+	return 0.6 * size * float64(utf8.RuneCountInString(s))
+}
+
+// textBox is the estimated extent of a text element.
+type textBox struct{ x0, y0, x1, y1 float64 }
+
+// newTextBox places a text of width w and font size at (x, y) as SVG
+// does: y is the baseline, anchor says where x is.
+func newTextBox(x, y, w, size float64, anchor string) textBox {
+	switch anchor {
+	case "middle":
+		x -= w / 2
+	case "end":
+		x -= w
+	}
+	return textBox{x, y - 0.8*size, x + w, y + 0.2*size}
+}
+
+func (a textBox) overlaps(b textBox) bool {
+	return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1
+}
 
 func trimSeconds(v float64) string {
 	s := fmt.Sprintf("%.2f", v)

@@ -107,8 +107,15 @@ func (c *call) wireEip(e *eipRec) wireEip {
 	w.OperationLocks.LockReason = []struct {
 		LockReason string `json:"LockReason"`
 	}{}
+	// For an EIP bound to a HaVip, PrivateIpAddress and VpcId stay empty.
+	// Inferred, not documented: Alibaba's own Terraform provider copies
+	// both into attributes of alicloud_eip_association that force a
+	// replacement, and is widely used with HaVip bindings without that
+	// replacement being planned over and over, so the service cannot be
+	// filling them in for a HaVip. (Pointed at a mock that filled them in
+	// with the HaVip's address and VPC, its second plan was never empty.)
 	if h := c.a.havips[e.InstanceID]; h != nil {
-		w.PrivateIpAddress, w.VpcId, w.InstanceRegionId = h.IP, h.VpcID, h.Region
+		w.InstanceRegionId = h.Region
 	}
 	return w
 }

@@ -12,19 +12,20 @@ import (
 // custom route tables, instances, ENIs, EIPs and optionally HaVips (to pre-fill a quota, say).
 // Omitted IDs are generated from the server's seed.
 type Fixtures struct {
-	Version     int                   `json:"version"`
-	Regions     []string              `json:"regions"`
-	Quotas      map[string]int        `json:"quotas,omitempty"`
-	AutoMaster  bool                  `json:"auto_master,omitempty"`
-	Transitions map[string]Transition `json:"transitions,omitempty"`
-	EIPPool     string                `json:"eip_pool,omitempty"`
-	VPCs        []FixtureVPC          `json:"vpcs"`
-	VSwitches   []FixtureVSwitch      `json:"vswitches"`
-	Instances   []FixtureInstance     `json:"instances"`
-	ENIs        []FixtureENI          `json:"enis,omitempty"`
-	EIPs        []FixtureEIP          `json:"eips,omitempty"`
-	HaVips      []FixtureHaVip        `json:"havips,omitempty"`
-	RouteTables []FixtureRouteTable   `json:"route_tables,omitempty"` // Custom ones; every VPC has a System table
+	Version      int                   `json:"version"`
+	Regions      []string              `json:"regions"`
+	Quotas       map[string]int        `json:"quotas,omitempty"`
+	AutoMaster   bool                  `json:"auto_master,omitempty"`
+	Transitions  map[string]Transition `json:"transitions,omitempty"`
+	EIPPool      string                `json:"eip_pool,omitempty"`
+	VPCs         []FixtureVPC          `json:"vpcs"`
+	VSwitches    []FixtureVSwitch      `json:"vswitches"`
+	Instances    []FixtureInstance     `json:"instances"`
+	ENIs         []FixtureENI          `json:"enis,omitempty"`
+	EIPs         []FixtureEIP          `json:"eips,omitempty"`
+	HaVips       []FixtureHaVip        `json:"havips,omitempty"`
+	RouteTables  []FixtureRouteTable   `json:"route_tables,omitempty"`  // Custom ones; every VPC has a System table
+	RouteEntries []FixtureRouteEntry   `json:"route_entries,omitempty"` // with a HaVip next hop
 	// Credentials are registered besides the server's own: RAM users
 	// with a policy, STS sessions. Their accounts start from these fixtures.
 	Credentials []Credential `json:"credentials,omitempty"`

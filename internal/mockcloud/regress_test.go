@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -173,17 +174,17 @@ func TestLastTokenProcessing(t *testing.T) {
 	}
 	slow := make(chan result, 1)
 	go func() { r, err := create(vc); slow <- result{r, err} }()
-	// Wait until the slow call has picked its fault; it claims the token
-	// right after that (in the same goroutine, before its 3 s sleep).
+	// Wait until the slow call holds the token (the state the mock
+	// dumps shows it processing), and has picked its fault.
 	for deadline := time.Now().Add(2 * time.Second); ; time.Sleep(5 * time.Millisecond) {
-		if f, _ := s.Fault(fid); f.Fired == 1 {
+		f, _ := s.Fault(fid)
+		if f.Fired == 1 && tokenProcessing(t, s) {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatal("the slow call never arrived")
+			t.Fatal("the slow call never claimed its token")
 		}
 	}
-	time.Sleep(50 * time.Millisecond)
 	_, err = create(vc2)
 	serverErr(t, err, 400, "LastTokenProcessing")
 	first := <-slow
@@ -193,6 +194,30 @@ func TestLastTokenProcessing(t *testing.T) {
 	if again.HaVipId != first.r.HaVipId {
 		t.Fatalf("after the slow call: %s, want %s", again.HaVipId, first.r.HaVipId)
 	}
+}
+
+// tokenProcessing reports whether a call with a ClientToken of the
+// server's first account is still running, as its dumped state says.
+func tokenProcessing(t *testing.T, s *Server) bool {
+	t.Helper()
+	b, err := s.Dump()
+	must(t, err)
+	var st struct {
+		Accounts []struct {
+			Tokens map[string]struct {
+				Processing bool `json:"processing"`
+			} `json:"tokens"`
+		} `json:"accounts"`
+	}
+	must(t, json.Unmarshal(b, &st))
+	for _, a := range st.Accounts {
+		for _, rec := range a.Tokens {
+			if rec.Processing {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // TestJournalLimit: the journal keeps the newest JournalLimit entries.

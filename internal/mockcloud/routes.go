@@ -62,8 +62,21 @@ type FixtureRouteTable struct {
 	VSwitches []string `json:"vswitches,omitempty"`
 }
 
+// FixtureRouteEntry declares a route entry whose next hop is a HaVip of
+// the fixtures, in a System or Custom table of the HaVip's VPC: what an
+// import of havip_route_entry adopts.
+type FixtureRouteEntry struct {
+	ID          string `json:"id,omitempty"`
+	TableID     string `json:"route_table_id"`
+	Destination string `json:"destination_cidr_block"`
+	HaVipID     string `json:"havip_id"`
+	Name        string `json:"name,omitempty"`
+	Description string `json:"description,omitempty"`
+}
+
 // loadRoutes gives every VPC its System table and adds the fixtures'
-// Custom tables. It runs after VPCs and vSwitches are loaded.
+// Custom tables and route entries. It runs after VPCs, vSwitches and
+// HaVips are loaded.
 func (a *account) loadRoutes(fx *Fixtures, now time.Time, claim func(kind, id string) error) error {
 	a.ensureSystemTables(now)
 	for _, t := range fx.RouteTables {
@@ -93,6 +106,31 @@ func (a *account) loadRoutes(fx *Fixtures, now time.Time, claim func(kind, id st
 			rec.VSwitches = append(rec.VSwitches, sid)
 		}
 		a.routeTables[t.ID] = rec
+	}
+	for _, r := range fx.RouteEntries {
+		if r.ID == "" {
+			r.ID = a.newID("rte-")
+		}
+		if err := claim("route entry", r.ID); err != nil {
+			return err
+		}
+		t, h := a.routeTables[r.TableID], a.havips[r.HaVipID]
+		prefix, err := netip.ParsePrefix(r.Destination)
+		switch {
+		case t == nil:
+			return fmt.Errorf("fixtures: route entry %s: route table %q is not declared", r.ID, r.TableID)
+		case h == nil || h.VpcID != t.VpcID:
+			return fmt.Errorf("fixtures: route entry %s: HaVip %q is not declared in VPC %s", r.ID, r.HaVipID, t.VpcID)
+		case err != nil || prefix.Masked() != prefix || !prefix.Addr().Is4():
+			return fmt.Errorf("fixtures: route entry %s: %q is not an IPv4 CIDR block", r.ID, r.Destination)
+		}
+		for _, e := range a.tableEntries(t) {
+			if e.Dest == prefix.String() {
+				return fmt.Errorf("fixtures: route entry %s: %s is already routed in %s", r.ID, r.Destination, t.ID)
+			}
+		}
+		a.routeEntries[r.ID] = &routeEntryRec{ID: r.ID, TableID: t.ID, Region: t.Region, Dest: prefix.String(), NextHopType: NextHopHaVip,
+			NextHopID: h.ID, Name: r.Name, Description: r.Description, Status: StatusAvailable, Created: now}
 	}
 	return nil
 }

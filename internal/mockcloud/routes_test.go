@@ -483,3 +483,47 @@ func TestRouteStateAndFixtures(t *testing.T) {
 		}
 	}
 }
+
+// Fixtures declare existing HaVip routes (what an import adopts); a route
+// in an unknown table, to a HaVip of another VPC, to a malformed or
+// already routed destination is refused when the fixtures load.
+func TestFixtureRouteEntries(t *testing.T) {
+	seed := func(mod func(*Fixtures)) *Fixtures {
+		fx := SeedFixtures()
+		fx.HaVips = []FixtureHaVip{{ID: "havip-bp1fixroute0000000001", VSwitchID: fx.VSwitches[0].ID, IP: "192.168.0.24"}}
+		fx.RouteEntries = []FixtureRouteEntry{{ID: "rte-bp1fixroute0000000001", TableID: systemTableID(fx.VPCs[0].ID),
+			Destination: "10.10.0.0/16", HaVipID: "havip-bp1fixroute0000000001", Name: "to-web"}}
+		if mod != nil {
+			mod(fx)
+		}
+		return fx
+	}
+	s, err := Start(Options{Fixtures: seed(nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	vc, _ := clients(t, s, s.Credentials())
+	req := vpc.CreateDescribeRouteEntryListRequest()
+	req.RouteTableId = systemTableID(SeedFixtures().VPCs[0].ID)
+	req.RouteEntryType = "Custom"
+	resp, err := vc.DescribeRouteEntryList(req)
+	must(t, err)
+	if es := resp.RouteEntrys.RouteEntry; len(es) != 1 || es[0].RouteEntryId != "rte-bp1fixroute0000000001" ||
+		es[0].DestinationCidrBlock != "10.10.0.0/16" || es[0].RouteEntryName != "to-web" || es[0].Status != StatusAvailable {
+		t.Fatalf("the fixture's route: %+v", resp.RouteEntrys.RouteEntry)
+	}
+
+	for name, mod := range map[string]func(*Fixtures){
+		"unknown table":   func(fx *Fixtures) { fx.RouteEntries[0].TableID = "vtb-none" },
+		"unknown HaVip":   func(fx *Fixtures) { fx.RouteEntries[0].HaVipID = "havip-none" },
+		"not a CIDR":      func(fx *Fixtures) { fx.RouteEntries[0].Destination = "10.10.0.1/16" },
+		"already routed":  func(fx *Fixtures) { fx.RouteEntries[0].Destination = "192.168.0.0/24" },
+		"twice the route": func(fx *Fixtures) { fx.RouteEntries = append(fx.RouteEntries, fx.RouteEntries[0]) },
+	} {
+		if s, err := Start(Options{Fixtures: seed(mod)}); err == nil {
+			s.Close()
+			t.Errorf("%s: the fixtures loaded", name)
+		}
+	}
+}

@@ -2,11 +2,15 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/havip-oss/terraform-provider-havip/internal/alicloud"
@@ -49,6 +53,18 @@ func (d *providerData) skippedChecks(diags *diag.Diagnostics, what string) {
 			"these checks again before its first change.", d.clientErr, what))
 }
 
+// checkedOnlyAtApply warns, on havip_id, that a resource whose HaVip is
+// created in the same apply is checked only when Terraform plans it again
+// during apply, after the HaVip (and maybe other resources) exist: a
+// refusal then leaves the configuration partly applied. what lists the
+// checks; instead names what checks them at plan.
+func checkedOnlyAtApply(diags *diag.Diagnostics, resource, what, instead string) {
+	diags.AddAttributeWarning(path.Root("havip_id"), "Checked only during apply: havip_id is not known yet",
+		fmt.Sprintf("The HaVip is created by this apply, so this %s is checked only when Terraform plans it again during the apply, "+
+			"after the HaVip and perhaps other resources were created: %s. A refusal then leaves the configuration partly applied "+
+			"(terraform destroy still removes it). %s.", resource, what, instead))
+}
+
 func stringList(ctx context.Context, v []string, diags *diag.Diagnostics) types.List {
 	if v == nil {
 		v = []string{}
@@ -64,21 +80,42 @@ func apiErrorDetail(err error) string {
 	msg := err.Error()
 	switch alicloud.ClassOf(err) {
 	case alicloud.ClassAuth:
-		if strings.HasPrefix(alicloud.CodeOf(err), "InvalidSecurityToken") {
-			msg += "\n\nThe STS session of the provider's credentials has expired or its security_token is wrong. " +
+		switch code := alicloud.CodeOf(err); {
+		case strings.HasPrefix(code, "InvalidSecurityToken") && strings.HasSuffix(code, "Expired"):
+			msg += "\n\nThe STS session of the provider's credentials has expired. " +
 				"Get a new session (security_token, or refresh the aliyun CLI profile) and run Terraform again; " +
 				"what was done before this call is in the state."
-		} else {
+		case strings.HasPrefix(code, "InvalidSecurityToken"):
+			msg += "\n\nThe STS security_token is missing, or does not belong to the access key: STS credentials " +
+				"(an access key ID starting with STS.) need the security_token of the same session. " +
+				"Set security_token (or ALIBABA_CLOUD_SECURITY_TOKEN) with the access key and secret it came with."
+		default:
 			msg += "\n\nCheck the provider's access_key, secret_key and security_token, and that the machine's clock is right."
 		}
 	case alicloud.ClassDenied:
 		msg += "\n\n" + deniedAdvice(alicloud.Denial(err))
 	case alicloud.ClassTransient:
-		msg += "\n\nThe call was retried with backoff and kept failing; raise max_retries or try again later."
+		if unreachable(err) {
+			msg += "\n\nNothing answers at that address (the endpoint in the message above), so more retries would not help. " +
+				"Check the provider's endpoints (or ALIBABA_CLOUD_ENDPOINT_VPC and ALIBABA_CLOUD_ENDPOINT_ECS), region and protocol, " +
+				"and that this machine can reach the endpoint."
+		} else {
+			msg += "\n\nThe call was retried with backoff and kept failing; raise max_retries or try again later."
+		}
 	case alicloud.ClassConflict:
-		msg += "\n\nThe resource stayed busy with another operation until the timeout; raise the timeout or try again."
+		msg += "\n\nAlibaba Cloud still reported the resource busy (a change in progress: this operation's own, or another's) " +
+			"when the timeout ran out; raise the timeout in the resource's timeouts block, or apply again."
 	}
 	return msg
+}
+
+// unreachable reports a transport error in which nothing answered: a
+// refused connection, a host or network out of reach, a name that does
+// not resolve.
+func unreachable(err error) bool {
+	var dns *net.DNSError
+	return errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.EHOSTUNREACH) || errors.Is(err, syscall.ENETUNREACH) ||
+		errors.As(err, &dns)
 }
 
 // withTimeout bounds an operation by its configured timeout (a method

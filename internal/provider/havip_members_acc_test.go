@@ -238,7 +238,7 @@ resource "havip_attachment" "ecs2" {
 func TestAccMembers_lifecycle(t *testing.T) {
 	t.Parallel()
 	env := acctest.NewEnv(t, mockcloud.Options{})
-	var applied, shrunk int64
+	var applied, grown int64
 	var havipID string
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
@@ -246,8 +246,11 @@ func TestAccMembers_lifecycle(t *testing.T) {
 			if err := checkDestroyed(env, t)(s); err != nil {
 				return err
 			}
-			if n := len(mutations(env, shrunk, "UnassociateHaVip")); n != 1 {
-				return fmt.Errorf("destroy detached %d members, want the 1 left", n)
+			// Two members, the master first in the list, no force step:
+			// the other leaves first, then the master, forced.
+			got, forced := detached(env, grown)
+			if !slices.Equal(got, []string{acctest.SeedECS2, acctest.SeedECS1}) || !forced[acctest.SeedECS1] {
+				return fmt.Errorf("destroy detached %v (forced %v), want %s then the master %s, forced", got, forced, acctest.SeedECS2, acctest.SeedECS1)
 			}
 			return nil
 		},
@@ -306,16 +309,20 @@ func TestAccMembers_lifecycle(t *testing.T) {
 					if len(m) != 1 || m[0].Action != "UnassociateHaVip" {
 						return fmt.Errorf("the shrink made %d mutating calls, want one UnassociateHaVip:\n%s", len(m), acctest.Describe(m))
 					}
-					// keepalived makes the remaining member MASTER: the
-					// destroy must still need no force step.
-					shrunk = env.Server.JournalSeq()
+					// keepalived makes the remaining member MASTER.
 					return env.Server.Apply(mockcloud.Event{Type: mockcloud.EventSetMaster, Account: env.Cred.AccountID, HaVipID: havipID, InstanceID: acctest.SeedECS1})
 				},
 			},
 			{
-				Config: env.Config(membersTopology([]string{acctest.SeedECS1}, acctest.SeedEIP, "")),
+				// The second member joins again; the master stays ECS1,
+				// first in the list. The destroy must need no force step.
+				Config: env.Config(membersTopology(seedMembers(), acctest.SeedEIP, "")),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("havip_members.web", tfjsonpath.New("master_instance_id"), knownvalue.StringExact(acctest.SeedECS1)),
+				},
+				Check: func(*terraform.State) error {
+					grown = env.Server.JournalSeq()
+					return nil
 				},
 			},
 		},

@@ -67,6 +67,9 @@ func (r *membersResource) ValidateConfig(ctx context.Context, req resource.Valid
 // before the first mutating call. A destroy plan checks nothing: the
 // whole set goes.
 func (r *membersResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if !req.Plan.Raw.IsNull() {
+		defer adjustForCommand(&resp.Diagnostics)
+	}
 	if req.Plan.Raw.IsNull() {
 		return
 	}
@@ -100,6 +103,14 @@ func (r *membersResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		plan.EIPAddress = state.EIPAddress
 	default:
 		plan.EIPAddress = types.StringUnknown()
+	}
+	if !creating && r.data != nil {
+		// A replacement is planned again as a create from a null prior
+		// state; the members it holds now are detached before then, so
+		// that create must not take them for another resource's (a
+		// tainted set is planned only as that create: Read records it).
+		held, _, _ := knownStrings(state.MemberIDs)
+		r.data.planned.holdSet(state.HaVipID.ValueString(), held)
 	}
 	replacing := !creating && !plan.HaVipID.Equal(state.HaVipID)
 	changed := creating || replacing || !plan.MemberIDs.Equal(state.MemberIDs) || !plan.EIPAllocationID.Equal(state.EIPAllocationID) ||
@@ -188,7 +199,7 @@ func (r *membersResource) checkSet(ctx context.Context, req resource.ModifyPlanR
 		}
 		plan.VSwitchID = types.StringValue(h.VSwitchID)
 		if fresh {
-			if extra := minus(h.AssociatedInstances, members); len(extra) > 0 {
+			if extra := minus(minus(h.AssociatedInstances, members), r.data.planned.heldBySet(havipID)); len(extra) > 0 {
 				diags.Append(coManagedMembers(havipID, extra)...)
 				return
 			}

@@ -29,6 +29,8 @@ type membership struct {
 	claims map[string]map[claim]bool // HaVip ID → resources managing it
 
 	creates createCounts // fresh creates of havip_attachment associations
+
+	heldSets map[string][]string // HaVip ID → members a havip_members state holds
 }
 
 // memberKey is one association of a member with a HaVip.
@@ -277,4 +279,22 @@ func (m *membership) planCreate(havipID, memberID string) (duplicate bool) {
 	}
 	m.creates.planned[k]++
 	return m.creates.planned[k] > 1
+}
+
+// holdSet records the members a havip_members resource holds in its state
+// for havipID, as planned with that state.
+func (m *membership) holdSet(havipID string, members []string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.heldSets == nil {
+		m.heldSets = map[string][]string{}
+	}
+	m.heldSets[havipID] = append([]string{}, members...)
+}
+
+// heldBySet returns the members a havip_members state holds for havipID.
+func (m *membership) heldBySet(havipID string) []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]string{}, m.heldSets[havipID]...)
 }

@@ -86,7 +86,7 @@ var ramPermissions = []RAMPermissions{
 		{Action: "vpc:AssociateEipAddress", Resources: []string{arnEIP}, Steps: []string{StepCreate}},
 		{Action: "vpc:UnassociateEipAddress", Resources: []string{arnEIP}, Steps: []string{StepDelete}},
 	}},
-	{Type: "havip_members", Kind: "resource", Unproven: true, Uses: []RAMUse{
+	{Type: "havip_members", Kind: "resource", Uses: []RAMUse{
 		{Action: "vpc:DescribeHaVips", Resources: []string{arnAny}, Steps: []string{StepPlan, StepCreate, StepUpdate, StepRead, StepImport, StepDelete}},
 		{Action: "ecs:DescribeInstances", Resources: []string{arnAny}, Steps: []string{StepPlan, StepUpdate}, Only: "for ECS instance members"},
 		{Action: "ecs:DescribeNetworkInterfaces", Resources: []string{arnAny}, Steps: []string{StepPlan, StepUpdate}, Only: "for ENI members"},
@@ -96,7 +96,7 @@ var ramPermissions = []RAMPermissions{
 		{Action: "vpc:AssociateEipAddress", Resources: []string{arnEIP}, Steps: []string{StepCreate, StepUpdate}, Only: "with eip_allocation_id"},
 		{Action: "vpc:UnassociateEipAddress", Resources: []string{arnEIP}, Steps: []string{StepUpdate, StepDelete}, Only: "with eip_allocation_id"},
 	}},
-	{Type: "havip_route_entry", Kind: "resource", Unproven: true, Uses: []RAMUse{
+	{Type: "havip_route_entry", Kind: "resource", Uses: []RAMUse{
 		{Action: "vpc:DescribeRouteTableList", Resources: []string{arnAny}, Steps: []string{StepPlan}},
 		{Action: "vpc:DescribeHaVips", Resources: []string{arnAny}, Steps: []string{StepPlan}},
 		{Action: "vpc:DescribeRouteEntryList", Resources: []string{arnAny}, Steps: []string{StepPlan, StepCreate, StepRead, StepImport, StepDelete}},
@@ -104,7 +104,7 @@ var ramPermissions = []RAMPermissions{
 		{Action: "vpc:DeleteRouteEntry", Resources: []string{arnRouteTable}, Steps: []string{StepDelete}},
 	}},
 	{Type: "havip_keepalived_config", Kind: "data source"},
-	{Type: "havip_havips", Kind: "data source", Unproven: true, Uses: []RAMUse{
+	{Type: "havip_havips", Kind: "data source", Uses: []RAMUse{
 		{Action: "vpc:DescribeHaVips", Resources: []string{arnAny}, Steps: []string{StepRead}},
 	}},
 }

@@ -122,6 +122,44 @@ resource "havip" "b" {
 	expectNoMutations(t, env, before)
 }
 
+// The per-VPC quota counts the HaVips planned in the same run for that
+// VPC, and only those: of two new HaVips in a VPC that holds one already
+// (quota 2), one is refused, while a HaVip planned in another VPC is not.
+func TestAccHaVipVPCQuotaCountsPlannedHaVips(t *testing.T) {
+	t.Parallel()
+	fx := mockcloud.SeedFixtures()
+	fx.VPCs = append(fx.VPCs, mockcloud.FixtureVPC{ID: routeVPC2, Region: "cn-hangzhou", CIDR: "10.0.0.0/16"})
+	fx.VSwitches = append(fx.VSwitches, mockcloud.FixtureVSwitch{ID: routeVSwitch2, VpcID: routeVPC2, CIDR: "10.0.0.0/24"})
+	fx.HaVips = []mockcloud.FixtureHaVip{fixtureHaVip(1)}
+	env := acctest.NewEnv(t, mockcloud.Options{Fixtures: fx})
+	before := env.Server.JournalSeq()
+	body := fmt.Sprintf(`
+resource "havip" "a" {
+  vswitch_id = %q
+}
+
+resource "havip" "b" {
+  vswitch_id = %q
+}
+
+resource "havip" "far" {
+  vswitch_id = %q
+}
+`, acctest.SeedVSwitch, acctest.SeedVSwitch, routeVSwitch2)
+	cli := acctest.NewCLI(t, env.ProviderBlock("  quotas {\n    havips_per_account = 10\n    havips_per_vpc     = 2\n  }")+body)
+	diags, failed, out := cli.Plan()
+	refused := withSummary(diags, "HaVip quota of the VPC reached")
+	if !failed || len(refused) != 1 || !strings.HasPrefix(refused[0].Line(), "vswitch_id") ||
+		!strings.HasPrefix(refused[0].Address, "havip.a") && !strings.HasPrefix(refused[0].Address, "havip.b") ||
+		!strings.Contains(refused[0].Detail, "1 in this VPC") {
+		t.Fatalf("want one refusal on vswitch_id of havip.a or havip.b counting the HaVip planned in its VPC, got:\n%s", out)
+	}
+	if n := len(withSummary(diags, "HaVip quota of the account reached")); n != 0 {
+		t.Fatalf("the account quota (10) refused %d HaVips:\n%s", n, out)
+	}
+	expectNoMutations(t, env, before)
+}
+
 // An ip_address that an ECS instance or an ENI holds is refused at plan on
 // ip_address, naming the owner, without a mutating call.
 func TestAccHaVipAddressOfAnInstanceOrENI(t *testing.T) {

@@ -19,25 +19,33 @@ import (
 )
 
 // The RAM tests run the seed topology (a HaVip, two ECS attachments, the
-// EIP, the keepalived data source) plus a HaVip with an ENI member, so that
-// every action of the documented policy is called, through a whole life:
-// create, update, refresh, import, destroy.
+// EIP, the keepalived data source), a HaVip with an ENI member, a HaVip
+// whose members a havip_members holds, a route to the first HaVip and the
+// havip_havips data source, so that every resource and data source runs
+// and every action of the documented policy is called, through a whole
+// life: create, update, refresh, import, destroy.
 
 // ramFixtures is the seed topology plus one secondary ENI on ECS 1.
 func ramFixtures() *mockcloud.Fixtures {
 	fx := mockcloud.SeedFixtures()
 	fx.ENIs = []mockcloud.FixtureENI{{ID: "eni-bp1ramtest0000000001", VSwitchID: acctest.SeedVSwitch, PrivateIP: "192.168.0.40", InstanceID: acctest.SeedECS1}}
+	fx.EIPs = append(fx.EIPs, mockcloud.FixtureEIP{ID: ramSetEIP, Region: "cn-hangzhou"})
 	return fx
 }
 
+// ramSetEIP is the EIP of havip_members.set in version 1.
+const ramSetEIP = "eip-bp1ramtest000000000002"
+
 // ramTopology is version 1 (create) or 2 (name, description, tags and
 // resource group changed: an update that modifies, tags, untags and
-// moves).
+// moves; and havip_members.set loses a member and its EIP).
 func ramTopology(version int) string {
 	name, desc, tags := "web", "", `{ env = "test", owner = "ops" }`
+	set := fmt.Sprintf("[%q, %q]\n  eip_allocation_id = %q", acctest.SeedECS1, acctest.SeedECS2, ramSetEIP)
 	if version == 2 {
 		name, desc, tags = "web-2", `description = "updated"
   resource_group_id = "rg-acfmrammoved0001"`, `{ env = "prod" }`
+		set = fmt.Sprintf("[%q]\n  force      = true", acctest.SeedECS1)
 	}
 	return fmt.Sprintf(`
 resource "havip" "web" {
@@ -81,14 +89,37 @@ resource "havip_attachment" "eni" {
   havip_id    = havip.eni.id
   instance_id = "eni-bp1ramtest0000000001"
 }
-`, acctest.SeedVSwitch, name, desc, tags, acctest.SeedECS1, acctest.SeedECS2, acctest.SeedEIP)
+
+resource "havip" "set" {
+  vswitch_id = %[1]q
 }
+
+resource "havip_members" "set" {
+  havip_id   = havip.set.id
+  vswitch_id = havip.set.vswitch_id
+  member_ids = %[9]s
+}
+
+resource "havip_route_entry" "web" {
+  route_table_id         = %[8]q
+  destination_cidr_block = "10.10.0.0/16"
+  havip_id               = havip.web.id
+}
+
+data "havip_havips" "all" {
+  ids = [havip.web.id]
+}
+`, acctest.SeedVSwitch, name, desc, tags, acctest.SeedECS1, acctest.SeedECS2, acctest.SeedEIP, ramRouteTable, set)
+}
+
+// ramRouteTable is the System route table of the seed VPC.
+const ramRouteTable = "vtb-bp1seedvpc000000000001"
 
 // The mutating calls a clean life of ramTopology commits, per test step.
 var ramReference = map[int]map[string]int{
-	1: {"CreateHaVip": 2, "AssociateHaVip": 3, "AssociateEipAddress": 1},
-	2: {"ModifyHaVipAttribute": 1, "TagResources": 1, "UnTagResources": 1, "MoveResourceGroup": 1},
-	5: {"UnassociateEipAddress": 1, "UnassociateHaVip": 3, "DeleteHaVip": 2},
+	1: {"CreateHaVip": 3, "AssociateHaVip": 5, "AssociateEipAddress": 2, "CreateRouteEntry": 1},
+	2: {"ModifyHaVipAttribute": 1, "TagResources": 1, "UnTagResources": 1, "MoveResourceGroup": 1, "UnassociateHaVip": 1, "UnassociateEipAddress": 1},
+	5: {"UnassociateEipAddress": 1, "UnassociateHaVip": 4, "DeleteHaVip": 3, "DeleteRouteEntry": 1},
 }
 
 // ramEnv is a mock whose default account has the policy on a RAM user or
@@ -126,7 +157,12 @@ const (
 // or by OIDC.
 func newRoleRAMEnv(t *testing.T, policy, via string) *ramEnv {
 	t.Helper()
-	e := acctest.NewSignInEnv(t, policy, func(o *mockcloud.Options) { o.Fixtures.ENIs = ramFixtures().ENIs })
+	e := acctest.NewSignInEnv(t, policy, func(o *mockcloud.Options) {
+		// The RAM life's world, with the sign-in world's identities.
+		fx := ramFixtures()
+		fx.Credentials, fx.Roles, fx.OIDCProviders, fx.EcsRamRole = o.Fixtures.Credentials, o.Fixtures.Roles, o.Fixtures.OIDCProviders, o.Fixtures.EcsRamRole
+		o.Fixtures = fx
+	})
 	role, block := acctest.RoleDeployer, fmt.Sprintf(`
   access_key = %q
   secret_key = %q
@@ -186,17 +222,22 @@ func (e *ramEnv) committedBetween(since, until int64) map[string]int {
 	return out
 }
 
-// checkTopology asserts what the mock holds after a full apply: two
-// HaVips, three members and one EIP, nothing twice.
-func (e *ramEnv) checkTopology(t *testing.T) error {
+// checkTopology asserts what the mock holds after a full apply of a
+// version: three HaVips, five members and two EIPs (version 2: four
+// members, one EIP), nothing twice.
+func (e *ramEnv) checkTopology(t *testing.T, version int) error {
 	hs := e.owner.HaVips(t)
 	members, eips := 0, 0
 	for _, h := range hs {
 		members += len(h.AssociatedInstances.AssociatedInstance)
 		eips += len(h.AssociatedEipAddresses.AssociatedEipAddresse)
 	}
-	if len(hs) != 2 || members != 3 || eips != 1 {
-		return fmt.Errorf("the mock holds %d HaVips, %d members, %d EIPs; want 2, 3, 1", len(hs), members, eips)
+	wantMembers, wantEIPs := 5, 2
+	if version == 2 {
+		wantMembers, wantEIPs = 4, 1
+	}
+	if len(hs) != 3 || members != wantMembers || eips != wantEIPs {
+		return fmt.Errorf("the mock holds %d HaVips, %d members, %d EIPs; want 3, %d, %d", len(hs), members, eips, wantMembers, wantEIPs)
 	}
 	return nil
 }
@@ -213,6 +254,8 @@ func (e *ramEnv) lifeSteps(mark func(step int)) []resource.TestStep {
 		{PreConfig: func() { mark(4) }, ResourceName: "havip.web", ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: importIgnore},
 		{ResourceName: "havip_attachment.eni", ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: importIgnore},
 		{ResourceName: "havip_eip_association.web", ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: importIgnore},
+		{ResourceName: "havip_members.set", ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: append([]string{"force"}, importIgnore...)},
+		{ResourceName: "havip_route_entry.web", ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: importIgnore},
 		{PreConfig: func() { mark(5) }, Config: e.config(2), Destroy: true},
 	}
 }
@@ -243,7 +286,7 @@ func documentedPolicyIsEnough(t *testing.T, env *ramEnv) {
 		perStep[step] = env.owner.Server.JournalSeq()
 	}
 	steps := env.lifeSteps(mark)
-	steps[0].Check = func(*terraform.State) error { return env.checkTopology(t) }
+	steps[0].Check = func(*terraform.State) error { return env.checkTopology(t, 1) }
 	// The life ends in a destroy step, after which Terraform's test
 	// framework runs no CheckDestroy (it destroys only a non-empty
 	// state): the checks are that step's own.
@@ -297,7 +340,7 @@ func documentedPolicyIsEnough(t *testing.T, env *ramEnv) {
 var testStepOf = map[string]int{provider.StepPlan: 1, provider.StepCreate: 1, provider.StepRead: 1, provider.StepUpdate: 2, provider.StepImport: 4, provider.StepDelete: 5}
 
 // lifeIndex is the index in lifeSteps of each numbered test step.
-var lifeIndex = map[int]int{1: 0, 2: 1, 3: 2, 4: 3, 5: 6}
+var lifeIndex = map[int]int{1: 0, 2: 1, 3: 2, 4: 3, 5: 8}
 
 // lifeActions are the actions the documented policy of lifeTypes lists.
 func lifeActions() []string {
@@ -401,12 +444,23 @@ func eachActionIsNeeded(t *testing.T, newEnv func(t *testing.T, policy string) *
 					mu.Unlock()
 				}
 			}
-			// The create, then the step that fails: the steps between
-			// need nothing the failing one does not.
+			// The create, then the step that fails (a destroy after the
+			// update): the steps between need nothing the failing one
+			// does not.
 			life := env.lifeSteps(mark)
 			steps := []resource.TestStep{life[0]}
+			if step == 5 {
+				steps = append(steps, life[lifeIndex[2]]) // destroy what a whole life holds
+			}
 			if step > 1 {
 				steps = append(steps, life[lifeIndex[step]])
+			}
+			// The recovery applies the configuration of the failed step:
+			// after a failed create, a set tainted half way is replaced
+			// whole, as its configuration says.
+			recovery := 2
+			if step == 1 {
+				recovery = 1
 			}
 			var quoted []string
 			for _, ty := range types {
@@ -452,8 +506,8 @@ func eachActionIsNeeded(t *testing.T, newEnv func(t *testing.T, policy string) *
 						t.Fatal(err)
 					}
 				},
-				Config: env.config(2),
-				Check:  func(*terraform.State) error { return env.checkTopology(t) },
+				Config: env.config(recovery),
+				Check:  func(*terraform.State) error { return env.checkTopology(t, recovery) },
 			})
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: acctest.ProviderFactories,
@@ -489,8 +543,8 @@ func TestAccRAM_denyOverridesAllow(t *testing.T) {
 				`.*?` + words("an Allow cannot override it"))},
 			{
 				PreConfig: func() {
-					if hs := env.owner.HaVips(t); len(hs) != 2 {
-						t.Errorf("the Deny let %d of 2 HaVips go", 2-len(hs))
+					if hs := env.owner.HaVips(t); len(hs) != 3 {
+						t.Errorf("the Deny let %d of 3 HaVips go", 3-len(hs))
 					}
 					if err := env.setPolicy(full); err != nil {
 						t.Fatal(err)

@@ -99,7 +99,8 @@ description: |-
 Give Terraform a RAM user or an STS role with this policy and nothing more. It lists every action the
 provider calls and no other; the region and account of every ARN are ` + "`*`" + `, so narrow them to
 yours (` + "`acs:vpc:cn-hangzhou:1234567890123456:havip/*`" + `). The ` + "`Describe*`" + ` actions act on no
-resource, so RAM grants them only with ` + "`\"Resource\": \"*\"`" + `.
+resource, so RAM grants them only with ` + "`\"Resource\": \"*\"`" + `, except ` + "`vpc:DescribeVSwitchAttributes`" + `,
+which is authorised on the vSwitch it reads (` + "`acs:vpc:*:*:vswitch/*`" + `).
 
 ## The whole provider
 

@@ -113,6 +113,9 @@ func (r *havipResource) Configure(_ context.Context, req resource.ConfigureReque
 // again at apply time with every value known, so values unknown now are
 // checked then, still before CreateHaVip.
 func (r *havipResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if !req.Plan.Raw.IsNull() {
+		defer adjustForCommand(&resp.Diagnostics)
+	}
 	if r.data == nil {
 		return
 	}
@@ -210,7 +213,10 @@ func (r *havipResource) checkNew(ctx context.Context, vswitchID, ip string) diag
 			inVPC++
 		}
 		if addr.IsValid() && h.IPAddress == ip && h.VSwitchID == vswitchID {
-			addViolation(&diags, path.Root("ip_address"), rulebook.CheckAddressFree(addr, vswitchID, h.ID), "")
+			addViolation(&diags, path.Root("ip_address"), rulebook.CheckAddressFree(addr, vswitchID, h.ID),
+				fmt.Sprintf("If that HaVip is the one this resource describes, adopt it instead of creating another: "+
+					"terraform import <this resource's address> %s (or an import block). Otherwise pick a free address, "+
+					"or omit ip_address to have one assigned.", h.ID))
 		}
 	}
 	if addr.IsValid() && !diags.HasError() && r.data.plannedHaVips.reserveAddress(vswitchID, ip) {

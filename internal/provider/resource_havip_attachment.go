@@ -95,6 +95,9 @@ func (r *attachmentResource) ValidateConfig(ctx context.Context, req resource.Va
 // Terraform plans again at apply time, in both cases before
 // AssociateHaVip. On destroy it refuses to detach the master without force.
 func (r *attachmentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if !req.Plan.Raw.IsNull() {
+		defer adjustForCommand(&resp.Diagnostics)
+	}
 	if req.Plan.Raw.IsNull() {
 		r.checkDetach(ctx, req, resp)
 		return
@@ -156,6 +159,11 @@ func (r *attachmentResource) ModifyPlan(ctx context.Context, req resource.Modify
 	}
 	if (!req.State.Raw.IsNull() && !replacing) || r.data == nil || resp.Diagnostics.HasError() {
 		return
+	}
+	if plan.HaVipID.IsUnknown() {
+		checkedOnlyAtApply(&resp.Diagnostics, "havip_attachment", "that the member exists and is usable, is in the HaVip's vSwitch, "+
+			"is not mixed with members of the other type, is not associated yet, and the limits of 10 members per HaVip and 5 HaVips per instance",
+			"havip_members checks all of them for the whole set at plan time, also for a HaVip created in the same configuration")
 	}
 	if r.data.client == nil {
 		r.data.skippedChecks(&resp.Diagnostics, "that the HaVip and the member exist, share a vSwitch and a member type, "+

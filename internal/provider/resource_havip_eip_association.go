@@ -68,6 +68,9 @@ func (r *eipAssociationResource) Configure(_ context.Context, req resource.Confi
 }
 
 func (r *eipAssociationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if !req.Plan.Raw.IsNull() {
+		defer adjustForCommand(&resp.Diagnostics)
+	}
 	if req.Plan.Raw.IsNull() {
 		return
 	}
@@ -104,6 +107,11 @@ func (r *eipAssociationResource) ModifyPlan(ctx context.Context, req resource.Mo
 	}
 	if (!req.State.Raw.IsNull() && !replacing) || r.data == nil || resp.Diagnostics.HasError() {
 		return
+	}
+	if plan.HaVipID.IsUnknown() {
+		checkedOnlyAtApply(&resp.Diagnostics, "havip_eip_association", "that the EIP exists in the provider's region and is Available, "+
+			"and that the HaVip has no other EIP",
+			"havip_members with eip_allocation_id checks the EIP with the members at plan time, also for a HaVip created in the same configuration")
 	}
 	if r.data.client == nil {
 		r.data.skippedChecks(&resp.Diagnostics, "that the EIP and the HaVip exist, that the EIP is Available, and that the HaVip has no other EIP")

@@ -317,6 +317,13 @@ func (r *membersResource) Read(ctx context.Context, req resource.ReadRequest, re
 	}
 	importing := state.MemberIDs.IsNull()
 	prior, _, _ := knownStrings(state.MemberIDs)
+	if !importing {
+		// Terraform plans the replacement of a tainted set as a create
+		// from a null prior state, after refreshing it here: remember what
+		// it holds, so that create does not take its members for another
+		// resource's (they are detached before it runs).
+		r.data.planned.holdSet(havipID, prior)
+	}
 	state.ID = types.StringValue(havipID)
 	state.VSwitchID = types.StringValue(h.VSwitchID)
 	state.MemberIDs = stringList(ctx, ordered(prior, h.AssociatedInstances), &resp.Diagnostics)

@@ -85,6 +85,9 @@ func (r *routeEntryResource) Configure(_ context.Context, req resource.Configure
 }
 
 func (r *routeEntryResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if !req.Plan.Raw.IsNull() {
+		defer adjustForCommand(&resp.Diagnostics)
+	}
 	if req.Plan.Raw.IsNull() || r.data == nil || r.data.client == nil {
 		return
 	}

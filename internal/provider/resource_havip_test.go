@@ -188,7 +188,7 @@ func TestAccHaVip_planTimeErrors(t *testing.T) {
 		{"outside the CIDR", `  ip_address = "192.168.1.24"`, nil, regexp.MustCompile(`(?s)192\.168\.1\.24 is outside CIDR\s+192\.168\.0\.0/24`)},
 		{"reserved", `  ip_address = "192.168.0.255"`, nil, regexp.MustCompile(`(?s)Reserved IP address.*192\.168\.0\.255 is reserved`)},
 		{"network address", `  ip_address = "192.168.0.0"`, nil, regexp.MustCompile(`Reserved IP address`)},
-		{"used by another HaVip", `  ip_address = "192.168.0.24"`, used, regexp.MustCompile(`(?s)192\.168\.0\.24 is already used by HaVip\s+havip-`)},
+		{"used by another HaVip", `  ip_address = "192.168.0.24"`, used, regexp.MustCompile(`(?s)192\.168\.0\.24 is already used by HaVip\s+havip-.*terraform\s+import\s+<this\s+resource's\s+address>\s+havip-`)},
 		{"full quota", `  ip_address = "192.168.0.24"`, full, regexp.MustCompile(`(?s)already has 50 HaVips.*limit is 50`)},
 		{"unknown vswitch", ``, nil, nil},
 		{"one address planned twice", `  ip_address = "192.168.0.24"`, nil, regexp.MustCompile(`(?s)IP address planned twice.*ip_address 192\.168\.0\.24`)},

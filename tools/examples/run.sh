@@ -3,7 +3,8 @@
 # configuration is run as a reader would run it, unchanged, against a mock of
 # its own: terraform init (the provider from a local filesystem mirror),
 # apply, a second plan that must be empty, destroy, and nothing left in the
-# state or in the mock.
+# state or in the mock. A directory's import.sh is run as written too, on a
+# fresh mock, followed by an apply, an empty plan and a destroy.
 #
 # A directory's mock starts from the directory's fixtures.json when it has
 # one (for example the existing HaVip an import block adopts), else from the
@@ -122,6 +123,10 @@ apply_stages() {
       first=0
     fi
     tf apply -input=false -auto-approve || { fail "$tfcli apply ($what)"; return 1; }
+    if [[ " $only_imports " == *" $dir "* ]] && ! grep -qE '^Apply complete! Resources: [1-9][0-9]* imported, 0 added, 0 changed, 0 destroyed' "$log"; then
+      fail "the apply did more than import (its guide promises a plan of imports only)"
+      return 1
+    fi
     grep -E '^(Apply complete|.*: (Creation|Import|Modifications) complete)' "$log" || true
     local rc=0
     tf plan -input=false -detailed-exitcode || rc=$?
@@ -129,6 +134,40 @@ apply_stages() {
     echo "plan again: no changes"
   done
 }
+
+# run_import_script DIR: the directory's import.sh as a reader runs it,
+# against a fresh mock from its fixtures.json and its configuration without
+# the import blocks: every terraform command of the script, then an apply,
+# a plan that must be empty, and a destroy.
+run_import_script() {
+  local dir=$1 ex="$work/ex-import/$1" line
+  mkdir -p "$ex"
+  for f in "$root/$dir"/*.tf; do
+    case $(basename "$f") in import*.tf | step-*.tf) ;; *) cp "$f" "$ex/" ;; esac
+  done
+  echo "-- import.sh"
+  if ! start_mock "$dir"; then fail "the mock did not start (import.sh)"; return 1; fi
+  tf init -input=false || { fail "$tfcli init (import.sh)"; return 1; }
+  while IFS= read -r line; do
+    case $line in
+    "terraform "*)
+      # shellcheck disable=SC2086 # the script's words, as the shell splits them
+      tf ${line#terraform } || { fail "import.sh: $line"; return 1; }
+      echo "$line"
+      ;;
+    esac
+  done <"$root/$dir/import.sh"
+  tf apply -input=false -auto-approve || { fail "$tfcli apply after import.sh"; return 1; }
+  local rc=0
+  tf plan -input=false -detailed-exitcode || rc=$?
+  [ $rc = 0 ] || { fail "the plan after import.sh and an apply is not empty (exit $rc)"; return 1; }
+  tf destroy -input=false -auto-approve || { fail "$tfcli destroy after import.sh"; return 1; }
+  stop_mock
+}
+
+# Directories whose first apply must only import (a migration adopts what
+# exists and changes nothing).
+only_imports="examples/migrate-from-alicloud"
 
 ran=0 offline=0 failed=0
 results=()
@@ -181,7 +220,12 @@ for dir in $dirs; do
     continue
   fi
   stop_mock
-  results+=("ok       $dir (applied, plan empty, destroyed; HaVips in the mock: $(wc -l <"$work/before") before, $(wc -l <"$work/after") after)${left_out:+; not run:$left_out, no fixtures.json holds what it imports}")
+  imported=""
+  if [ -f "$root/$dir/import.sh" ] && [ -f "$root/$dir/fixtures.json" ]; then
+    run_import_script "$dir" || continue
+    imported="; import.sh run as written"
+  fi
+  results+=("ok       $dir (applied, plan empty, destroyed; HaVips in the mock: $(wc -l <"$work/before") before, $(wc -l <"$work/after") after$imported)${left_out:+; not run:$left_out, no fixtures.json holds what it imports}")
   ran=$((ran + 1))
 done
 

@@ -182,10 +182,14 @@ func run(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "export SSL_CERT_FILE=%s\n", cfg.caFile)
 		fmt.Fprintf(&envLines, "SSL_CERT_FILE=%s\n", cfg.caFile)
 	}
+	// The env and ready files describe this process only: written whole
+	// (a waiting script never reads half of one) and removed when it stops,
+	// so that no later script finds one naming a port nobody serves.
 	if cfg.envFile != "" {
-		if err := os.WriteFile(cfg.envFile, []byte(envLines.String()), 0o600); err != nil {
+		if err := writeWhole(cfg.envFile, []byte(envLines.String())); err != nil {
 			return err
 		}
+		defer os.Remove(cfg.envFile)
 	}
 	if cfg.readyFile != "" {
 		c := srv.Credentials()
@@ -194,9 +198,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 			"access_key_id": c.AccessKeyID, "access_key_secret": c.AccessKeySecret, "account_id": c.AccountID,
 			"tls_endpoint": srv.TLSEndpoint(), "ca_file": cfg.caFile,
 		}, "", " ")
-		if err := os.WriteFile(cfg.readyFile, b, 0o600); err != nil {
+		if err := writeWhole(cfg.readyFile, b); err != nil {
 			return err
 		}
+		defer os.Remove(cfg.readyFile)
 	}
 
 	saved := srv.Generation()
@@ -264,4 +269,13 @@ func issueCert(extra string) ([]byte, *tls.Certificate, error) {
 		return nil, nil, err
 	}
 	return ca.CertPEM(), &cert, nil
+}
+
+// writeWhole writes a file through a temporary one and a rename.
+func writeWhole(name string, b []byte) error {
+	tmp := name + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o600); err != nil {
+		return err
+	}
+	return os.Rename(tmp, name)
 }

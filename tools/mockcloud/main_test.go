@@ -61,16 +61,17 @@ func (s *syncBuffer) String() string {
 }
 
 type proc struct {
-	cmd    *exec.Cmd
-	stdout *syncBuffer
-	stderr *syncBuffer
-	ready  ready
+	cmd       *exec.Cmd
+	readyFile string
+	stdout    *syncBuffer
+	stderr    *syncBuffer
+	ready     ready
 }
 
 func startBinary(t testing.TB, bin string, args ...string) *proc {
 	t.Helper()
 	readyFile := filepath.Join(t.TempDir(), "ready.json")
-	p := &proc{stdout: &syncBuffer{}, stderr: &syncBuffer{}}
+	p := &proc{stdout: &syncBuffer{}, stderr: &syncBuffer{}, readyFile: readyFile}
 	p.cmd = exec.Command(bin, append([]string{"-ready-file", readyFile}, args...)...)
 	p.cmd.Stdout, p.cmd.Stderr = p.stdout, p.stderr
 	if err := p.cmd.Start(); err != nil {
@@ -146,6 +147,10 @@ func TestCommandServesPrintsEnvAndKeepsState(t *testing.T) {
 		t.Fatalf("-transitions realistic,havip.create=1h: want the new HaVip Creating, got %+v, %v", got, err)
 	}
 	p.stop(t)
+	// A stopped mock leaves no ready file for the next script to wait on.
+	if _, err := os.Stat(p.readyFile); !os.IsNotExist(err) {
+		t.Fatalf("the ready file outlived the mock: %v", err)
+	}
 
 	// The second run reads the state file and still has the HaVip.
 	p2 := startBinary(t, bin, "-state", state, "-access-key-id", "LTAI5ciKey", "-access-key-secret", "ci-secret")
