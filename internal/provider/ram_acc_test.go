@@ -417,18 +417,33 @@ func contains(l []string, s string) bool {
 // refused call changes nothing, the other calls of that step are a part
 // of what a clean life commits there, and with the action granted again
 // the next apply converges without creating anything twice.
-// Through a RAM user and through a role (assume_role), each action of
-// the documented policy taken out fails at its step.
+// Through a RAM user, each action of the documented policy taken out
+// fails at its step. Through a role (assume_role), one action of each
+// step is taken out of the role's policy: the role's policy is what
+// judges the session's calls, step by step, and every action again would
+// double the longest test for what the user's run already shows.
 func TestAccRAM_eachActionIsNeeded(t *testing.T) {
 	acctest.PreCheck(t)
-	for _, way := range []string{"user", viaAssumeRole} {
-		t.Run(way, func(t *testing.T) { eachActionIsNeeded(t, ramWays[way]) })
-	}
+	t.Run("user", func(t *testing.T) { eachActionIsNeeded(t, ramWays["user"], lifeActions()) })
+	t.Run(viaAssumeRole, func(t *testing.T) { eachActionIsNeeded(t, ramWays[viaAssumeRole], onePerStep(lifeActions())) })
 }
 
-func eachActionIsNeeded(t *testing.T, newEnv func(t *testing.T, policy string) *ramEnv) {
+// onePerStep keeps the first action of each step that fails without it.
+func onePerStep(actions []string) []string {
+	seen := map[int]bool{}
+	var out []string
+	for _, a := range actions {
+		if step, _, _ := failingStep(a); !seen[step] {
+			seen[step] = true
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func eachActionIsNeeded(t *testing.T, newEnv func(t *testing.T, policy string) *ramEnv, actions []string) {
 	full := provider.RAMPolicy(lifeTypes)
-	for _, action := range lifeActions() {
+	for _, action := range actions {
 		t.Run(action, func(t *testing.T) {
 			step, types, atPlan := failingStep(action)
 			if step == 99 {
