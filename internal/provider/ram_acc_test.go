@@ -272,8 +272,14 @@ var ramWays = map[string]func(t *testing.T, policy string) *ramEnv{
 }
 
 func TestAccRAM_documentedPolicyIsEnough(t *testing.T) {
-	for way, newEnv := range ramWays {
-		t.Run(way, func(t *testing.T) { documentedPolicyIsEnough(t, newEnv(t, provider.RAMPolicy(lifeTypes))) })
+	documentedPolicyIsEnough(t, newRAMEnv(t, provider.RAMPolicy(lifeTypes)))
+}
+
+// The same life with the policy on a role, through assume_role and
+// through OIDC: the role's policy is enough for its sessions.
+func TestAccRAM_documentedPolicyThroughRoles(t *testing.T) {
+	for _, way := range []string{viaAssumeRole, viaOIDC} {
+		t.Run(way, func(t *testing.T) { documentedPolicyIsEnough(t, ramWays[way](t, provider.RAMPolicy(lifeTypes))) })
 	}
 }
 

@@ -20,7 +20,7 @@ export CHECKPOINT_DISABLE=1
 if [ -n "${TF_CLI_CONFIG_FILE:-}" ] && [ ! -e "$TF_CLI_CONFIG_FILE" ]; then unset TF_CLI_CONFIG_FILE; fi
 [ $# -gt 0 ] || { echo "usage: $0 terraform@VERSION|tofu@VERSION ..." >&2; exit 2; }
 
-long=$(make -s print-LONG_TESTS)
+long="$(make -s print-LONG_TESTS)|$(make -s print-CLI_INDEPENDENT_TESTS)"
 records=$(make -s print-TEST_RECORDS)
 mkdir -p "$records"
 strict=()
@@ -65,7 +65,9 @@ for spec in "$@"; do
   # CLI is what varies. make test-long's tests are left out: what they
   # prove happens between the provider and the API, where the CLI has no
   # part (the fault matrix: retries, ClientTokens, no duplicate commits; the
-  # RAM proof: which action each step needs), and they are the longest.
+  # RAM proof: which action each step needs), and they are the longest. So
+  # are the sign-in tests (CLI_INDEPENDENT_TESTS): between the provider and
+  # STS or the metadata service.
   env TF_ACC=1 TF_ACC_TERRAFORM_PATH="$bin" CHECKPOINT_DISABLE=1 "${env_extra[@]}" \
     go test -json -count=1 -timeout 45m -run '^(TestAcc|TestInstall)' -skip "^($long)\$" ./internal/provider/ ./tools/release/ 2>&1 |
     "$tally" "${strict[@]}" -record "$record" >"$log" 2>&1
