@@ -26,6 +26,7 @@ type sessionCredentials struct {
 }
 
 func newSessionCredentials(src *CredentialSource, red *redactor) *sessionCredentials {
+	red.add(src.secrets...)
 	return &sessionCredentials{src: src, red: red, secrets: map[string]string{}}
 }
 

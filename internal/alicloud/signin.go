@@ -184,6 +184,7 @@ func (s SignIn) assumeRole(base *CredentialSource) (*CredentialSource, error) {
 	}
 	src := newCredentialSource(base.mode+"+"+ModeAssumeRole, build, true)
 	src.base = base
+	src.secrets = append(append([]string(nil), base.secrets...), a.ExternalID)
 	return src, nil
 }
 
@@ -224,7 +225,17 @@ func (s SignIn) oidc() (*CredentialSource, error) {
 		}
 		return wrap(p), nil
 	}
-	return s.checked(ModeOIDC, build)
+	src, err := s.checked(ModeOIDC, build)
+	if err != nil {
+		return nil, err
+	}
+	src.secrets = []string{o.Token}
+	if o.Token == "" {
+		if b, err := os.ReadFile(tokenFile); err == nil {
+			src.secrets = []string{strings.TrimSpace(string(b))}
+		}
+	}
+	return src, nil
 }
 
 // checkTokenFile names the file when it cannot be read: the library's
@@ -304,6 +315,9 @@ type CredentialSource struct {
 	renewable bool
 	build     func() (providers.CredentialsProvider, error)
 	base      *CredentialSource // what assume_role signs its AssumeRole with
+	// secrets of the sign-in itself (an OIDC token, an ExternalId), kept
+	// out of every error text and log line as the keys are.
+	secrets []string
 
 	mu    sync.Mutex
 	inner providers.CredentialsProvider
