@@ -113,11 +113,11 @@ func (s SignIn) base() (*CredentialSource, error) {
 		if s.AccessKey == "" || s.SecretKey == "" {
 			return nil, &SignInError{Mode: ModeStatic, Err: errors.New("access_key and secret_key must be set together")}
 		}
-		p, err := staticProvider(s.AccessKey, s.SecretKey, s.SecurityToken)
-		if err != nil {
+		src := StaticCredentials(Credentials{AccessKey: s.AccessKey, SecretKey: s.SecretKey, SecurityToken: s.SecurityToken})
+		if _, err := src.build(); err != nil {
 			return nil, &SignInError{Mode: ModeStatic, Err: err}
 		}
-		return newCredentialSource(ModeStatic, func() (providers.CredentialsProvider, error) { return p, nil }, false), nil
+		return src, nil
 	case s.ProfileExplicit:
 		return s.profile()
 	case s.CredentialsURI != "":
@@ -183,7 +183,6 @@ func (s SignIn) assumeRole(base *CredentialSource) (*CredentialSource, error) {
 		return nil, err
 	}
 	src := newCredentialSource(base.mode+"+"+ModeAssumeRole, build, true)
-	src.base = base
 	src.secrets = append(append([]string(nil), base.secrets...), a.ExternalID)
 	return src, nil
 }
@@ -314,7 +313,6 @@ type CredentialSource struct {
 	// provider again (a profile file rewritten, a forced new AssumeRole).
 	renewable bool
 	build     func() (providers.CredentialsProvider, error)
-	base      *CredentialSource // what assume_role signs its AssumeRole with
 	// secrets of the sign-in itself (an OIDC token, an ExternalId), kept
 	// out of every error text and log line as the keys are.
 	secrets []string
