@@ -33,7 +33,7 @@ func takeOffLoopbackAttempts() []string { return sandbox.TakeRefused() }
 func trustTestCA() error {
 	os.Unsetenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED")
 	var err error
-	if testCA, err = NewCA(); err != nil {
+	if testCA, err = ProcessCA(); err != nil {
 		return err
 	}
 	return sandbox.TrustCA(testCA.CertPEM())
