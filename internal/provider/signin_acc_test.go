@@ -146,43 +146,58 @@ func TestAccSignIn_modes(t *testing.T) {
 
 // A session shorter than the apply is renewed before it expires: with a
 // 3 s session every call finds less than 180 s left, so the library asks
-// STS again, and no call is signed with an expired session.
+// again (STS, or the credentials URI), and no call is signed with an
+// expired session.
 func TestAccSignIn_sessionRenewedDuringApply(t *testing.T) {
-	e := acctest.NewSignInEnv(t, acctest.AllowAll, func(o *mockcloud.Options) {
-		o.Fixtures.SessionDurationCap = mockcloud.Duration(3 * time.Second)
-		o.Fixtures.Transitions = map[string]mockcloud.Transition{"havip": {Mode: "delay", Delay: mockcloud.Duration(2 * time.Second)}}
-	})
-	block := fmt.Sprintf(`
+	ways := map[string]struct {
+		via   string
+		block func(e *acctest.SignInEnv) string
+	}{
+		"assume_role": {mockcloud.ViaAssumeRole, func(*acctest.SignInEnv) string {
+			return fmt.Sprintf(`
   access_key = %q
   secret_key = %q
   assume_role {
     role_arn = %q
   }`, acctest.PlatformUser, acctest.SecretOf(acctest.PlatformUser), acctest.RoleARN(acctest.RoleDeployer))
-	start := time.Now()
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: e.SignInBlock(block) + seedTopology(),
-			Check: func(*terraform.State) error {
-				if err := e.CheckSignedVia(mockcloud.ViaAssumeRole, acctest.RoleDeployer); err != nil {
-					return err
-				}
-				var expiredInRun int
-				for _, s := range e.Server.IssuedSessions() {
-					if s.Expiration.Before(time.Now()) && s.IssuedAt.After(start) {
-						expiredInRun++
-					}
-				}
-				if expiredInRun < 2 {
-					return fmt.Errorf("only %d sessions expired during the apply; the test would prove nothing", expiredInRun)
-				}
-				if n := len(e.Server.Journal(mockcloud.JournalFilter{Code: "InvalidSecurityToken.Expired"})); n != 0 {
-					return fmt.Errorf("%d calls were refused with an expired session", n)
-				}
-				return nil
-			},
 		}},
-	})
+		"credentials_uri": {mockcloud.ViaCredentialsURI, func(e *acctest.SignInEnv) string {
+			return fmt.Sprintf("  credentials_uri = %q", e.Server.CredentialsURI(acctest.RoleDeployer))
+		}},
+	}
+	for name, w := range ways {
+		t.Run(name, func(t *testing.T) {
+			e := acctest.NewSignInEnv(t, acctest.AllowAll, func(o *mockcloud.Options) {
+				o.Fixtures.SessionDurationCap = mockcloud.Duration(3 * time.Second)
+				o.Fixtures.Transitions = map[string]mockcloud.Transition{"havip": {Mode: "delay", Delay: mockcloud.Duration(2 * time.Second)}}
+			})
+			start := time.Now()
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config: e.SignInBlock(w.block(e)) + seedTopology(),
+					Check: func(*terraform.State) error {
+						if err := e.CheckSignedVia(w.via, acctest.RoleDeployer); err != nil {
+							return err
+						}
+						var expiredInRun int
+						for _, s := range e.Server.IssuedSessions() {
+							if s.Expiration.Before(time.Now()) && s.IssuedAt.After(start) {
+								expiredInRun++
+							}
+						}
+						if expiredInRun < 2 {
+							return fmt.Errorf("only %d sessions expired during the apply; the test would prove nothing", expiredInRun)
+						}
+						if n := len(e.Server.Journal(mockcloud.JournalFilter{Code: "InvalidSecurityToken.Expired"})); n != 0 {
+							return fmt.Errorf("%d calls were refused with an expired session", n)
+						}
+						return nil
+					},
+				}},
+			})
+		})
+	}
 }
 
 // Each way sign-in fails is reported at plan, on the setting at fault,
@@ -222,6 +237,8 @@ func TestAccSignIn_failures(t *testing.T) {
 		"OIDC token expired":              {oidc(fmt.Sprintf("oidc_token_file = %q", expired)), `(?s)Cannot sign in.*` + regexp.QuoteMeta(expired) + `.*expired`},
 		"not on ECS":                      {`  ecs_role_name = "ecs-runner"`, `(?s)Cannot sign in.*ecs_role_name`},
 		"plain HTTP to a public endpoint": {"", `(?s)Plain HTTP would send credentials unencrypted.*203\.0\.113\.10\s+is\s+neither\s+a\s+loopback\s+nor\s+a\s+private\s+address`},
+		"credentials_uri over plain HTTP to a public address": {`  credentials_uri = "http://203.0.113.10/credentials"`,
+			`(?s)Plain HTTP would send credentials unencrypted.*203\.0\.113\.10\s+is\s+neither\s+a\s+loopback\s+nor\s+a\s+private\s+address.*https://`},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
