@@ -12,40 +12,12 @@ import (
 	"github.com/havip-oss/terraform-provider-havip/internal/mockcloud"
 )
 
-// Fixture IDs of TestAccBadInput, beside the seed topology's and the
+// Fixture IDs of TestAccProvider_badInput, beside the seed topology's and the
 // membership tests' (accVSwitch2, accECS3, accEIP2, accENI, accHaVip).
 const (
 	badShanghaiEIP = "eip-uf6badeip00000000000003"
 	badUnattached  = "eni-bp1badeni00000000000020"
 )
-
-// badInputFixtures is one world for every bad-input case; nothing in it
-// changes, since every case fails at plan time:
-//   - HaVip 1 (.31): no members, no EIP — the target of most cases.
-//   - HaVip 2 (.32): ENIs 1–10, full.
-//   - HaVips 3–7 (.33–.37): ENI 12 each, which is at its 5 HaVips; and
-//     ENI members, so an ECS member would mix.
-//   - HaVip 8 (.38): bound to EIP accEIP2.
-//   - ENI 11 free and attached, badUnattached not attached to anything,
-//     accECS3 in accVSwitch2, an EIP in cn-shanghai.
-func badInputFixtures() *mockcloud.Fixtures {
-	fx := fixturesWithENIs(12)
-	fx.Regions = []string{"cn-hangzhou", "cn-shanghai"}
-	fx.VSwitches = append(fx.VSwitches, mockcloud.FixtureVSwitch{ID: accVSwitch2, VpcID: acctest.SeedVPC, Zone: "cn-hangzhou-h", CIDR: "192.168.1.0/24"})
-	fx.Instances = append(fx.Instances, mockcloud.FixtureInstance{ID: accECS3, VSwitchID: accVSwitch2, PrivateIP: "192.168.1.10"})
-	fx.ENIs = append(fx.ENIs, mockcloud.FixtureENI{ID: badUnattached, VSwitchID: acctest.SeedVSwitch, PrivateIP: "192.168.0.120"})
-	fx.EIPs = append(fx.EIPs,
-		mockcloud.FixtureEIP{ID: accEIP2, Region: "cn-hangzhou"},
-		mockcloud.FixtureEIP{ID: badShanghaiEIP, Region: "cn-shanghai"})
-	fx.HaVips = []mockcloud.FixtureHaVip{fixtureHaVip(1), fixtureHaVip(2, accENIs(1, 10)...)}
-	for i := 3; i <= 7; i++ {
-		fx.HaVips = append(fx.HaVips, fixtureHaVip(i, accENI(12)))
-	}
-	withEIP := fixtureHaVip(8)
-	withEIP.EIPs = []string{accEIP2}
-	fx.HaVips = append(fx.HaVips, withEIP)
-	return fx
-}
 
 // badDiag matches an error diagnostic with the given summary whose
 // "with <addr>," line is followed by a source snippet whose first line
@@ -61,60 +33,11 @@ func resAddr(a string) string { return regexp.QuoteMeta(a) }
 
 const providerAddr = `provider\["[^"]*havip"\]`
 
-// kaBody is a valid keepalived data source with fields added or, when a
-// field of the same name is given, replaced.
-func kaBody(fields map[string]string) string {
-	base := map[string]string{
-		"virtual_ips":       `["192.168.0.24"]`,
-		"virtual_router_id": `51`,
-		"nodes": `[
-    { name = "a", private_ip = "192.168.0.25" },
-    { name = "b", private_ip = "192.168.0.26" },
-  ]`,
-	}
-	for k, v := range fields {
-		base[k] = v
-	}
-	var b strings.Builder
-	b.WriteString("\ndata \"havip_keepalived_config\" \"x\" {\n")
-	for _, k := range []string{"virtual_ips", "virtual_router_id", "nodes"} {
-		fmt.Fprintf(&b, "  %s = %s\n", k, base[k])
-		delete(base, k)
-	}
-	for k, v := range base {
-		fmt.Fprintf(&b, "  %s = %s\n", k, v)
-	}
-	b.WriteString("}\n")
-	return b.String()
-}
-
-func kaNodes(n int, extra func(i int) string) string {
-	var b strings.Builder
-	b.WriteString("[\n")
-	for i := 0; i < n; i++ {
-		e := ""
-		if extra != nil {
-			e = extra(i)
-		}
-		fmt.Fprintf(&b, "    { name = \"n%d\", private_ip = \"192.168.0.%d\"%s },\n", i, 40+i, e)
-	}
-	b.WriteString("  ]")
-	return b.String()
-}
-
-func havipBody(lines string) string {
-	return fmt.Sprintf("\nresource \"havip\" \"x\" {\n  vswitch_id = %q\n%s\n}\n", acctest.SeedVSwitch, lines)
-}
-
-func attachBody(havipID, instanceID, extra string) string {
-	return attachmentConfig("x", havipID, instanceID, extra)
-}
-
-// TestAccBadInput collects the invalid configurations of every resource,
+// TestAccProvider_badInput collects the invalid configurations of every resource,
 // the provider block and the data source: each must fail at plan time
 // with its diagnostic on the attribute at fault, and without a single
 // mutating API call.
-func TestAccBadInput(t *testing.T) {
+func TestAccProvider_badInput(t *testing.T) {
 	fx := badInputFixtures()
 	env := acctest.NewEnv(t, mockcloud.Options{Fixtures: fx})
 	seedProvider := env.ProviderBlock("")

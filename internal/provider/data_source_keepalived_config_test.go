@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -217,4 +218,37 @@ data "havip_keepalived_config" "x" {
 			},
 		},
 	})
+}
+
+// A problem inside nodes[i] or health_check is reported once, on the
+// top-level attribute Terraform can show (not the data block), with the
+// nested field in the summary.
+func TestAccKeepalivedConfig_onePerProblem(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name, body, summary, line string
+	}{
+		{"priority 255", kaBody(map[string]string{"nodes": kaNodes(2, func(i int) string { return fmt.Sprintf(", priority = %d", 255-i) })}),
+			"Invalid keepalived cluster: nodes[0].priority", "nodes"},
+		{"priority 300", kaBody(map[string]string{"nodes": kaNodes(2, func(i int) string { return fmt.Sprintf(", priority = %d", 300-i) })}),
+			"Invalid keepalived cluster: nodes[0].priority", "nodes"},
+		{"relative script", kaBody(map[string]string{"health_check": `{ script = "check.sh" }`}),
+			"Invalid keepalived cluster: health_check.script", "health_check"},
+		{"VRID 0", kaBody(map[string]string{"virtual_router_id": "0"}),
+			"Invalid keepalived cluster: virtual_router_id", "virtual_router_id"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			diags, failed, out := acctest.NewCLI(t, "\nprovider \"havip\" {}\n"+c.body).Plan()
+			var errs []acctest.Diagnostic
+			for _, d := range diags {
+				if d.Severity == "error" && (d.Summary == c.summary || strings.Contains(d.Detail, "nodes[0].priority")) {
+					errs = append(errs, d)
+				}
+			}
+			if !failed || len(errs) != 1 || !strings.HasPrefix(errs[0].Line(), c.line) {
+				t.Fatalf("want one error %q on %s, got:\n%s", c.summary, c.line, out)
+			}
+		})
+	}
 }

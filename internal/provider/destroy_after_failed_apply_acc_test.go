@@ -117,7 +117,7 @@ func havipIDs(t *testing.T, env *acctest.Env) map[string]bool {
 // refuses it. The provider is built and started by the CLI as for a user
 // (terraform-plugin-testing always destroys without the refresh, and an
 // attached provider is nobody's child).
-func TestAccDestroyAfterPartialApply(t *testing.T) {
+func TestAccProvider_destroyAfterPartialApply(t *testing.T) {
 	t.Parallel()
 	bin := acctest.BuildProvider(t)
 	for _, tc := range partialApplies() {
@@ -168,7 +168,7 @@ func TestAccDestroyAfterPartialApply(t *testing.T) {
 // When the provider cannot tell the command (here: it is served in-process
 // and attached to, as in a debugger), the refusal stays in the destroy's
 // refresh and names the way out, which removes everything.
-func TestAccDestroyAfterPartialApply_commandUnknown(t *testing.T) {
+func TestAccProvider_destroyAfterPartialApplyCommandUnknown(t *testing.T) {
 	t.Parallel()
 	env := acctest.NewEnv(t, mockcloud.Options{Fixtures: fixturesWithENIs(11)})
 	cli := acctest.NewCLI(t, env.Config(havipConfig(`  ip_address = "192.168.0.24"`)+eniAttachments("havip.test.id", accENIs(1, 11))))

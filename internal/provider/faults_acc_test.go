@@ -70,12 +70,12 @@ var matrixFaults = []struct {
 	{"in transition", mockcloud.FaultRule{Count: 2, Effect: mockcloud.FaultEffect{Type: mockcloud.FaultConflict}}},
 }
 
-// TestAccFaultMatrix runs the seed topology's whole lifecycle, a route
+// TestAccProvider_faultMatrix runs the seed topology's whole lifecycle, a route
 // entry to its HaVip and tags included (create; rename, retag and move to
 // another resource group; destroy), with one fault on one mutating call, for every pair, and
 // checks that it converges with every action committed exactly once, no
 // mutating call outside the lifecycle's, and nothing left behind.
-func TestAccFaultMatrix(t *testing.T) {
+func TestAccProvider_faultMatrix(t *testing.T) {
 	acctest.PreCheck(t)
 	actions := make([]string, 0, len(expectedCommits))
 	for a := range expectedCommits {

@@ -3,6 +3,7 @@ package provider_test
 import (
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/vpc"
@@ -17,25 +18,6 @@ import (
 	"github.com/havip-oss/terraform-provider-havip/internal/acctest"
 	"github.com/havip-oss/terraform-provider-havip/internal/mockcloud"
 )
-
-func havipConfig(extra string) string {
-	return fmt.Sprintf(`
-resource "havip" "test" {
-  vswitch_id = %q
-%s
-}
-`, acctest.SeedVSwitch, extra)
-}
-
-// checkDestroyed asserts the mock holds no HaVip once the test is over.
-func checkDestroyed(env *acctest.Env, t *testing.T) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if hs := env.HaVips(t); len(hs) != 0 {
-			return fmt.Errorf("%d HaVips left after destroy, first %s", len(hs), hs[0].HaVipId)
-		}
-		return nil
-	}
-}
 
 func TestAccHaVip_fixedIPUpdateImport(t *testing.T) {
 	env := acctest.NewEnv(t, mockcloud.Options{})
@@ -284,8 +266,6 @@ func TestAccHaVip_throttledThreeTimes(t *testing.T) {
 	})
 }
 
-func mockcloudOptions() mockcloud.Options { return mockcloud.Options{} }
-
 // Replacing a HaVip at the quota is allowed: the old one is destroyed
 // before the new one is created, so the check must not count it, nor
 // treat its IP as taken.
@@ -406,4 +386,91 @@ func TestAccHaVip_taintedFixedIPIsReplaced(t *testing.T) {
 			},
 		},
 	})
+}
+
+// The HaVip quota counts the HaVips planned in the same plan: with room for
+// one more, a plan of two is refused on vswitch_id, once, without a call.
+func TestAccHaVip_quotaCountsPlannedHaVips(t *testing.T) {
+	t.Parallel()
+	fx := mockcloud.SeedFixtures()
+	fx.HaVips = []mockcloud.FixtureHaVip{fixtureHaVip(1)}
+	env := acctest.NewEnv(t, mockcloud.Options{Fixtures: fx})
+	before := env.Server.JournalSeq()
+	body := fmt.Sprintf(`
+resource "havip" "a" {
+  vswitch_id = %q
+}
+
+resource "havip" "b" {
+  vswitch_id = %q
+}
+`, acctest.SeedVSwitch, acctest.SeedVSwitch)
+	cli := acctest.NewCLI(t, env.ProviderBlock("  quotas {\n    havips_per_account = 2\n  }")+body)
+	diags, failed, out := cli.Plan()
+	refused := withSummary(diags, "HaVip quota of the account reached")
+	if !failed || len(refused) != 1 || !strings.HasPrefix(refused[0].Line(), "vswitch_id") ||
+		!strings.Contains(refused[0].Detail, "1 of them planned in this plan") {
+		t.Fatalf("want one refusal on vswitch_id counting the planned HaVip, got:\n%s", out)
+	}
+	expectNoMutations(t, env, before)
+}
+
+// The per-VPC quota counts the HaVips planned in the same run for that
+// VPC, and only those: of two new HaVips in a VPC that holds one already
+// (quota 2), one is refused, while a HaVip planned in another VPC is not.
+func TestAccHaVip_vpcQuotaCountsPlannedHaVips(t *testing.T) {
+	t.Parallel()
+	fx := mockcloud.SeedFixtures()
+	fx.VPCs = append(fx.VPCs, mockcloud.FixtureVPC{ID: routeVPC2, Region: "cn-hangzhou", CIDR: "10.0.0.0/16"})
+	fx.VSwitches = append(fx.VSwitches, mockcloud.FixtureVSwitch{ID: routeVSwitch2, VpcID: routeVPC2, CIDR: "10.0.0.0/24"})
+	fx.HaVips = []mockcloud.FixtureHaVip{fixtureHaVip(1)}
+	env := acctest.NewEnv(t, mockcloud.Options{Fixtures: fx})
+	before := env.Server.JournalSeq()
+	body := fmt.Sprintf(`
+resource "havip" "a" {
+  vswitch_id = %q
+}
+
+resource "havip" "b" {
+  vswitch_id = %q
+}
+
+resource "havip" "far" {
+  vswitch_id = %q
+}
+`, acctest.SeedVSwitch, acctest.SeedVSwitch, routeVSwitch2)
+	cli := acctest.NewCLI(t, env.ProviderBlock("  quotas {\n    havips_per_account = 10\n    havips_per_vpc     = 2\n  }")+body)
+	diags, failed, out := cli.Plan()
+	refused := withSummary(diags, "HaVip quota of the VPC reached")
+	if !failed || len(refused) != 1 || !strings.HasPrefix(refused[0].Line(), "vswitch_id") ||
+		!strings.HasPrefix(refused[0].Address, "havip.a") && !strings.HasPrefix(refused[0].Address, "havip.b") ||
+		!strings.Contains(refused[0].Detail, "1 in this VPC") {
+		t.Fatalf("want one refusal on vswitch_id of havip.a or havip.b counting the HaVip planned in its VPC, got:\n%s", out)
+	}
+	if n := len(withSummary(diags, "HaVip quota of the account reached")); n != 0 {
+		t.Fatalf("the account quota (10) refused %d HaVips:\n%s", n, out)
+	}
+	expectNoMutations(t, env, before)
+}
+
+// An ip_address that an ECS instance or an ENI holds is refused at plan on
+// ip_address, naming the owner, without a mutating call.
+func TestAccHaVip_addressOfAnInstanceOrENI(t *testing.T) {
+	t.Parallel()
+	fx := fixturesWithENIs(1)
+	env := acctest.NewEnv(t, mockcloud.Options{Fixtures: fx})
+	for _, c := range []struct{ ip, owner string }{
+		{"192.168.0.25", "ECS instance " + acctest.SeedECS1},
+		{fx.ENIs[len(fx.ENIs)-1].PrivateIP, "ENI " + accENI(1)},
+	} {
+		before := env.Server.JournalSeq()
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: acctest.ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config: env.Config(havipBody(fmt.Sprintf("  ip_address = %q", c.ip))), PlanOnly: true,
+				ExpectError: diagAt("IP address already used", "havip.x", "ip_address", c.ip+" is already used by "+c.owner),
+			}},
+		})
+		expectNoMutations(t, env, before)
+	}
 }

@@ -91,11 +91,11 @@ resource "havip_attachment" "m" {
 `, hclStrings(enis), n, scaleVSwitch, scaleCIDR, scaleMembers)
 }
 
-// TestAccScale applies and destroys N HaVips with ten ENI members each,
+// TestAccProvider_scale applies and destroys N HaVips with ten ENI members each,
 // at Terraform's default parallelism of 10: no failure, every HaVip with
 // its ten members in the mock after apply, nothing after destroy, and
 // every association committed exactly once.
-func TestAccScale(t *testing.T) {
+func TestAccProvider_scale(t *testing.T) {
 	n := scaleHaVips(t)
 	env := acctest.NewEnv(t, mockcloud.Options{Fixtures: scaleFixtures(n)})
 	start := env.Server.JournalSeq()

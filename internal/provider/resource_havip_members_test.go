@@ -54,26 +54,6 @@ func unassociate(env *acctest.Env, t *testing.T, havipID, member string) error {
 
 func seedMembers() []string { return []string{acctest.SeedECS1, acctest.SeedECS2} }
 
-// commitsOf counts the committed mutating calls per action since seq.
-func commitsOf(env *acctest.Env, since int64) map[string]int {
-	out := map[string]int{}
-	for _, e := range env.MutatingCalls(since) {
-		if e.Committed {
-			out[e.Action]++
-		}
-	}
-	return out
-}
-
-// callsOf counts every call per action (reads too) since seq.
-func callsOf(env *acctest.Env, since int64) map[string]int {
-	out := map[string]int{}
-	for _, e := range env.Server.Journal(mockcloud.JournalFilter{Account: env.Cred.AccountID, Since: since}) {
-		out[e.Action]++
-	}
-	return out
-}
-
 // Every whole-set rule refuses at plan, on the attribute, with the HaVip
 // created in the same configuration (its ID unknown at plan), and nothing
 // is created.
@@ -549,4 +529,156 @@ func TestAccMembers_swapSetInPlace(t *testing.T) {
 			},
 		},
 	})
+}
+
+// detached lists, in order, the members UnassociateHaVip detached since
+// seq, each with the Force it was sent with.
+func detached(env *acctest.Env, since int64) (members []string, forced map[string]bool) {
+	forced = map[string]bool{}
+	for _, e := range mutations(env, since, "UnassociateHaVip") {
+		if e.Committed {
+			members = append(members, e.Params["InstanceId"])
+			forced[e.Params["InstanceId"]] = strings.EqualFold(e.Params["Force"], "true")
+		}
+	}
+	return members, forced
+}
+
+func setMaster(t *testing.T, env *acctest.Env, havipID, member string) {
+	t.Helper()
+	if err := env.Server.SetMaster(env.Cred.AccountID, havipID, member); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func onlyHaVip(t *testing.T, env *acctest.Env) string {
+	t.Helper()
+	hs := env.HaVips(t)
+	if len(hs) != 1 {
+		t.Fatalf("want one HaVip in the mock, got %d", len(hs))
+	}
+	return hs[0].HaVipId
+}
+
+// Dropping the master from havip_members without force is refused by the
+// plan, and, when keepalived moved the address to it after the plan, by
+// the apply before its first change (Terraform plans the change again
+// during apply, and Update checks once more). With force it is detached,
+// forced.
+func TestAccMembers_masterGuard(t *testing.T) {
+	t.Parallel()
+	env := acctest.NewEnv(t, mockcloud.Options{})
+	cli := acctest.NewCLI(t, env.Config(membersTopology(seedMembers(), "", "")))
+	if out, err := cli.Run("apply", "-auto-approve", "-no-color", "-input=false"); err != nil {
+		t.Fatalf("apply: %v\n%s", err, out)
+	}
+	havipID := onlyHaVip(t, env)
+	setMaster(t, env, havipID, acctest.SeedECS1)
+	cli.SetConfig(env.Config(membersTopology([]string{acctest.SeedECS2}, "", "")))
+
+	since := env.Server.JournalSeq()
+	diags, failed, out := cli.Plan()
+	refused := withSummary(diags, "Refusing to detach the HaVip's master")
+	if !failed || len(refused) != 1 || !strings.Contains(refused[0].Detail, acctest.SeedECS1+" is the current master") {
+		t.Fatalf("the plan did not refuse to drop the master without force:\n%s", out)
+	}
+	expectNoMutations(t, env, since)
+
+	// Planned while ECS2 held the address; ECS1 takes it before the apply.
+	setMaster(t, env, havipID, acctest.SeedECS2)
+	if out, err := cli.Run("plan", "-out=tfplan", "-no-color", "-input=false"); err != nil {
+		t.Fatalf("dropping a member that is not the master was refused: %v\n%s", err, out)
+	}
+	setMaster(t, env, havipID, acctest.SeedECS1)
+	since = env.Server.JournalSeq()
+	out, err := cli.Run("apply", "-no-color", "-input=false", "tfplan")
+	if err == nil || !strings.Contains(out, "Refusing to detach the HaVip's master") {
+		t.Fatalf("the apply did not refuse to drop the master that took over after the plan:\n%s", out)
+	}
+	expectNoMutations(t, env, since)
+
+	cli.SetConfig(env.Config(membersTopology([]string{acctest.SeedECS2}, "", "  force = true\n")))
+	since = env.Server.JournalSeq()
+	if out, err := cli.Run("apply", "-auto-approve", "-no-color", "-input=false"); err != nil {
+		t.Fatalf("with force: %v\n%s", err, out)
+	}
+	if got, forced := detached(env, since); !slices.Equal(got, []string{acctest.SeedECS1}) || !forced[acctest.SeedECS1] {
+		t.Fatalf("with force, want the master detached once with Force: detached %v, forced %v", got, forced)
+	}
+	if out, err := cli.Run("destroy", "-auto-approve", "-no-color", "-input=false"); err != nil {
+		t.Fatalf("destroy: %v\n%s", err, out)
+	}
+}
+
+// The master leaves last, so the others leave while it still serves the
+// address: when the set shrinks (with force) and when it is destroyed (no
+// force step needed). The master is the first of the list, so detaching
+// in list order, or the master first, is seen.
+func TestAccMembers_masterDetachedLast(t *testing.T) {
+	t.Parallel()
+	env := acctest.NewEnv(t, mockcloud.Options{Fixtures: fixturesWithENIs(3)})
+	all := accENIs(1, 3)
+	cli := acctest.NewCLI(t, env.Config(membersTopology(all, "", "")))
+	if out, err := cli.Run("apply", "-auto-approve", "-no-color", "-input=false"); err != nil {
+		t.Fatalf("apply: %v\n%s", err, out)
+	}
+	havipID := onlyHaVip(t, env)
+	setMaster(t, env, havipID, accENI(1))
+
+	cli.SetConfig(env.Config(membersTopology([]string{accENI(3)}, "", "  force = true\n")))
+	since := env.Server.JournalSeq()
+	if out, err := cli.Run("apply", "-auto-approve", "-no-color", "-input=false"); err != nil {
+		t.Fatalf("shrink: %v\n%s", err, out)
+	}
+	got, forced := detached(env, since)
+	if want := []string{accENI(2), accENI(1)}; !slices.Equal(got, want) || !forced[accENI(1)] || forced[accENI(2)] {
+		t.Fatalf("the shrink detached %v (forced %v), want %v with only the master forced", got, forced, want)
+	}
+
+	cli.SetConfig(env.Config(membersTopology(all, "", "")))
+	if out, err := cli.Run("apply", "-auto-approve", "-no-color", "-input=false"); err != nil {
+		t.Fatalf("grow: %v\n%s", err, out)
+	}
+	setMaster(t, env, havipID, accENI(1))
+	since = env.Server.JournalSeq()
+	if out, err := cli.Run("destroy", "-auto-approve", "-no-color", "-input=false"); err != nil {
+		t.Fatalf("destroy with the master set: %v\n%s", err, out)
+	}
+	got, forced = detached(env, since)
+	if len(got) != 3 || got[2] != accENI(1) || !forced[accENI(1)] {
+		t.Fatalf("the destroy detached %v (forced %v), want the master %s last, forced", got, forced, accENI(1))
+	}
+}
+
+// A havip_members whose create failed half way (the members associated,
+// the EIP refused) is tainted with its members in the state. Terraform
+// replaces it: the old set goes first, then the new one is made. Its
+// members are its own, not "managed elsewhere", also when the next
+// configuration drops one of them.
+func TestAccMembers_taintedSetIsReplaced(t *testing.T) {
+	t.Parallel()
+	env := acctest.NewEnv(t, mockcloud.Options{})
+	if _, err := env.Server.AddFault(mockcloud.FaultRule{Account: env.Cred.AccountID, Action: "AssociateEipAddress", Count: 1,
+		Effect: mockcloud.FaultEffect{Type: mockcloud.FaultError, Status: 400, Code: "InvalidParameter", Message: "refused for the test"}}); err != nil {
+		t.Fatal(err)
+	}
+	cli := acctest.NewCLI(t, env.Config(membersTopology(seedMembers(), acctest.SeedEIP, "")))
+	out, err := cli.Run("apply", "-auto-approve", "-no-color", "-input=false")
+	if err == nil || !strings.Contains(out, "refused for the test") {
+		t.Fatalf("the EIP bind was not refused:\n%s", out)
+	}
+	if state, _ := cli.Run("state", "list"); !strings.Contains(state, "havip_members.web") {
+		t.Fatalf("the half-made set is not in the state:\n%s", state)
+	}
+	cli.SetConfig(env.Config(membersTopology([]string{acctest.SeedECS1}, acctest.SeedEIP, "")))
+	if out, err := cli.Run("apply", "-auto-approve", "-no-color", "-input=false"); err != nil {
+		t.Fatalf("the tainted set was not replaced by the new one: %v\n%s", err, out)
+	}
+	hs := env.HaVips(t)
+	if len(hs) != 1 || strings.Join(hs[0].AssociatedInstances.AssociatedInstance, ",") != acctest.SeedECS1 || len(hs[0].AssociatedEipAddresses.AssociatedEipAddresse) != 1 {
+		t.Fatalf("want the HaVip with %s and the EIP, got %+v", acctest.SeedECS1, hs)
+	}
+	if out, err := cli.Run("destroy", "-auto-approve", "-no-color", "-input=false"); err != nil {
+		t.Fatalf("destroy: %v\n%s", err, out)
+	}
 }

@@ -216,3 +216,42 @@ resource "havip_eip_association" "test" {
 		}},
 	})
 }
+
+// force = true on havip_eip_association sends Force=true with
+// UnassociateEipAddress; without it, Force is not sent at all.
+func TestAccEIPAssociation_forceIsSent(t *testing.T) {
+	t.Parallel()
+	for _, force := range []bool{true, false} {
+		t.Run(fmt.Sprintf("force=%t", force), func(t *testing.T) {
+			t.Parallel()
+			fx := mockcloud.SeedFixtures()
+			fx.HaVips = []mockcloud.FixtureHaVip{fixtureHaVip(1)}
+			env := acctest.NewEnv(t, mockcloud.Options{Fixtures: fx})
+			before := env.Server.JournalSeq()
+			body := fmt.Sprintf(`
+resource "havip_eip_association" "test" {
+  havip_id      = %q
+  allocation_id = %q
+  force         = %t
+}
+`, accHaVip(1), acctest.SeedEIP, force)
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProviderFactories,
+				Steps:                    []resource.TestStep{{Config: env.Config(body)}},
+				CheckDestroy: func(*terraform.State) error {
+					calls := env.Server.Journal(mockcloud.JournalFilter{Account: env.Cred.AccountID, Action: "UnassociateEipAddress", Since: before})
+					if len(calls) == 0 {
+						return fmt.Errorf("destroy made no UnassociateEipAddress call")
+					}
+					for _, c := range calls {
+						got, sent := c.Params["Force"]
+						if force && got != "true" || !force && sent {
+							return fmt.Errorf("force = %t sent Force=%q (sent: %t)", force, got, sent)
+						}
+					}
+					return nil
+				},
+			})
+		})
+	}
+}

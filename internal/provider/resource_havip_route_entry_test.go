@@ -28,53 +28,6 @@ const (
 	routeCustom   = "vtb-bp1routecustom0000001"
 )
 
-// routeFixtures: the seed topology, a Custom table of the seed VPC, a second
-// VPC with a HaVip (accHaVip(9)), HaVip 1 in the seed vSwitch, and route
-// entries that settle after two describes, as on the real service.
-func routeFixtures() *mockcloud.Fixtures {
-	fx := mockcloud.SeedFixtures()
-	fx.VPCs = append(fx.VPCs, mockcloud.FixtureVPC{ID: routeVPC2, Region: "cn-hangzhou", CIDR: "10.0.0.0/16"})
-	fx.VSwitches = append(fx.VSwitches, mockcloud.FixtureVSwitch{ID: routeVSwitch2, VpcID: routeVPC2, CIDR: "10.0.0.0/24"})
-	fx.RouteTables = []mockcloud.FixtureRouteTable{{ID: routeCustom, VpcID: acctest.SeedVPC, Name: "custom"}}
-	fx.HaVips = []mockcloud.FixtureHaVip{fixtureHaVip(1), {ID: accHaVip(9), VSwitchID: routeVSwitch2, IP: "10.0.0.9"}}
-	fx.Transitions = map[string]mockcloud.Transition{"route_entry": {Mode: "describes", Describes: 2}}
-	return fx
-}
-
-// checkOnlyFixtureHaVips: after destroy the mock holds the fixtures'
-// HaVips only, and no route.
-func checkOnlyFixtureHaVips(env *acctest.Env, t *testing.T) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if hs := env.HaVips(t); len(hs) != len(routeFixtures().HaVips) {
-			return fmt.Errorf("%d HaVips after destroy, want the %d of the fixtures", len(hs), len(routeFixtures().HaVips))
-		}
-		return checkNoRoutes(t, env)
-	}
-}
-
-func routeConfig(name, table, dest, havip, extra string) string {
-	return fmt.Sprintf(`
-resource "havip_route_entry" %q {
-  route_table_id         = %q
-  destination_cidr_block = %q
-  havip_id               = %s
-%s}
-`, name, table, dest, havip, extra)
-}
-
-// mockRoutes lists the Custom entries of a table as the mock holds them.
-func mockRoutes(t *testing.T, env *acctest.Env, table string) []vpc.RouteEntry {
-	t.Helper()
-	req := vpc.CreateDescribeRouteEntryListRequest()
-	req.RouteTableId = table
-	req.RouteEntryType = "Custom"
-	resp, err := env.VPCClient(t).DescribeRouteEntryList(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp.RouteEntrys.RouteEntry
-}
-
 func sdkRoute(t *testing.T, env *acctest.Env, table, dest, havipID string) string {
 	t.Helper()
 	req := vpc.CreateCreateRouteEntryRequest()
