@@ -16,16 +16,11 @@ const admissionStarting = "i-bp1admstarting000000001"
 
 // membersConfig is a havip_members of a HaVip given by ID.
 func membersConfig(havipID string, members []string, eip string) string {
-	eipLine := ""
+	body := fmt.Sprintf("  havip_id   = %q\n  member_ids = %s\n", havipID, hclStrings(members))
 	if eip != "" {
-		eipLine = fmt.Sprintf("  eip_allocation_id = %q\n", eip)
+		body += fmt.Sprintf("  eip_allocation_id = %q\n", eip)
 	}
-	return fmt.Sprintf(`
-resource "havip_members" "x" {
-  havip_id   = %q
-  member_ids = %s
-%s}
-`, havipID, hclStrings(members), eipLine)
+	return "\nresource \"havip_members\" \"x\" {\n" + body + "}\n"
 }
 
 // Where each resource shows a refusal about each subject: the attribute

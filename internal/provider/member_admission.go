@@ -70,6 +70,30 @@ const (
 	hintPlannedEIPs         = "(Counting the EIPs bound and those this plan binds.) Unbind that one first."
 )
 
+// admissionChecks says what havip_attachment or havip_eip_association
+// checks of a new association at plan time, and what checks it instead
+// while the HaVip is not created yet.
+type admissionChecks struct {
+	resource string // the resource type
+	checks   string // what is checked, for the warning that it waits for apply
+	instead  string // what checks it at plan instead
+	skipped  string // what cannot be checked without API access
+}
+
+// admissionReady says whether the checks can run now: it warns that they
+// wait for apply while the HaVip's ID is unknown, and that they were
+// skipped without API access (then false).
+func (d *providerData) admissionReady(diags *diag.Diagnostics, havipUnknown bool, c admissionChecks) bool {
+	if havipUnknown {
+		checkedOnlyAtApply(diags, c.resource, c.checks, c.instead)
+	}
+	if d.client == nil {
+		d.skippedChecks(diags, c.skipped)
+		return false
+	}
+	return true
+}
+
 // planHaVip reads the HaVip a plan names, for the checks that need it. A
 // HaVip that does not exist is refused on havip_id; nil means the plan can
 // go no further (diags says why).
@@ -92,37 +116,36 @@ func (d *providerData) planHaVip(ctx context.Context, havipID string, diags *dia
 // it does not exist, is not in a state to join, or is in another vSwitch.
 // nil when it can.
 func (d *providerData) memberRefusal(ctx context.Context, m, havipID, vswitch string) *refusal {
-	client := d.client
-	var inVSwitch string
-	if alicloud.MemberTypeOf(m) == alicloud.MemberENI {
-		eni, err := client.DescribeENI(ctx, m)
-		switch {
-		case alicloud.IsNotFound(err):
-			return &refusal{aboutMember, "ENI not found", fmt.Sprintf("ENI %s does not exist in region %s.", m, client.Region())}
-		case err != nil:
-			return &refusal{aboutMember, "Cannot check ENI " + m, apiErrorDetail(err)}
-		}
-		if r := refusalOf(aboutMember, rulebook.CheckENIAttached(m, eni.InstanceID), "Attach it first."); r != nil {
-			return r
-		}
-		inVSwitch = eni.VSwitchID
-	} else {
-		in, err := client.DescribeInstance(ctx, m)
-		switch {
-		case alicloud.IsNotFound(err):
-			return &refusal{aboutMember, "ECS instance not found", fmt.Sprintf("ECS instance %s does not exist in region %s.", m, client.Region())}
-		case err != nil:
-			return &refusal{aboutMember, "Cannot check ECS instance " + m, apiErrorDetail(err)}
-		}
-		if r := refusalOf(aboutMember, rulebook.CheckInstanceStatus(m, in.Status), ""); r != nil {
-			return r
-		}
-		inVSwitch = in.VSwitchID
-	}
-	if vswitch == "" {
+	what, inVSwitch, state, err := d.describeMember(ctx, m)
+	switch {
+	case alicloud.IsNotFound(err):
+		return &refusal{aboutMember, what + " not found", fmt.Sprintf("%s %s does not exist in region %s.", what, m, d.client.Region())}
+	case err != nil:
+		return &refusal{aboutMember, "Cannot check " + what + " " + m, apiErrorDetail(err)}
+	case state != nil:
+		return state
+	case vswitch == "":
 		return nil
 	}
 	return refusalOf(aboutMember, rulebook.CheckSameVSwitch(m, inVSwitch, havipID, vswitch), "")
+}
+
+// describeMember reads member m: what it is ("ECS instance" or "ENI"), its
+// vSwitch, and the refusal of a member not in a state to join (an ECS
+// instance neither Running nor Stopped, an ENI not attached).
+func (d *providerData) describeMember(ctx context.Context, m string) (what, vswitch string, state *refusal, err error) {
+	if alicloud.MemberTypeOf(m) == alicloud.MemberENI {
+		eni, err := d.client.DescribeENI(ctx, m)
+		if err != nil {
+			return "ENI", "", nil, err
+		}
+		return "ENI", eni.VSwitchID, refusalOf(aboutMember, rulebook.CheckENIAttached(m, eni.InstanceID), "Attach it first."), nil
+	}
+	in, err := d.client.DescribeInstance(ctx, m)
+	if err != nil {
+		return "ECS instance", "", nil, err
+	}
+	return "ECS instance", in.VSwitchID, refusalOf(aboutMember, rulebook.CheckInstanceStatus(m, in.Status), ""), nil
 }
 
 // planHaVips lists the account's HaVips for the counts; ok is false, with
@@ -243,11 +266,6 @@ func refuseMasterDetach(diags *diag.Diagnostics, havipID, master, ip, when, howT
 // memberGone reports whether the instance or ENI is gone for good (an API
 // error is not taken for that).
 func (d *providerData) memberGone(ctx context.Context, id string) bool {
-	var err error
-	if alicloud.MemberTypeOf(id) == alicloud.MemberENI {
-		_, err = d.client.DescribeENI(ctx, id)
-	} else {
-		_, err = d.client.DescribeInstance(ctx, id)
-	}
+	_, _, _, err := d.describeMember(ctx, id)
 	return alicloud.IsNotFound(err)
 }

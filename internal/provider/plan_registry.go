@@ -103,3 +103,18 @@ func (r *reservation) settle(diags *diag.Diagnostics) {
 	}
 	*r = reservation{p: r.p}
 }
+
+// putIn sets m[k][k2] = v, making the inner map when it is missing.
+func putIn[V any](m map[string]map[string]V, k, k2 string, v V) {
+	if m[k] == nil {
+		m[k] = map[string]V{}
+	}
+	m[k][k2] = v
+}
+
+// lock takes the registry's lock and returns its release, for
+// defer p.lock()().
+func (p *planRegistry) lock() func() {
+	p.mu.Lock()
+	return p.mu.Unlock
+}

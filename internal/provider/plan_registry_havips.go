@@ -12,8 +12,7 @@ package provider
 // The address stays reserved for the process.
 func (r *reservation) havipAddress(vswitchID, ip string) (taken bool) {
 	p := r.p
-	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.lock()()
 	k := [2]string{vswitchID, ip}
 	taken = p.havipAddresses[k]
 	p.havipAddresses[k] = true
@@ -22,16 +21,14 @@ func (r *reservation) havipAddress(vswitchID, ip string) (taken bool) {
 
 // plannedHaVips returns the planned HaVips of the account and of the VPC.
 func (p *planRegistry) plannedHaVips(vpcID string) (account, vpc int) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.lock()()
 	return p.havipsTotal, p.havipsByVPC[vpcID]
 }
 
 // havip reserves one planned HaVip in the VPC.
 func (r *reservation) havip(vpcID string) {
 	p := r.p
-	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.lock()()
 	r.vpcs = append(r.vpcs, vpcID)
 	p.havipsByVPC[vpcID]++
 	p.havipsTotal++
@@ -40,8 +37,7 @@ func (r *reservation) havip(vpcID string) {
 // releaseHaVip forgets one planned HaVip of the VPC: it was created, or its
 // creation failed.
 func (p *planRegistry) releaseHaVip(vpcID string) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.lock()()
 	if p.havipsByVPC[vpcID] > 0 {
 		p.havipsByVPC[vpcID]--
 		p.havipsTotal--
@@ -74,13 +70,11 @@ func (p *planRegistry) taintedHaVip(id string) bool {
 }
 
 func (p *planRegistry) mark(set map[string]bool, id string) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.lock()()
 	set[id] = true
 }
 
 func (p *planRegistry) marked(set map[string]bool, id string) bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.lock()()
 	return set[id]
 }

@@ -1,42 +1,33 @@
 package provider
 
-import "sort"
-
 // memberKey is one association of a member with a HaVip.
 type memberKey struct{ havipID, memberID string }
 
 // replaceMember records that a planned replacement removes memberID from
 // havipID before associating its successor.
 func (p *planRegistry) replaceMember(havipID, memberID string) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.lock()()
 	p.replacedMembers[memberKey{havipID, memberID}] = true
 }
 
 // memberReplaced reports whether a planned replacement removes the
 // association first.
 func (p *planRegistry) memberReplaced(havipID, memberID string) bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.lock()()
 	return p.replacedMembers[memberKey{havipID, memberID}]
 }
 
 // replaceEIP records that a planned replacement unbinds allocationID
 // (public address ip) from havipID before binding its successor.
 func (p *planRegistry) replaceEIP(havipID, allocationID, ip string) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.replacedEIPs[havipID] == nil {
-		p.replacedEIPs[havipID] = map[string]string{}
-	}
-	p.replacedEIPs[havipID][allocationID] = ip
+	defer p.lock()()
+	putIn(p.replacedEIPs, havipID, allocationID, ip)
 }
 
 // eipReplaced reports whether a planned replacement unbinds allocationID
 // from havipID first.
 func (p *planRegistry) eipReplaced(havipID, allocationID string) bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.lock()()
 	_, ok := p.replacedEIPs[havipID][allocationID]
 	return ok
 }
@@ -44,8 +35,7 @@ func (p *planRegistry) eipReplaced(havipID, allocationID string) bool {
 // eipAddressReplaced is eipReplaced by public address, the form in which
 // DescribeHaVips lists a HaVip's EIPs.
 func (p *planRegistry) eipAddressReplaced(havipID, ip string) bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.lock()()
 	for _, a := range p.replacedEIPs[havipID] {
 		if a != "" && a == ip {
 			return true
@@ -59,37 +49,31 @@ func (p *planRegistry) eipAddressReplaced(havipID, ip string) bool {
 // (other than this one).
 func (r *reservation) member(havipID, memberID, memberType string) (others map[string]string, otherHaVips []string) {
 	p := r.p
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	r.members = append(r.members, memberKey{havipID, memberID})
+	defer p.lock()()
 	others = map[string]string{}
 	for id, t := range p.members[havipID] {
 		if id != memberID {
 			others[id] = t
 		}
 	}
-	for h := range p.instance[memberID] {
-		if h != havipID {
-			otherHaVips = append(otherHaVips, h)
-		}
-	}
-	sort.Strings(otherHaVips)
-	if p.members[havipID] == nil {
-		p.members[havipID] = map[string]string{}
-	}
-	p.members[havipID][memberID] = memberType
-	if p.instance[memberID] == nil {
-		p.instance[memberID] = map[string]bool{}
-	}
-	p.instance[memberID][havipID] = true
-	return others, otherHaVips
+	return others, r.add(havipID, memberID, memberType)
+}
+
+// add records member memberID of havipID, with p.mu held, and returns the
+// other HaVips the member is planned to join.
+func (r *reservation) add(havipID, memberID, memberType string) (otherHaVips []string) {
+	p := r.p
+	r.members = append(r.members, memberKey{havipID, memberID})
+	otherHaVips = minus(sortedKeys(p.instance[memberID]), []string{havipID})
+	putIn(p.members, havipID, memberID, memberType)
+	putIn(p.instance, memberID, havipID, true)
+	return otherHaVips
 }
 
 // releaseMember forgets a planned association that was made or failed
 // (a refused one is released by its reservation).
 func (p *planRegistry) releaseMember(havipID, memberID string) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.lock()()
 	delete(p.members[havipID], memberID)
 	delete(p.instance[memberID], havipID)
 }
@@ -98,26 +82,16 @@ func (p *planRegistry) releaseMember(havipID, memberID string) {
 // for the HaVip.
 func (r *reservation) eip(havipID, allocationID string) (others []string) {
 	p := r.p
-	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.lock()()
 	r.eips = append(r.eips, [2]string{havipID, allocationID})
-	for id := range p.eips[havipID] {
-		if id != allocationID {
-			others = append(others, id)
-		}
-	}
-	sort.Strings(others)
-	if p.eips[havipID] == nil {
-		p.eips[havipID] = map[string]bool{}
-	}
-	p.eips[havipID][allocationID] = true
+	others = minus(sortedKeys(p.eips[havipID]), []string{allocationID})
+	putIn(p.eips, havipID, allocationID, true)
 	return others
 }
 
 // releaseEIP forgets a planned binding that was unbound or failed.
 func (p *planRegistry) releaseEIP(havipID, allocationID string) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.lock()()
 	delete(p.eips[havipID], allocationID)
 }
 
@@ -159,8 +133,7 @@ func (c claim) conflicts(o claim) bool {
 // step, so of two conflicting resources planned at once one always sees
 // the other.
 func (p *planRegistry) claimHaVip(havipID, owner, identity string) (conflict claim, ok bool) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.lock()()
 	c := claim{owner, identity}
 	for o := range p.claims[havipID] {
 		if c.conflicts(o) {
@@ -176,8 +149,7 @@ func (p *planRegistry) claimHaVip(havipID, owner, identity string) (conflict cla
 
 // releaseClaim forgets a claim of a resource whose plan was refused.
 func (p *planRegistry) releaseClaim(havipID, owner, identity string) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.lock()()
 	delete(p.claims[havipID], claim{owner, identity})
 }
 
@@ -186,28 +158,12 @@ func (p *planRegistry) releaseClaim(havipID, owner, identity string) {
 // member, the other HaVips it is planned to join. havipID may be a
 // placeholder when the HaVip's ID is unknown at plan time.
 func (r *reservation) set(havipID string, members map[string]string) map[string][]string {
-	p := r.p
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for id := range members {
-		r.members = append(r.members, memberKey{havipID, id})
-	}
+	defer r.p.lock()()
 	out := map[string][]string{}
-	if p.members[havipID] == nil {
-		p.members[havipID] = map[string]string{}
-	}
 	for id, typ := range members {
-		for h := range p.instance[id] {
-			if h != havipID {
-				out[id] = append(out[id], h)
-			}
+		if others := r.add(havipID, id, typ); len(others) > 0 {
+			out[id] = others
 		}
-		sort.Strings(out[id])
-		p.members[havipID][id] = typ
-		if p.instance[id] == nil {
-			p.instance[id] = map[string]bool{}
-		}
-		p.instance[id][havipID] = true
 	}
 	return out
 }
@@ -226,16 +182,14 @@ type createCounts struct {
 // announceCreate records that a replacement will plan the create of
 // havipID's member memberID again, from a null prior state.
 func (p *planRegistry) announceCreate(havipID, memberID string) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.lock()()
 	p.creates.announced[memberKey{havipID, memberID}]++
 }
 
 // planCreate records a fresh create of the association and reports
 // whether another resource of this plan already creates it.
 func (p *planRegistry) planCreate(havipID, memberID string) (duplicate bool) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.lock()()
 	k := memberKey{havipID, memberID}
 	if p.creates.announced[k] > 0 {
 		p.creates.announced[k]--
@@ -249,14 +203,12 @@ func (p *planRegistry) planCreate(havipID, memberID string) (duplicate bool) {
 // holdSet records the members a havip_members resource holds in its state
 // for havipID, as planned with that state.
 func (p *planRegistry) holdSet(havipID string, members []string) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.lock()()
 	p.heldSets[havipID] = append([]string{}, members...)
 }
 
 // heldBySet returns the members a havip_members state holds for havipID.
 func (p *planRegistry) heldBySet(havipID string) []string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.lock()()
 	return append([]string{}, p.heldSets[havipID]...)
 }

@@ -9,8 +9,7 @@ package provider
 // planned for the table with their HaVips.
 func (r *reservation) route(tableID, dest, havipID string) map[string]string {
 	p := r.p
-	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.lock()()
 	r.routes = append(r.routes, [2]string{tableID, dest})
 	others := map[string]string{}
 	for d, h := range p.routes[tableID] {
@@ -18,25 +17,20 @@ func (r *reservation) route(tableID, dest, havipID string) map[string]string {
 			others[d] = h
 		}
 	}
-	if p.routes[tableID] == nil {
-		p.routes[tableID] = map[string]string{}
-	}
-	p.routes[tableID][dest] = havipID
+	putIn(p.routes, tableID, dest, havipID)
 	return others
 }
 
 // plannedRoute reports the HaVip planned for a destination of the table.
 func (p *planRegistry) plannedRoute(tableID, dest string) (string, bool) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.lock()()
 	h, ok := p.routes[tableID][dest]
 	return h, ok
 }
 
 // releaseRoute forgets a planned entry that was created or failed.
 func (p *planRegistry) releaseRoute(tableID, dest string) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.lock()()
 	delete(p.routes[tableID], dest)
 }
 

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -14,59 +15,54 @@ import (
 
 // The steps of havipProvider.Configure.
 
-// requireKnown refuses a provider value that is unknown until apply: the
-// provider needs every one of them to connect.
+// knownFromEnv names, by attribute path, the environment variable that
+// can stand in for a provider value that is unknown until apply.
+var knownFromEnv = map[string][]string{
+	"region": envRegion, "access_key": envAccessKey, "secret_key": envSecretKey, "security_token": envSecurityToken,
+	"profile": envProfile, "profile_file": envProfileFile, "protocol": envProtocol, "shared_credentials_file": envProfileFile,
+	"credentials_uri": envCredentialsURI, "ecs_role_name": envECSRoleName,
+	"endpoints.vpc": envEndpointVPC, "endpoints.ecs": envEndpointECS, "endpoints.sts": envEndpointSTS,
+	"assume_role.role_arn": envAssumeRoleARN, "assume_role.session_name": envAssumeRoleSession,
+	"assume_role.session_expiration":          envAssumeRoleDuration,
+	"assume_role_with_oidc.oidc_provider_arn": envOIDCProviderARN, "assume_role_with_oidc.role_arn": envOIDCRoleARN,
+	"assume_role_with_oidc.oidc_token": envOIDCToken, "assume_role_with_oidc.oidc_token_file": envOIDCTokenFile,
+	"assume_role_with_oidc.role_session_name": envOIDCSession,
+}
+
+// requireKnown refuses every provider value that is unknown until apply:
+// the provider needs each of them to connect. It walks the model, so an
+// attribute added to it is covered without being listed here.
 func requireKnown(cfg providerModel, diags *diag.Diagnostics) {
-	unknown := func(v interface{ IsUnknown() bool }, at path.Path, env string) {
-		if v.IsUnknown() {
-			how := "Set it statically"
-			if env != "no" {
-				how += " or use the " + env + " environment variable"
+	var walk func(v reflect.Value, at path.Path)
+	walk = func(v reflect.Value, at path.Path) {
+		for i := range v.NumField() {
+			name, f := v.Type().Field(i).Tag.Get("tfsdk"), v.Field(i)
+			here := path.Root(name)
+			if len(at.Steps()) > 0 {
+				here = at.AtName(name)
 			}
-			diags.AddAttributeError(at, "Unknown provider configuration value",
-				fmt.Sprintf("The value of %s is not known until apply, but the provider needs it to connect. %s.", at, how))
+			switch val := f.Interface().(type) {
+			case interface{ IsUnknown() bool }:
+				if val.IsUnknown() {
+					addUnknown(diags, here)
+				}
+			default:
+				if f.Kind() == reflect.Pointer && !f.IsNil() {
+					walk(f.Elem(), here)
+				}
+			}
 		}
 	}
-	unknown(cfg.Region, path.Root("region"), envRegion[0])
-	unknown(cfg.AccessKey, path.Root("access_key"), envAccessKey[0])
-	unknown(cfg.SecretKey, path.Root("secret_key"), envSecretKey[0])
-	unknown(cfg.SecurityToken, path.Root("security_token"), envSecurityToken[0])
-	unknown(cfg.Profile, path.Root("profile"), envProfile[0])
-	unknown(cfg.ProfileFile, path.Root("profile_file"), envProfileFile[0])
-	unknown(cfg.Protocol, path.Root("protocol"), envProtocol[0])
-	unknown(cfg.MaxRetries, path.Root("max_retries"), "no")
-	unknown(cfg.ReadTimeout, path.Root("client_read_timeout"), "no")
-	unknown(cfg.SharedCredentialsFile, path.Root("shared_credentials_file"), envProfileFile[0])
-	unknown(cfg.CredentialsURI, path.Root("credentials_uri"), envCredentialsURI[0])
-	unknown(cfg.ECSRoleName, path.Root("ecs_role_name"), envECSRoleName[0])
-	if cfg.Endpoints != nil {
-		unknown(cfg.Endpoints.VPC, path.Root("endpoints").AtName("vpc"), envEndpointVPC[0])
-		unknown(cfg.Endpoints.ECS, path.Root("endpoints").AtName("ecs"), envEndpointECS[0])
-		unknown(cfg.Endpoints.STS, path.Root("endpoints").AtName("sts"), envEndpointSTS[0])
+	walk(reflect.ValueOf(cfg), path.Empty())
+}
+
+func addUnknown(diags *diag.Diagnostics, at path.Path) {
+	how := "Set it statically"
+	if env := knownFromEnv[at.String()]; len(env) > 0 {
+		how += " or use the " + env[0] + " environment variable"
 	}
-	if a := cfg.AssumeRole; a != nil {
-		at := path.Root("assume_role")
-		unknown(a.RoleARN, at.AtName("role_arn"), envAssumeRoleARN[0])
-		unknown(a.SessionName, at.AtName("session_name"), envAssumeRoleSession[0])
-		unknown(a.SessionExpiration, at.AtName("session_expiration"), envAssumeRoleDuration[0])
-		unknown(a.ExternalID, at.AtName("external_id"), "no")
-		unknown(a.Policy, at.AtName("policy"), "no")
-	}
-	if o := cfg.AssumeRoleWithOIDC; o != nil {
-		at := path.Root("assume_role_with_oidc")
-		unknown(o.OIDCProviderARN, at.AtName("oidc_provider_arn"), envOIDCProviderARN[0])
-		unknown(o.RoleARN, at.AtName("role_arn"), envOIDCRoleARN[0])
-		unknown(o.OIDCToken, at.AtName("oidc_token"), envOIDCToken[0])
-		unknown(o.OIDCTokenFile, at.AtName("oidc_token_file"), envOIDCTokenFile[0])
-		unknown(o.RoleSessionName, at.AtName("role_session_name"), envOIDCSession[0])
-		unknown(o.SessionExpiration, at.AtName("session_expiration"), "no")
-		unknown(o.Policy, at.AtName("policy"), "no")
-	}
-	if cfg.Quotas != nil {
-		unknown(cfg.Quotas.HaVipsPerAccount, path.Root("quotas").AtName("havips_per_account"), "no")
-		unknown(cfg.Quotas.HaVipsPerVPC, path.Root("quotas").AtName("havips_per_vpc"), "no")
-		unknown(cfg.Quotas.RoutesPerTable, path.Root("quotas").AtName("havip_route_entries_per_table"), "no")
-	}
+	diags.AddAttributeError(at, "Unknown provider configuration value",
+		fmt.Sprintf("The value of %s is not known until apply, but the provider needs it to connect. %s.", at, how))
 }
 
 // clientConfig is the API client's configuration from the provider block

@@ -159,14 +159,7 @@ func (r *attachmentResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if (!req.State.Raw.IsNull() && !replacing) || r.data == nil || resp.Diagnostics.HasError() {
 		return
 	}
-	if plan.HaVipID.IsUnknown() {
-		checkedOnlyAtApply(&resp.Diagnostics, "havip_attachment", "that the member exists and is usable, is in the HaVip's vSwitch, "+
-			"is not mixed with members of the other type, is not associated yet, and the limits of 10 members per HaVip and 5 HaVips per instance",
-			"havip_members checks all of them for the whole set at plan time, also for a HaVip created in the same configuration")
-	}
-	if r.data.client == nil {
-		r.data.skippedChecks(&resp.Diagnostics, "that the HaVip and the member exist, share a vSwitch and a member type, "+
-			"that the instance is Running or Stopped or the ENI attached, and the member limits")
+	if !r.data.admissionReady(&resp.Diagnostics, plan.HaVipID.IsUnknown(), attachmentChecks) {
 		return
 	}
 	if replacing {
@@ -182,6 +175,14 @@ func (r *attachmentResource) ModifyPlan(ctx context.Context, req resource.Modify
 		return
 	}
 	resp.Diagnostics.Append(r.checkAttach(ctx, plan.HaVipID.ValueString(), plan.InstanceID.ValueString(), plan.InstanceType.ValueString())...)
+}
+
+var attachmentChecks = admissionChecks{resource: "havip_attachment",
+	checks: "that the member exists and is usable, is in the HaVip's vSwitch, " +
+		"is not mixed with members of the other type, is not associated yet, and the limits of 10 members per HaVip and 5 HaVips per instance",
+	instead: "havip_members checks all of them for the whole set at plan time, also for a HaVip created in the same configuration",
+	skipped: "that the HaVip and the member exist, share a vSwitch and a member type, " +
+		"that the instance is Running or Stopped or the ENI attached, and the member limits",
 }
 
 // replacing tells whether the plan replaces an existing attachment. The

@@ -108,13 +108,7 @@ func (r *eipAssociationResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if (!req.State.Raw.IsNull() && !replacing) || r.data == nil || resp.Diagnostics.HasError() {
 		return
 	}
-	if plan.HaVipID.IsUnknown() {
-		checkedOnlyAtApply(&resp.Diagnostics, "havip_eip_association", "that the EIP exists in the provider's region and is Available, "+
-			"and that the HaVip has no other EIP",
-			"havip_members with eip_allocation_id checks the EIP with the members at plan time, also for a HaVip created in the same configuration")
-	}
-	if r.data.client == nil {
-		r.data.skippedChecks(&resp.Diagnostics, "that the EIP and the HaVip exist, that the EIP is Available, and that the HaVip has no other EIP")
+	if !r.data.admissionReady(&resp.Diagnostics, plan.HaVipID.IsUnknown(), eipAssociationChecks) {
 		return
 	}
 	if replacing {
@@ -127,6 +121,12 @@ func (r *eipAssociationResource) ModifyPlan(ctx context.Context, req resource.Mo
 		return
 	}
 	resp.Diagnostics.Append(r.checkBind(ctx, plan.HaVipID.ValueString(), plan.AllocationID.ValueString())...)
+}
+
+var eipAssociationChecks = admissionChecks{resource: "havip_eip_association",
+	checks:  "that the EIP exists in the provider's region and is Available, and that the HaVip has no other EIP",
+	instead: "havip_members with eip_allocation_id checks the EIP with the members at plan time, also for a HaVip created in the same configuration",
+	skipped: "that the EIP and the HaVip exist, that the EIP is Available, and that the HaVip has no other EIP",
 }
 
 // checkBind applies AssociateEipAddress's rules, not counting the bindings
