@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -156,18 +157,12 @@ func (r *membersResource) Create(ctx context.Context, req resource.CreateRequest
 
 	done := append([]string{}, h.AssociatedInstances...)
 	save := func(eipBound *alicloud.EIP) {
-		state := plan
-		state.ID = types.StringValue(havipID)
-		state.VSwitchID = types.StringValue(h.VSwitchID)
-		state.MemberIDs = stringList(ctx, ordered(members, done), &resp.Diagnostics)
-		state.InstanceType = types.StringValue(h.AssociatedInstanceType)
-		state.MasterInstanceID = types.StringValue(h.MasterInstanceID)
-		state.EIPAllocationID, state.EIPAddress = types.StringNull(), types.StringNull()
+		applied := appliedSet{Members: done}
+		addr := ""
 		if eipBound != nil {
-			state.EIPAllocationID, state.EIPAddress = types.StringValue(eipBound.ID), types.StringValue(eipBound.IPAddress)
+			applied.EIP, addr = eipBound.ID, eipBound.IPAddress
 		}
-		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-		writeApplied(ctx, resp.Private, done, state.EIPAllocationID.ValueString(), &resp.Diagnostics)
+		saveSet(ctx, &resp.State, resp.Private, plan, h, members, applied, addr, &resp.Diagnostics)
 	}
 	for _, m := range members {
 		if slices.Contains(done, m) {
@@ -198,6 +193,25 @@ func (r *membersResource) Create(ctx context.Context, req resource.CreateRequest
 		h = got
 	}
 	save(bound)
+}
+
+// saveSet records the set as applied so far: the plan's configuration,
+// h's computed values, the members associated (in the order of members)
+// and the EIP bound (applied.EIP, with its address eipAddress).
+func saveSet(ctx context.Context, to *tfsdk.State, private privateSetter, plan membersModel, h *alicloud.HaVip, members []string,
+	applied appliedSet, eipAddress string, diags *diag.Diagnostics) {
+	out := plan
+	out.ID = plan.HaVipID
+	out.VSwitchID = types.StringValue(h.VSwitchID)
+	out.MemberIDs = stringList(ctx, ordered(members, applied.Members), diags)
+	out.InstanceType = types.StringValue(h.AssociatedInstanceType)
+	out.MasterInstanceID = types.StringValue(h.MasterInstanceID)
+	out.EIPAllocationID, out.EIPAddress = types.StringNull(), types.StringNull()
+	if applied.EIP != "" {
+		out.EIPAllocationID, out.EIPAddress = types.StringValue(applied.EIP), types.StringValue(eipAddress)
+	}
+	diags.Append(to.Set(ctx, &out)...)
+	writeApplied(ctx, private, applied.Members, applied.EIP, diags)
 }
 
 func addMemberError(diags *diag.Diagnostics, member string, err error) {
@@ -315,17 +329,7 @@ func (r *membersResource) Update(ctx context.Context, req resource.UpdateRequest
 	current := append([]string{}, h.AssociatedInstances...)
 	eipID, eipAddr := oldEIP, state.EIPAddress.ValueString()
 	save := func() {
-		out := plan
-		out.MemberIDs = stringList(ctx, ordered(members, current), &resp.Diagnostics)
-		out.VSwitchID = types.StringValue(h.VSwitchID)
-		out.InstanceType = types.StringValue(h.AssociatedInstanceType)
-		out.MasterInstanceID = types.StringValue(h.MasterInstanceID)
-		out.EIPAllocationID, out.EIPAddress = types.StringNull(), types.StringNull()
-		if eipID != "" {
-			out.EIPAllocationID, out.EIPAddress = types.StringValue(eipID), types.StringValue(eipAddr)
-		}
-		resp.Diagnostics.Append(resp.State.Set(ctx, &out)...)
-		writeApplied(ctx, resp.Private, current, eipID, &resp.Diagnostics)
+		saveSet(ctx, &resp.State, resp.Private, plan, h, members, appliedSet{Members: current, EIP: eipID}, eipAddr, &resp.Diagnostics)
 	}
 	if oldEIP != "" && oldEIP != newEIP {
 		if err := client.UnassociateEIP(ctx, havipID, oldEIP, false); err != nil {
