@@ -174,44 +174,20 @@ func (r *membersResource) claim(plan membersModel, members []string, changed boo
 // refuses it before any change).
 func (r *membersResource) checkSet(ctx context.Context, req resource.ModifyPlanRequest, plan *membersModel, state membersModel,
 	members []string, fresh bool, diags *diag.Diagnostics) {
-	client := r.data.client
 	applied := readApplied(ctx, req.Private)
 	if fresh {
 		applied = appliedSet{}
 	}
 	var h *alicloud.HaVip
 	if !plan.HaVipID.IsUnknown() {
-		havipID := plan.HaVipID.ValueString()
-		got, err := client.DescribeHaVip(ctx, havipID)
-		if alicloud.IsNotFound(err) {
-			diags.AddAttributeError(path.Root("havip_id"), "HaVip not found", fmt.Sprintf("HaVip %s does not exist in region %s.", havipID, client.Region()))
+		if h = r.data.planHaVip(ctx, plan.HaVipID.ValueString(), diags); h == nil || !r.fitsHaVip(h, plan, members, fresh, diags) {
 			return
-		}
-		if err != nil {
-			diags.AddError("Cannot check HaVip "+havipID, apiErrorDetail(err))
-			return
-		}
-		h = got
-		if !plan.VSwitchID.IsUnknown() && !plan.VSwitchID.IsNull() && plan.VSwitchID.ValueString() != h.VSwitchID {
-			diags.AddAttributeError(path.Root("vswitch_id"), "vswitch_id is not the HaVip's vSwitch",
-				fmt.Sprintf("HaVip %s is in vSwitch %s, not %s. Set vswitch_id to the havip resource's vswitch_id.", havipID, h.VSwitchID, plan.VSwitchID.ValueString()))
-			return
-		}
-		plan.VSwitchID = types.StringValue(h.VSwitchID)
-		if fresh {
-			if extra := minus(minus(h.AssociatedInstances, members), r.data.planned.heldBySet(havipID)); len(extra) > 0 {
-				diags.Append(coManagedMembers(havipID, extra)...)
-				return
-			}
-		}
-		if !fresh {
-			removed := minus(h.AssociatedInstances, members)
-			if h.MasterInstanceID != "" && slices.Contains(removed, h.MasterInstanceID) && !plan.Force.ValueBool() {
-				diags.Append(masterRemoval(h, "")...)
-			}
 		}
 	}
-	vswitch := ""
+	havipID, vswitch := "", ""
+	if h != nil {
+		havipID = h.ID
+	}
 	if !plan.VSwitchID.IsUnknown() {
 		vswitch = plan.VSwitchID.ValueString()
 	}
@@ -225,140 +201,90 @@ func (r *membersResource) checkSet(ctx context.Context, req resource.ModifyPlanR
 	for _, m := range members {
 		memberTypes[m] = alicloud.MemberTypeOf(m)
 	}
-	otherPlanned := r.data.planned.reserveSet(key, memberTypes)
-	at := func(m string) path.Path { return path.Root("member_ids").AtListIndex(slices.Index(members, m)) }
+	res := r.data.planned.reserve()
+	defer res.settle(diags)
+	otherPlanned := res.set(key, memberTypes)
+	at := func(m string) attributes {
+		return membersAttributes(path.Root("member_ids").AtListIndex(slices.Index(members, m)))
+	}
 	for _, m := range adds {
-		problem, summary := r.memberProblem(ctx, m, vswitch)
+		no := r.data.memberRefusal(ctx, m, havipID, vswitch)
 		switch {
-		case problem == "":
+		case no == nil:
 		case slices.Contains(applied.Members, m):
-			diags.AddAttributeWarning(at(m), summary+": it will not be associated again",
-				problem+" It was a member of this havip_members and changed outside Terraform: remove it from member_ids. "+
+			diags.AddAttributeWarning(at(m).member, no.summary+": it will not be associated again",
+				no.detail+" It was a member of this havip_members and changed outside Terraform: remove it from member_ids. "+
 					"Applying this plan fails before any change until then; terraform destroy is not affected.")
 		default:
-			diags.AddAttributeError(at(m), summary, problem)
+			no.addError(diags, at(m))
 		}
 	}
+	target := key
+	if h != nil {
+		target = h.ID
+	}
 	if len(adds) > 0 && !diags.HasError() {
-		all, err := r.data.allHaVips(ctx)
-		if err != nil {
-			diags.AddError("Cannot list HaVips", apiErrorDetail(err))
+		all, ok := r.data.planHaVips(ctx, diags)
+		if !ok {
 			return
 		}
 		for _, m := range adds {
-			on := map[string]bool{key: true}
-			for _, o := range all {
-				if o.HasMember(m) && !r.data.planned.memberReplaced(o.ID, m) {
-					on[o.ID] = true
-				}
-			}
-			for _, o := range otherPlanned[m] {
-				on[o] = true
-			}
-			if h != nil {
-				delete(on, key)
-				on[h.ID] = true
-			}
-			if v := r.data.limits.CheckHaVipsOnInstance(m, sortedKeys(on)); v != nil {
-				addViolation(diags, at(m), v, "")
+			if no := r.data.haVipsOnInstanceRefusal(all, m, target, otherPlanned[m]); no != nil {
+				no.addError(diags, at(m))
 			}
 		}
 	}
 	if eip := plan.EIPAllocationID.ValueString(); eip != "" && !plan.EIPAllocationID.IsUnknown() &&
 		(fresh || !plan.EIPAllocationID.Equal(state.EIPAllocationID)) {
-		r.checkEIP(ctx, eip, h, state, applied, key, diags)
-	}
-	if diags.HasError() {
-		for _, m := range members {
-			r.data.planned.releaseMember(key, m)
-		}
-		r.data.planned.releaseEIP(key, plan.EIPAllocationID.ValueString())
+		r.checkEIP(ctx, res, eip, h, state, applied, key, diags)
 	}
 }
 
-// memberProblem says why m cannot join a HaVip in vswitch ("" when the
-// vSwitch is not known yet), with a diagnostic summary; "" when it can.
-func (r *membersResource) memberProblem(ctx context.Context, m, vswitch string) (problem, summary string) {
-	client := r.data.client
-	var inVSwitch string
-	if alicloud.MemberTypeOf(m) == alicloud.MemberENI {
-		eni, err := client.DescribeENI(ctx, m)
-		switch {
-		case alicloud.IsNotFound(err):
-			return fmt.Sprintf("ENI %s does not exist in region %s.", m, client.Region()), "ENI not found"
-		case err != nil:
-			return apiErrorDetail(err), "Cannot check ENI " + m
-		}
-		if v := rulebook.CheckENIAttached(m, eni.InstanceID); v != nil {
-			return v.Message + " Attach it first.", v.Title
-		}
-		inVSwitch = eni.VSwitchID
-	} else {
-		in, err := client.DescribeInstance(ctx, m)
-		switch {
-		case alicloud.IsNotFound(err):
-			return fmt.Sprintf("ECS instance %s does not exist in region %s.", m, client.Region()), "ECS instance not found"
-		case err != nil:
-			return apiErrorDetail(err), "Cannot check ECS instance " + m
-		}
-		if v := rulebook.CheckInstanceStatus(m, in.Status); v != nil {
-			return v.Message, v.Title
-		}
-		inVSwitch = in.VSwitchID
+// fitsHaVip checks the set against its HaVip h: vswitch_id is h's (and
+// takes it when not configured), a new set finds no members it does not
+// list, and an update removes the master only with force.
+func (r *membersResource) fitsHaVip(h *alicloud.HaVip, plan *membersModel, members []string, fresh bool, diags *diag.Diagnostics) bool {
+	if !plan.VSwitchID.IsUnknown() && !plan.VSwitchID.IsNull() && plan.VSwitchID.ValueString() != h.VSwitchID {
+		diags.AddAttributeError(path.Root("vswitch_id"), "vswitch_id is not the HaVip's vSwitch",
+			fmt.Sprintf("HaVip %s is in vSwitch %s, not %s. Set vswitch_id to the havip resource's vswitch_id.", h.ID, h.VSwitchID, plan.VSwitchID.ValueString()))
+		return false
 	}
-	if vswitch == "" {
-		return "", ""
+	plan.VSwitchID = types.StringValue(h.VSwitchID)
+	if fresh {
+		if extra := minus(minus(h.AssociatedInstances, members), r.data.planned.heldBySet(h.ID)); len(extra) > 0 {
+			diags.Append(coManagedMembers(h.ID, extra)...)
+			return false
+		}
+	} else if masterLeaves(h, minus(h.AssociatedInstances, members)) && !plan.Force.ValueBool() {
+		refuseMasterDetach(diags, h.ID, h.MasterInstanceID, h.IPAddress, "", forceMasterMembers, nil)
 	}
-	if v := rulebook.CheckSameVSwitch(m, inVSwitch, "", vswitch); v != nil {
-		return v.Message, v.Title
-	}
-	return "", ""
+	return true
+}
+
+// membersAttributes are where havip_members shows a refusal; member is
+// the element of member_ids it is about.
+func membersAttributes(member path.Path) attributes {
+	return attributes{member: member, havip: path.Root("havip_id"), eip: path.Root("eip_allocation_id")}
 }
 
 // checkEIP applies AssociateEipAddress's rules to the set's EIP, counting
 // the EIPs that havip_eip_association resources plan for the same HaVip.
-func (r *membersResource) checkEIP(ctx context.Context, eip string, h *alicloud.HaVip, state membersModel, applied appliedSet, key string, diags *diag.Diagnostics) {
-	client := r.data.client
-	at := path.Root("eip_allocation_id")
-	e, err := client.DescribeEIP(ctx, eip)
-	switch {
-	case alicloud.IsNotFound(err) && applied.EIP == eip:
-		diags.AddAttributeWarning(at, "EIP released outside Terraform",
+func (r *membersResource) checkEIP(ctx context.Context, res *reservation, eip string, h *alicloud.HaVip, state membersModel, applied appliedSet,
+	key string, diags *diag.Diagnostics) {
+	at := membersAttributes(path.Empty())
+	switch ok := r.data.admitEIP(ctx, eip, h, diags); {
+	case ok.gone && applied.EIP == eip:
+		diags.AddAttributeWarning(at.eip, "EIP released outside Terraform",
 			fmt.Sprintf("EIP %s was bound by this havip_members and no longer exists. Remove eip_allocation_id or name another EIP; "+
 				"applying this plan fails until then. terraform destroy is not affected.", eip))
 		return
-	case alicloud.IsNotFound(err):
-		diags.AddAttributeError(at, "EIP not found",
-			fmt.Sprintf("EIP %s does not exist in region %s. The EIP must be in the HaVip's region, which is the provider's.", eip, client.Region()))
+	case ok.refusal != nil:
+		ok.refusal.addError(diags, at)
 		return
-	case err != nil:
-		diags.AddError("Cannot check EIP "+eip, apiErrorDetail(err))
+	case ok.failed || ok.here:
 		return
 	}
-	if h != nil && e.InstanceID == h.ID {
-		return
-	}
-	// An EIP being unbound will be Available in a moment: the bind waits
-	// for it rather than the plan refusing it.
-	if !e.Unbinding() && (e.InstanceID != "" && !r.data.planned.eipReplaced(e.InstanceID, eip) || e.Status != "Available" && e.InstanceID == "") {
-		bound := ""
-		if e.InstanceID != "" {
-			bound = fmt.Sprintf(", bound to %s %s", e.InstanceType, e.InstanceID)
-		}
-		diags.AddAttributeError(at, "EIP not available",
-			fmt.Sprintf("EIP %s (%s) is %s%s; only an Available EIP can be bound to a HaVip.", eip, e.IPAddress, e.Status, bound))
-		return
-	}
-	var bound []string
-	if h != nil {
-		for _, ip := range h.AssociatedEIPAddresses {
-			if ip != state.EIPAddress.ValueString() && !r.data.planned.eipAddressReplaced(h.ID, ip) {
-				bound = append(bound, ip)
-			}
-		}
-	}
-	others := r.data.planned.reserveEIP(key, eip)
-	if v := r.data.limits.CheckEIPCount(key, append(bound, others...)); v != nil {
-		addViolation(diags, at, v, "(Bound or planned.) Unbind that one first.")
+	if no := r.data.eipCountRefusal(res, key, h, eip, state.EIPAddress.ValueString()); no != nil {
+		no.addError(diags, at)
 	}
 }

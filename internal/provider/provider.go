@@ -16,7 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -52,16 +51,8 @@ type providerData struct {
 	// HaVips in one vSwitch look it up once per provider process.
 	vswitches sync.Map // vSwitch ID → *alicloud.VSwitch
 
-	planned        *membership
-	plannedHaVips  *plannedHaVips
-	replacedHaVips sync.Map // IDs of HaVips this plan replaces
-	// A tainted HaVip is refreshed and then planned again as a create from
-	// a null prior state, which does not say what it replaces; an untainted
-	// one is planned with its state. These two tell them apart.
-	refreshedHaVips        sync.Map // IDs read by a refresh in this process
-	plannedHaVipsWithState sync.Map // IDs planned from their prior state
+	planned *planRegistry // what this plan adds, until the API shows it
 
-	routes *plannedRoutes
 	// A route table's VPC never changes: looked up once per process.
 	routeTables    sync.Map // route table ID → *alicloud.RouteTable
 	vpcRouteTables sync.Map // VPC ID → []alicloud.RouteTable
@@ -202,66 +193,19 @@ func (p *havipProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 	maps.Copy(resp.Schema.Blocks, signInBlocks())
 }
 
+// Configure reads the provider block in named steps: every value known,
+// the client's settings, the sign-in, the quotas, then the client itself
+// (when there are a region and credentials; without them the plan-time
+// checks that need the API warn that they were skipped).
 func (p *havipProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
 	var cfg providerModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	unknown := func(v interface{ IsUnknown() bool }, at path.Path, env string) {
-		if v.IsUnknown() {
-			how := "Set it statically"
-			if env != "no" {
-				how += " or use the " + env + " environment variable"
-			}
-			resp.Diagnostics.AddAttributeError(at, "Unknown provider configuration value",
-				fmt.Sprintf("The value of %s is not known until apply, but the provider needs it to connect. %s.", at, how))
-		}
-	}
-	unknown(cfg.Region, path.Root("region"), envRegion[0])
-	unknown(cfg.AccessKey, path.Root("access_key"), envAccessKey[0])
-	unknown(cfg.SecretKey, path.Root("secret_key"), envSecretKey[0])
-	unknown(cfg.SecurityToken, path.Root("security_token"), envSecurityToken[0])
-	unknown(cfg.Profile, path.Root("profile"), envProfile[0])
-	unknown(cfg.ProfileFile, path.Root("profile_file"), envProfileFile[0])
-	unknown(cfg.Protocol, path.Root("protocol"), envProtocol[0])
-	unknown(cfg.MaxRetries, path.Root("max_retries"), "no")
-	unknown(cfg.ReadTimeout, path.Root("client_read_timeout"), "no")
-	unknown(cfg.SharedCredentialsFile, path.Root("shared_credentials_file"), envProfileFile[0])
-	unknown(cfg.CredentialsURI, path.Root("credentials_uri"), envCredentialsURI[0])
-	unknown(cfg.ECSRoleName, path.Root("ecs_role_name"), envECSRoleName[0])
-	if cfg.Endpoints != nil {
-		unknown(cfg.Endpoints.VPC, path.Root("endpoints").AtName("vpc"), envEndpointVPC[0])
-		unknown(cfg.Endpoints.ECS, path.Root("endpoints").AtName("ecs"), envEndpointECS[0])
-		unknown(cfg.Endpoints.STS, path.Root("endpoints").AtName("sts"), envEndpointSTS[0])
-	}
-	if a := cfg.AssumeRole; a != nil {
-		at := path.Root("assume_role")
-		unknown(a.RoleARN, at.AtName("role_arn"), envAssumeRoleARN[0])
-		unknown(a.SessionName, at.AtName("session_name"), envAssumeRoleSession[0])
-		unknown(a.SessionExpiration, at.AtName("session_expiration"), envAssumeRoleDuration[0])
-		unknown(a.ExternalID, at.AtName("external_id"), "no")
-		unknown(a.Policy, at.AtName("policy"), "no")
-	}
-	if o := cfg.AssumeRoleWithOIDC; o != nil {
-		at := path.Root("assume_role_with_oidc")
-		unknown(o.OIDCProviderARN, at.AtName("oidc_provider_arn"), envOIDCProviderARN[0])
-		unknown(o.RoleARN, at.AtName("role_arn"), envOIDCRoleARN[0])
-		unknown(o.OIDCToken, at.AtName("oidc_token"), envOIDCToken[0])
-		unknown(o.OIDCTokenFile, at.AtName("oidc_token_file"), envOIDCTokenFile[0])
-		unknown(o.RoleSessionName, at.AtName("role_session_name"), envOIDCSession[0])
-		unknown(o.SessionExpiration, at.AtName("session_expiration"), "no")
-		unknown(o.Policy, at.AtName("policy"), "no")
-	}
-	if cfg.Quotas != nil {
-		unknown(cfg.Quotas.HaVipsPerAccount, path.Root("quotas").AtName("havips_per_account"), "no")
-		unknown(cfg.Quotas.HaVipsPerVPC, path.Root("quotas").AtName("havips_per_vpc"), "no")
-		unknown(cfg.Quotas.RoutesPerTable, path.Root("quotas").AtName("havip_route_entries_per_table"), "no")
-	}
-	if resp.Diagnostics.HasError() {
+	if requireKnown(cfg, &resp.Diagnostics); resp.Diagnostics.HasError() {
 		return
 	}
-
 	region := pick(cfg.Region, envRegion)
 	si := signIn(cfg, region)
 	if region == "" {
@@ -270,30 +214,7 @@ func (p *havipProvider) Configure(ctx context.Context, req provider.ConfigureReq
 			region, si.Region = info.Region, info.Region
 		}
 	}
-	ac := alicloud.Config{
-		Region:    region,
-		Protocol:  pick(cfg.Protocol, envProtocol),
-		UserAgent: "terraform-provider-havip/" + p.version,
-	}
-	if cfg.Endpoints != nil {
-		ac.VPCEndpoint = cfg.Endpoints.VPC.ValueString()
-		ac.ECSEndpoint = cfg.Endpoints.ECS.ValueString()
-	}
-	if ac.VPCEndpoint == "" {
-		ac.VPCEndpoint = firstEnv(envEndpointVPC)
-	}
-	if ac.ECSEndpoint == "" {
-		ac.ECSEndpoint = firstEnv(envEndpointECS)
-	}
-	if !cfg.MaxRetries.IsNull() {
-		ac.MaxRetries = int(cfg.MaxRetries.ValueInt64())
-		if ac.MaxRetries == 0 {
-			ac.MaxRetries = -1 // 0 in the config means no retries; the client reads 0 as "default"
-		}
-	}
-	if !cfg.ReadTimeout.IsNull() {
-		ac.ReadTimeout = time.Duration(cfg.ReadTimeout.ValueInt64()) * time.Millisecond
-	}
+	ac := clientConfig(cfg, region, p.version)
 	checkCleartext(ctx, ac, si, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -304,44 +225,10 @@ func (p *havipProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		return
 	}
 
-	data := &providerData{region: ac.Region, limits: rulebook.DefaultLimits(), planned: newMembership(), plannedHaVips: newPlannedHaVips(), routes: newPlannedRoutes()}
-	if cfg.Quotas != nil {
-		if !cfg.Quotas.HaVipsPerAccount.IsNull() {
-			data.limits.HaVipsPerAccount = int(cfg.Quotas.HaVipsPerAccount.ValueInt64())
-		}
-		if !cfg.Quotas.HaVipsPerVPC.IsNull() {
-			data.limits.HaVipsPerVPC = int(cfg.Quotas.HaVipsPerVPC.ValueInt64())
-		}
-		if !cfg.Quotas.RoutesPerTable.IsNull() {
-			data.limits.HaVipRoutesPerTable = int(cfg.Quotas.RoutesPerTable.ValueInt64())
-		}
-	}
-
+	data := &providerData{region: ac.Region, limits: limitsOf(cfg.Quotas), planned: newPlanRegistry()}
 	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "secret_key", "security_token", "access_key_secret", "oidc_token", "external_id")
-	switch {
-	case ac.Region == "":
-		data.clientErr = "No region is configured: set region in the provider block, ALIBABA_CLOUD_REGION, or a profile with a region."
-	case src == nil:
-		data.clientErr = "No credentials are configured: set access_key and secret_key in the provider block (or ALIBABA_CLOUD_ACCESS_KEY_ID and " +
-			"ALIBABA_CLOUD_ACCESS_KEY_SECRET), a profile, assume_role_with_oidc, ecs_role_name or credentials_uri: see the provider's Authentication docs."
-	default:
-		ac.Credentials = src
-		client, err := alicloud.New(ctx, ac)
-		if err != nil {
-			resp.Diagnostics.AddError("Invalid provider configuration", err.Error())
-			return
-		}
-		if err := client.SignIn(ctx); err != nil {
-			addSignInError(&resp.Diagnostics, err)
-			return
-		}
-		data.client = client
-		if regionMissing(ctx, client) {
-			resp.Diagnostics.AddAttributeError(path.Root("region"), "Region not found",
-				fmt.Sprintf("Alibaba Cloud has no region %q (or none this account can use). Set region, ALIBABA_CLOUD_REGION or the profile's region "+
-					"to a region ID such as cn-hangzhou.", ac.Region))
-			return
-		}
+	if !connect(ctx, data, ac, src, &resp.Diagnostics) {
+		return
 	}
 	mode := ""
 	if src != nil {
@@ -394,18 +281,4 @@ func (p *havipProvider) DataSources(_ context.Context) []func() datasource.DataS
 		NewKeepalivedConfigDataSource,
 		NewHaVipsDataSource,
 	}
-}
-
-// taintedHaVip reports whether a HaVip of this configuration was refreshed
-// but not planned from its state. Terraform refreshes a resource and plans
-// it in one step, so when the create of a tainted HaVip's successor is
-// planned this holds for the tainted HaVip, which is deleted before its
-// successor is created and so must not count against the successor's
-// address or quota. For an untainted HaVip planned concurrently it may
-// hold too, and then a second HaVip of the same address is refused by the
-// service at apply instead of by the plan.
-func (d *providerData) taintedHaVip(id string) bool {
-	_, refreshed := d.refreshedHaVips.Load(id)
-	_, planned := d.plannedHaVipsWithState.Load(id)
-	return refreshed && !planned
 }

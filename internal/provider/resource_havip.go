@@ -125,7 +125,7 @@ func (r *havipResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 		// unrelated creates, so it still counts against them.
 		var id types.String
 		if resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...); !id.IsNull() {
-			r.data.plannedHaVipsWithState.Store(id.ValueString(), true)
+			r.data.planned.plannedWithState(id.ValueString())
 		}
 		return
 	}
@@ -150,10 +150,10 @@ func (r *havipResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 		// it, so the checks do not count it against the quota or its IP.
 		var state havipModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		r.data.plannedHaVipsWithState.Store(state.ID.ValueString(), true)
+		r.data.planned.plannedWithState(state.ID.ValueString())
 		changed := func(cfg, old types.String) bool { return !cfg.IsNull() && !cfg.IsUnknown() && !cfg.Equal(old) }
 		if !plan.VSwitchID.Equal(state.VSwitchID) || changed(cfgIP, state.IPAddress) {
-			r.data.replacedHaVips.Store(state.ID.ValueString(), true)
+			r.data.planned.replaceHaVip(state.ID.ValueString())
 		}
 		return
 	}
@@ -166,8 +166,7 @@ func (r *havipResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 // checkNew applies the rules CreateHaVip would: the vSwitch exists, a
 // fixed IP lies inside its CIDR, is not reserved and not taken by another
 // HaVip, and neither the account nor the VPC is at its HaVip quota.
-func (r *havipResource) checkNew(ctx context.Context, vswitchID, ip string) diag.Diagnostics {
-	var diags diag.Diagnostics
+func (r *havipResource) checkNew(ctx context.Context, vswitchID, ip string) (diags diag.Diagnostics) {
 	client := r.data.client
 	vsw, err := r.data.vswitch(ctx, vswitchID)
 	if alicloud.IsNotFound(err) {
@@ -202,10 +201,10 @@ func (r *havipResource) checkNew(ctx context.Context, vswitchID, ip string) diag
 	}
 	inAccount, inVPC := 0, 0
 	for _, h := range all {
-		if _, replaced := r.data.replacedHaVips.Load(h.ID); replaced {
+		if r.data.planned.haVipReplaced(h.ID) {
 			continue // destroyed before its replacement is created
 		}
-		if r.data.taintedHaVip(h.ID) {
+		if r.data.planned.taintedHaVip(h.ID) {
 			continue // likewise: a tainted HaVip of this configuration
 		}
 		inAccount++
@@ -219,19 +218,19 @@ func (r *havipResource) checkNew(ctx context.Context, vswitchID, ip string) diag
 					"or omit ip_address to have one assigned.", h.ID))
 		}
 	}
-	if addr.IsValid() && !diags.HasError() && r.data.plannedHaVips.reserveAddress(vswitchID, ip) {
+	res := r.data.planned.reserve()
+	defer res.settle(&diags)
+	if addr.IsValid() && !diags.HasError() && res.havipAddress(vswitchID, ip) {
 		diags.AddAttributeError(path.Root("ip_address"), "IP address planned twice",
 			fmt.Sprintf("Another havip of this configuration is planned with ip_address %s in vSwitch %s; a vSwitch address takes one HaVip "+
 				"(CreateHaVip would refuse the second with %s).", ip, vswitchID, rulebook.CodeIPAlreadyUsed))
 	}
-	plannedAccount, plannedVPC := r.data.plannedHaVips.counts(vsw.VpcID)
+	plannedAccount, plannedVPC := r.data.planned.plannedHaVips(vsw.VpcID)
 	if v := r.data.limits.CheckHaVipQuota(inAccount+plannedAccount, inVPC+plannedVPC, vsw.VpcID); v != nil {
 		addViolation(&diags, path.Root("vswitch_id"), v, fmt.Sprintf("(Region %s; %d of them planned in this plan, %d in this VPC.) Raise the quota in Quota Center and set "+
 			"quotas.havips_per_account or quotas.havips_per_vpc in the provider, or remove a HaVip.", client.Region(), plannedAccount, plannedVPC))
 	}
-	if !diags.HasError() {
-		r.data.plannedHaVips.reserve(vsw.VpcID)
-	}
+	res.havip(vsw.VpcID)
 	return diags
 }
 
@@ -269,7 +268,7 @@ func (r *havipResource) Create(ctx context.Context, req resource.CreateRequest, 
 	release := func() {
 		if !released && vpcID != "" {
 			released = true
-			r.data.plannedHaVips.release(vpcID)
+			r.data.planned.releaseHaVip(vpcID)
 		}
 	}
 	in.Created = func(string) { release() }
@@ -367,7 +366,7 @@ func (r *havipResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	}
 	r.fill(ctx, &state, h, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	r.data.refreshedHaVips.Store(h.ID, true)
+	r.data.planned.refreshedHaVip(h.ID)
 }
 
 func (r *havipResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -160,14 +159,7 @@ func (r *attachmentResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if (!req.State.Raw.IsNull() && !replacing) || r.data == nil || resp.Diagnostics.HasError() {
 		return
 	}
-	if plan.HaVipID.IsUnknown() {
-		checkedOnlyAtApply(&resp.Diagnostics, "havip_attachment", "that the member exists and is usable, is in the HaVip's vSwitch, "+
-			"is not mixed with members of the other type, is not associated yet, and the limits of 10 members per HaVip and 5 HaVips per instance",
-			"havip_members checks all of them for the whole set at plan time, also for a HaVip created in the same configuration")
-	}
-	if r.data.client == nil {
-		r.data.skippedChecks(&resp.Diagnostics, "that the HaVip and the member exist, share a vSwitch and a member type, "+
-			"that the instance is Running or Stopped or the ENI attached, and the member limits")
+	if !r.data.admissionReady(&resp.Diagnostics, plan.HaVipID.IsUnknown(), attachmentChecks) {
 		return
 	}
 	if replacing {
@@ -183,6 +175,14 @@ func (r *attachmentResource) ModifyPlan(ctx context.Context, req resource.Modify
 		return
 	}
 	resp.Diagnostics.Append(r.checkAttach(ctx, plan.HaVipID.ValueString(), plan.InstanceID.ValueString(), plan.InstanceType.ValueString())...)
+}
+
+var attachmentChecks = admissionChecks{resource: "havip_attachment",
+	checks: "that the member exists and is usable, is in the HaVip's vSwitch, " +
+		"is not mixed with members of the other type, is not associated yet, and the limits of 10 members per HaVip and 5 HaVips per instance",
+	instead: "havip_members checks all of them for the whole set at plan time, also for a HaVip created in the same configuration",
+	skipped: "that the HaVip and the member exist, share a vSwitch and a member type, " +
+		"that the instance is Running or Stopped or the ENI attached, and the member limits",
 }
 
 // replacing tells whether the plan replaces an existing attachment. The
@@ -205,64 +205,27 @@ func (r *attachmentResource) replacing(ctx context.Context, req resource.ModifyP
 // this provider process has planned but not made yet, and not those that
 // planned replacements remove first: swapping the 10th member, the only
 // ECS member for an ENI, or an instance's 5th HaVip for another is allowed.
-func (r *attachmentResource) checkAttach(ctx context.Context, havipID, memberID, memberType string) diag.Diagnostics {
-	var diags diag.Diagnostics
-	client := r.data.client
-	h, err := client.DescribeHaVip(ctx, havipID)
-	if alicloud.IsNotFound(err) {
-		diags.AddAttributeError(path.Root("havip_id"), "HaVip not found", fmt.Sprintf("HaVip %s does not exist in region %s.", havipID, client.Region()))
-		return diags
-	}
-	if err != nil {
-		diags.AddError("Cannot check HaVip "+havipID, apiErrorDetail(err))
+func (r *attachmentResource) checkAttach(ctx context.Context, havipID, memberID, memberType string) (diags diag.Diagnostics) {
+	at := attributes{member: path.Root("instance_id"), havip: path.Root("havip_id")}
+	h := r.data.planHaVip(ctx, havipID, &diags)
+	if h == nil {
 		return diags
 	}
 	if h.HasMember(memberID) && !r.data.planned.memberReplaced(havipID, memberID) {
 		// Adopting it would make two owners of one association (another
 		// resource, another configuration or the console); import says
 		// which one owns it.
-		diags.AddAttributeError(path.Root("instance_id"), "Already a member of the HaVip", alreadyMemberDetail(havipID, memberID))
+		diags.AddAttributeError(at.member, "Already a member of the HaVip", alreadyMemberDetail(havipID, memberID))
 		return diags
 	}
-	var vswitchID string
-	switch memberType {
-	case alicloud.MemberECS:
-		in, err := client.DescribeInstance(ctx, memberID)
-		if alicloud.IsNotFound(err) {
-			diags.AddAttributeError(path.Root("instance_id"), "ECS instance not found", fmt.Sprintf("ECS instance %s does not exist in region %s.", memberID, client.Region()))
-			return diags
-		}
-		if err != nil {
-			diags.AddError("Cannot check ECS instance "+memberID, apiErrorDetail(err))
-			return diags
-		}
-		if v := rulebook.CheckInstanceStatus(memberID, in.Status); v != nil {
-			addViolation(&diags, path.Root("instance_id"), v, "")
-		}
-		vswitchID = in.VSwitchID
-	case alicloud.MemberENI:
-		eni, err := client.DescribeENI(ctx, memberID)
-		if alicloud.IsNotFound(err) {
-			diags.AddAttributeError(path.Root("instance_id"), "ENI not found", fmt.Sprintf("ENI %s does not exist in region %s.", memberID, client.Region()))
-			return diags
-		}
-		if err != nil {
-			diags.AddError("Cannot check ENI "+memberID, apiErrorDetail(err))
-			return diags
-		}
-		if v := rulebook.CheckENIAttached(memberID, eni.InstanceID); v != nil {
-			addViolation(&diags, path.Root("instance_id"), v, "Attach it first.")
-		}
-		vswitchID = eni.VSwitchID
-	}
-	if v := rulebook.CheckSameVSwitch(memberID, vswitchID, havipID, h.VSwitchID); v != nil {
-		addViolation(&diags, path.Root("instance_id"), v, "")
-	}
-	if diags.HasError() {
+	if no := r.data.memberRefusal(ctx, memberID, havipID, h.VSwitchID); no != nil {
+		no.addError(&diags, at)
 		return diags
 	}
 
-	others, otherHaVips := r.data.planned.reserveMember(havipID, memberID, memberType)
+	res := r.data.planned.reserve()
+	defer res.settle(&diags)
+	others, otherHaVips := res.member(havipID, memberID, memberType)
 	members := map[string]string{}
 	for _, m := range h.AssociatedInstances {
 		if !r.data.planned.memberReplaced(havipID, m) {
@@ -274,54 +237,21 @@ func (r *attachmentResource) checkAttach(ctx context.Context, havipID, memberID,
 			members[m] = t
 		}
 	}
-	for _, m := range sortedIDs(members) {
+	for _, m := range sortedKeys(members) {
 		if v := rulebook.CheckMemberType(havipID, m, members[m], memberID, memberType); v != nil {
-			addViolation(&diags, path.Root("instance_id"), v, "(Counting the members this plan adds.)")
+			addViolation(&diags, at.member, v, hintPlannedMembers)
 			break
 		}
 	}
-	if v := r.data.limits.CheckMemberCount(havipID, memberID, sortedIDs(members)); v != nil {
-		addViolation(&diags, path.Root("havip_id"), v, "(Counting the members this plan adds.)")
+	if v := r.data.limits.CheckMemberCount(havipID, memberID, sortedKeys(members)); v != nil {
+		addViolation(&diags, path.Root("havip_id"), v, hintPlannedMembers)
 	}
-	all, err := r.data.allHaVips(ctx)
-	if err != nil {
-		diags.AddError("Cannot list HaVips", apiErrorDetail(err))
-	} else {
-		onInstance := map[string]bool{havipID: true}
-		for _, o := range all {
-			if o.HasMember(memberID) && !r.data.planned.memberReplaced(o.ID, memberID) {
-				onInstance[o.ID] = true
-			}
+	if all, ok := r.data.planHaVips(ctx, &diags); ok {
+		if no := r.data.haVipsOnInstanceRefusal(all, memberID, havipID, otherHaVips); no != nil {
+			no.addError(&diags, at)
 		}
-		for _, o := range otherHaVips {
-			onInstance[o] = true
-		}
-		if v := r.data.limits.CheckHaVipsOnInstance(memberID, sortedKeys(onInstance)); v != nil {
-			addViolation(&diags, path.Root("instance_id"), v, "(Counting the associations this plan adds.)")
-		}
-	}
-	if diags.HasError() {
-		r.data.planned.releaseMember(havipID, memberID)
 	}
 	return diags
-}
-
-func sortedIDs(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // checkDetach refuses, at plan time, to detach the HaVip's master when
@@ -337,19 +267,11 @@ func (r *attachmentResource) checkDetach(ctx context.Context, req resource.Modif
 	if resp.Diagnostics.HasError() || state.Force.ValueBool() {
 		return
 	}
-	resp.Diagnostics.Append(r.masterGuard(ctx, state.HaVipID.ValueString(), state.InstanceID.ValueString())...)
-}
-
-func (r *attachmentResource) masterGuard(ctx context.Context, havipID, memberID string) diag.Diagnostics {
-	var diags diag.Diagnostics
+	havipID, memberID := state.HaVipID.ValueString(), state.InstanceID.ValueString()
 	h, err := r.data.client.DescribeHaVip(ctx, havipID)
-	if err != nil || h.MasterInstanceID != memberID {
-		return diags // gone or not master: nothing to protect
+	if err == nil && masterLeaves(h, []string{memberID}) { // gone or not master: nothing to protect
+		refuseMasterDetach(&resp.Diagnostics, havipID, memberID, h.IPAddress, "", forceMasterAttachment, nil)
 	}
-	diags.AddAttributeError(path.Root("force"), "Refusing to detach the HaVip's master",
-		fmt.Sprintf("%s is the current master of HaVip %s: it holds %s, and detaching it drops the service IP until another member takes over. "+
-			"Fail over first, or set force = true on this havip_attachment and apply that before removing it.", memberID, havipID, h.IPAddress))
-	return diags
 }
 
 func (r *attachmentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -422,7 +344,7 @@ func (r *attachmentResource) Read(ctx context.Context, req resource.ReadRequest,
 	defer cancel()
 	havipID, memberID := state.HaVipID.ValueString(), state.InstanceID.ValueString()
 	h, err := client.DescribeHaVip(ctx, havipID)
-	if err == nil && !h.HasMember(memberID) && r.memberDeleted(ctx, memberID) {
+	if err == nil && !h.HasMember(memberID) && r.data.memberGone(ctx, memberID) {
 		// Dropping it from the state would make the next plan re-create
 		// it and fail on the missing instance, also in the plan Terraform
 		// runs before a destroy. Kept and marked, the plan warns instead.
@@ -494,9 +416,7 @@ func (r *attachmentResource) Delete(ctx context.Context, req resource.DeleteRequ
 	// without Force and changes nothing; say what to do about it.
 	if err := client.UnassociateHaVip(ctx, havipID, memberID, typ, force); err != nil {
 		if alicloud.CodeOf(err) == rulebook.CodeUnassociateMaster {
-			resp.Diagnostics.AddAttributeError(path.Root("force"), "Refusing to detach the HaVip's master",
-				fmt.Sprintf("%s became the master of HaVip %s after the plan. Fail over first, or set force = true on this "+
-					"havip_attachment and apply that before removing it.\n\n%s", memberID, havipID, apiErrorDetail(err)))
+			refuseMasterDetach(&resp.Diagnostics, havipID, memberID, "", " (it became the master after the plan)", forceMasterAttachment, err)
 			return
 		}
 		resp.Diagnostics.AddError("Error detaching "+memberID+" from HaVip "+havipID, apiErrorDetail(err))
@@ -508,18 +428,6 @@ func (r *attachmentResource) Delete(ctx context.Context, req resource.DeleteRequ
 // statusMemberDeleted marks an attachment whose instance or ENI no longer
 // exists.
 const statusMemberDeleted = "MemberDeleted"
-
-// memberDeleted reports whether the instance or ENI is gone for good (an
-// API error is not taken for that).
-func (r *attachmentResource) memberDeleted(ctx context.Context, id string) bool {
-	var err error
-	if alicloud.MemberTypeOf(id) == alicloud.MemberENI {
-		_, err = r.data.client.DescribeENI(ctx, id)
-	} else {
-		_, err = r.data.client.DescribeInstance(ctx, id)
-	}
-	return alicloud.IsNotFound(err)
-}
 
 func (r *attachmentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if req.ID = attachmentIdentity.importID(ctx, req, &resp.Diagnostics); resp.Diagnostics.HasError() {

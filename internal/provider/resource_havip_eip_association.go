@@ -108,13 +108,7 @@ func (r *eipAssociationResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if (!req.State.Raw.IsNull() && !replacing) || r.data == nil || resp.Diagnostics.HasError() {
 		return
 	}
-	if plan.HaVipID.IsUnknown() {
-		checkedOnlyAtApply(&resp.Diagnostics, "havip_eip_association", "that the EIP exists in the provider's region and is Available, "+
-			"and that the HaVip has no other EIP",
-			"havip_members with eip_allocation_id checks the EIP with the members at plan time, also for a HaVip created in the same configuration")
-	}
-	if r.data.client == nil {
-		r.data.skippedChecks(&resp.Diagnostics, "that the EIP and the HaVip exist, that the EIP is Available, and that the HaVip has no other EIP")
+	if !r.data.admissionReady(&resp.Diagnostics, plan.HaVipID.IsUnknown(), eipAssociationChecks) {
 		return
 	}
 	if replacing {
@@ -129,56 +123,32 @@ func (r *eipAssociationResource) ModifyPlan(ctx context.Context, req resource.Mo
 	resp.Diagnostics.Append(r.checkBind(ctx, plan.HaVipID.ValueString(), plan.AllocationID.ValueString())...)
 }
 
+var eipAssociationChecks = admissionChecks{resource: "havip_eip_association",
+	checks:  "that the EIP exists in the provider's region and is Available, and that the HaVip has no other EIP",
+	instead: "havip_members with eip_allocation_id checks the EIP with the members at plan time, also for a HaVip created in the same configuration",
+	skipped: "that the EIP and the HaVip exist, that the EIP is Available, and that the HaVip has no other EIP",
+}
+
 // checkBind applies AssociateEipAddress's rules, not counting the bindings
 // that planned replacements remove first: swapping a HaVip's EIP for
 // another, or moving an EIP to another HaVip, is allowed.
-func (r *eipAssociationResource) checkBind(ctx context.Context, havipID, allocationID string) diag.Diagnostics {
-	var diags diag.Diagnostics
-	client := r.data.client
-	eip, err := client.DescribeEIP(ctx, allocationID)
-	if alicloud.IsNotFound(err) {
-		diags.AddAttributeError(path.Root("allocation_id"), "EIP not found",
-			fmt.Sprintf("EIP %s does not exist in region %s. The EIP must be in the HaVip's region, which is the provider's.", allocationID, client.Region()))
+func (r *eipAssociationResource) checkBind(ctx context.Context, havipID, allocationID string) (diags diag.Diagnostics) {
+	at := attributes{havip: path.Root("havip_id"), eip: path.Root("allocation_id")}
+	h := r.data.planHaVip(ctx, havipID, &diags)
+	if h == nil {
 		return diags
 	}
-	if err != nil {
-		diags.AddError("Cannot check EIP "+allocationID, apiErrorDetail(err))
+	switch ok := r.data.admitEIP(ctx, allocationID, h, &diags); {
+	case ok.refusal != nil:
+		ok.refusal.addError(&diags, at)
+		return diags
+	case ok.failed || ok.here: // already bound here: Create adopts it
 		return diags
 	}
-	h, err := client.DescribeHaVip(ctx, havipID)
-	if alicloud.IsNotFound(err) {
-		diags.AddAttributeError(path.Root("havip_id"), "HaVip not found", fmt.Sprintf("HaVip %s does not exist in region %s.", havipID, client.Region()))
-		return diags
-	}
-	if err != nil {
-		diags.AddError("Cannot check HaVip "+havipID, apiErrorDetail(err))
-		return diags
-	}
-	if eip.InstanceID == havipID {
-		return diags // already bound here: Create adopts it
-	}
-	freed := eip.InstanceID != "" && r.data.planned.eipReplaced(eip.InstanceID, allocationID)
-	// An EIP being unbound will be Available in a moment: the bind waits
-	// for it rather than the plan refusing it.
-	if !freed && !eip.Unbinding() && (eip.Status != "Available" || eip.InstanceID != "") {
-		bound := ""
-		if eip.InstanceID != "" {
-			bound = fmt.Sprintf(", bound to %s %s", eip.InstanceType, eip.InstanceID)
-		}
-		diags.AddAttributeError(path.Root("allocation_id"), "EIP not available",
-			fmt.Sprintf("EIP %s (%s) is %s%s; only an Available EIP can be bound to a HaVip.", allocationID, eip.IPAddress, eip.Status, bound))
-		return diags
-	}
-	var bound []string // public addresses, as DescribeHaVips lists them
-	for _, ip := range h.AssociatedEIPAddresses {
-		if !r.data.planned.eipAddressReplaced(havipID, ip) {
-			bound = append(bound, ip)
-		}
-	}
-	others := r.data.planned.reserveEIP(havipID, allocationID)
-	if v := r.data.limits.CheckEIPCount(havipID, append(append([]string{}, bound...), others...)); v != nil {
-		addViolation(&diags, path.Root("havip_id"), v, "(Counting the EIPs this plan binds.) Remove that association first.")
-		r.data.planned.releaseEIP(havipID, allocationID)
+	res := r.data.planned.reserve()
+	defer res.settle(&diags)
+	if no := r.data.eipCountRefusal(res, havipID, h, allocationID, ""); no != nil {
+		no.addError(&diags, at)
 	}
 	return diags
 }
@@ -293,16 +263,4 @@ func (r *eipAssociationResource) ImportState(ctx context.Context, req resource.I
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(p), v)...)
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("force"), false)...)
-}
-
-// privateReleased marks an association whose EIP was released outside
-// Terraform.
-const privateReleased = "released"
-
-func released(ctx context.Context, p privateGetter) bool {
-	if p == nil {
-		return false
-	}
-	raw, _ := p.GetKey(ctx, privateReleased)
-	return string(raw) == "true"
 }

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
@@ -17,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -81,72 +81,6 @@ func (r *membersResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 
 func (r *membersResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = configureData(req.ProviderData, &resp.Diagnostics)
-}
-
-// privateApplied is the private-state key of the members and EIP this
-// resource last applied. A plan that re-adds one of them after it was
-// deleted outside Terraform warns instead of failing: Terraform runs the
-// same plan before every destroy, and an error there would block the
-// destroy that removes the dead member from state.
-const privateApplied = "applied"
-
-type appliedSet struct {
-	Members []string `json:"members"`
-	EIP     string   `json:"eip,omitempty"`
-}
-
-type privateGetter interface {
-	GetKey(context.Context, string) ([]byte, diag.Diagnostics)
-}
-
-type privateSetter interface {
-	SetKey(context.Context, string, []byte) diag.Diagnostics
-}
-
-func readApplied(ctx context.Context, p privateGetter) appliedSet {
-	var a appliedSet
-	if p == nil {
-		return a
-	}
-	raw, _ := p.GetKey(ctx, privateApplied)
-	if len(raw) > 0 {
-		_ = json.Unmarshal(raw, &a)
-	}
-	return a
-}
-
-func writeApplied(ctx context.Context, p privateSetter, members []string, eip string, diags *diag.Diagnostics) {
-	raw, _ := json.Marshal(appliedSet{Members: members, EIP: eip})
-	diags.Append(p.SetKey(ctx, privateApplied, raw)...)
-}
-
-// knownStrings returns the known elements of a list of strings, with
-// their indexes, and whether the whole list is known.
-func knownStrings(l types.List) (vals []string, index []int, all bool) {
-	if l.IsNull() || l.IsUnknown() {
-		return nil, nil, false
-	}
-	all = true
-	for i, e := range l.Elements() {
-		s, ok := e.(types.String)
-		if !ok || s.IsUnknown() || s.IsNull() {
-			all = false
-			continue
-		}
-		vals = append(vals, s.ValueString())
-		index = append(index, i)
-	}
-	return vals, index, all
-}
-
-func minus(a, b []string) []string {
-	var out []string
-	for _, x := range a {
-		if !slices.Contains(b, x) {
-			out = append(out, x)
-		}
-	}
-	return out
 }
 
 // ordered lists current members in the order of prior (the
@@ -223,18 +157,12 @@ func (r *membersResource) Create(ctx context.Context, req resource.CreateRequest
 
 	done := append([]string{}, h.AssociatedInstances...)
 	save := func(eipBound *alicloud.EIP) {
-		state := plan
-		state.ID = types.StringValue(havipID)
-		state.VSwitchID = types.StringValue(h.VSwitchID)
-		state.MemberIDs = stringList(ctx, ordered(members, done), &resp.Diagnostics)
-		state.InstanceType = types.StringValue(h.AssociatedInstanceType)
-		state.MasterInstanceID = types.StringValue(h.MasterInstanceID)
-		state.EIPAllocationID, state.EIPAddress = types.StringNull(), types.StringNull()
+		applied := appliedSet{Members: done}
+		addr := ""
 		if eipBound != nil {
-			state.EIPAllocationID, state.EIPAddress = types.StringValue(eipBound.ID), types.StringValue(eipBound.IPAddress)
+			applied.EIP, addr = eipBound.ID, eipBound.IPAddress
 		}
-		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-		writeApplied(ctx, resp.Private, done, state.EIPAllocationID.ValueString(), &resp.Diagnostics)
+		saveSet(ctx, &resp.State, resp.Private, plan, h, members, applied, addr, &resp.Diagnostics)
 	}
 	for _, m := range members {
 		if slices.Contains(done, m) {
@@ -267,31 +195,27 @@ func (r *membersResource) Create(ctx context.Context, req resource.CreateRequest
 	save(bound)
 }
 
+// saveSet records the set as applied so far: the plan's configuration,
+// h's computed values, the members associated (in the order of members)
+// and the EIP bound (applied.EIP, with its address eipAddress).
+func saveSet(ctx context.Context, to *tfsdk.State, private privateSetter, plan membersModel, h *alicloud.HaVip, members []string,
+	applied appliedSet, eipAddress string, diags *diag.Diagnostics) {
+	out := plan
+	out.ID = plan.HaVipID
+	out.VSwitchID = types.StringValue(h.VSwitchID)
+	out.MemberIDs = stringList(ctx, ordered(members, applied.Members), diags)
+	out.InstanceType = types.StringValue(h.AssociatedInstanceType)
+	out.MasterInstanceID = types.StringValue(h.MasterInstanceID)
+	out.EIPAllocationID, out.EIPAddress = types.StringNull(), types.StringNull()
+	if applied.EIP != "" {
+		out.EIPAllocationID, out.EIPAddress = types.StringValue(applied.EIP), types.StringValue(eipAddress)
+	}
+	diags.Append(to.Set(ctx, &out)...)
+	writeApplied(ctx, private, applied.Members, applied.EIP, diags)
+}
+
 func addMemberError(diags *diag.Diagnostics, member string, err error) {
 	diags.AddAttributeError(path.Root("member_ids"), "Error associating "+member+" with the HaVip", apiErrorDetail(err))
-}
-
-// coManaged refuses a plan of a resource whose HaVip another resource of
-// the configuration (claim c) also manages.
-func coManaged(havipID string, c claim) diag.Diagnostics {
-	var diags diag.Diagnostics
-	diags.AddAttributeError(path.Root("havip_id"), "HaVip managed by another resource",
-		fmt.Sprintf("HaVip %s is also managed by a %s resource in this configuration. havip_members owns the whole set of members "+
-			"(and, with eip_allocation_id, the EIP), so the two would undo each other's changes on every apply. Manage each HaVip one way: "+
-			"list every member (and the EIP) in havip_members, or use havip_attachment and havip_eip_association alone. To move members "+
-			"into havip_members, drop the other resources from state (terraform state rm, or a removed block with destroy = false) and import the set.",
-			havipID, c.owner))
-	return diags
-}
-
-func coManagedMembers(havipID string, extra []string) diag.Diagnostics {
-	var diags diag.Diagnostics
-	diags.AddAttributeError(path.Root("member_ids"), "HaVip has members managed elsewhere",
-		fmt.Sprintf("HaVip %s already has members not in member_ids: %s. havip_members owns the whole set and would detach them; they "+
-			"are probably managed by havip_attachment resources or another configuration. List them in member_ids and import the set "+
-			"(terraform import <address> %s) after removing their other management, or leave this HaVip to havip_attachment.",
-			havipID, strings.Join(extra, ", "), havipID))
-	return diags
 }
 
 func (r *membersResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -387,15 +311,15 @@ func (r *membersResource) Update(ctx context.Context, req resource.UpdateRequest
 	}
 	adds, removes := minus(members, h.AssociatedInstances), minus(h.AssociatedInstances, members)
 	// Refusals first, so a refused update changes nothing.
-	if slices.Contains(removes, h.MasterInstanceID) && !plan.Force.ValueBool() {
-		resp.Diagnostics.Append(masterRemoval(h, " (it became the master after the plan)")...)
+	if masterLeaves(h, removes) && !plan.Force.ValueBool() {
+		refuseMasterDetach(&resp.Diagnostics, havipID, h.MasterInstanceID, h.IPAddress, " (it became the master after the plan)", forceMasterMembers, nil)
 		return
 	}
 	for _, m := range adds {
-		if slices.Contains(applied.Members, m) {
-			if d := r.memberGone(ctx, m); d != "" {
-				resp.Diagnostics.AddAttributeError(path.Root("member_ids"), "Member deleted outside Terraform", d)
-			}
+		if slices.Contains(applied.Members, m) && r.data.memberGone(ctx, m) {
+			resp.Diagnostics.AddAttributeError(path.Root("member_ids"), "Member deleted outside Terraform",
+				fmt.Sprintf("%s was a member of this havip_members and has been deleted outside Terraform; it cannot be associated again. "+
+					"Remove it from member_ids. (terraform destroy is not affected.)", m))
 		}
 	}
 	if resp.Diagnostics.HasError() {
@@ -405,17 +329,7 @@ func (r *membersResource) Update(ctx context.Context, req resource.UpdateRequest
 	current := append([]string{}, h.AssociatedInstances...)
 	eipID, eipAddr := oldEIP, state.EIPAddress.ValueString()
 	save := func() {
-		out := plan
-		out.MemberIDs = stringList(ctx, ordered(members, current), &resp.Diagnostics)
-		out.VSwitchID = types.StringValue(h.VSwitchID)
-		out.InstanceType = types.StringValue(h.AssociatedInstanceType)
-		out.MasterInstanceID = types.StringValue(h.MasterInstanceID)
-		out.EIPAllocationID, out.EIPAddress = types.StringNull(), types.StringNull()
-		if eipID != "" {
-			out.EIPAllocationID, out.EIPAddress = types.StringValue(eipID), types.StringValue(eipAddr)
-		}
-		resp.Diagnostics.Append(resp.State.Set(ctx, &out)...)
-		writeApplied(ctx, resp.Private, current, eipID, &resp.Diagnostics)
+		saveSet(ctx, &resp.State, resp.Private, plan, h, members, appliedSet{Members: current, EIP: eipID}, eipAddr, &resp.Diagnostics)
 	}
 	if oldEIP != "" && oldEIP != newEIP {
 		if err := client.UnassociateEIP(ctx, havipID, oldEIP, false); err != nil {
@@ -442,7 +356,7 @@ func (r *membersResource) Update(ctx context.Context, req resource.UpdateRequest
 			if err := client.UnassociateHaVip(ctx, havipID, m, alicloud.MemberTypeOf(m), m == h.MasterInstanceID); err != nil {
 				save()
 				if alicloud.CodeOf(err) == rulebook.CodeUnassociateMaster {
-					resp.Diagnostics.Append(masterRemoval(&alicloud.HaVip{ID: havipID, MasterInstanceID: m, IPAddress: h.IPAddress}, " (it became the master during the apply)")...)
+					refuseMasterDetach(&resp.Diagnostics, havipID, m, h.IPAddress, " (it became the master during the apply)", forceMasterMembers, nil)
 					return false
 				}
 				resp.Diagnostics.AddAttributeError(path.Root("member_ids"), "Error detaching "+m+" from HaVip "+havipID, apiErrorDetail(err))
@@ -491,33 +405,6 @@ func detachOrder(members []string, master string) []string {
 		out = append(out, master)
 	}
 	return out
-}
-
-// masterRemoval refuses to remove the master from the set; note says
-// when it became the master if that was after the plan.
-func masterRemoval(h *alicloud.HaVip, note string) diag.Diagnostics {
-	var diags diag.Diagnostics
-	diags.AddAttributeError(path.Root("force"), "Refusing to detach the HaVip's master",
-		fmt.Sprintf("%s is the current master of HaVip %s%s: it holds %s, and detaching it drops the service IP until another member takes over. "+
-			"Fail over first, or set force = true on this havip_members along with removing it from member_ids. "+
-			"Destroying the whole havip_members needs no force.", h.MasterInstanceID, h.ID, note, h.IPAddress))
-	return diags
-}
-
-// memberGone explains why a member can no longer be associated, or
-// returns "" when it still exists.
-func (r *membersResource) memberGone(ctx context.Context, id string) string {
-	var err error
-	if alicloud.MemberTypeOf(id) == alicloud.MemberENI {
-		_, err = r.data.client.DescribeENI(ctx, id)
-	} else {
-		_, err = r.data.client.DescribeInstance(ctx, id)
-	}
-	if !alicloud.IsNotFound(err) {
-		return ""
-	}
-	return fmt.Sprintf("%s was a member of this havip_members and has been deleted outside Terraform; it cannot be associated again. "+
-		"Remove it from member_ids. (terraform destroy is not affected.)", id)
 }
 
 // Delete tears the whole set down: the EIP, then the members that do not

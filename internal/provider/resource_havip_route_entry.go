@@ -105,7 +105,7 @@ func (r *routeEntryResource) ModifyPlan(ctx context.Context, req resource.Modify
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 		if !plan.RouteTableID.Equal(state.RouteTableID) || !plan.Destination.Equal(state.Destination) || !plan.HaVipID.Equal(state.HaVipID) ||
 			!plan.Name.Equal(state.Name) || !plan.Description.Equal(state.Description) {
-			r.data.routes.replace(state.RouteEntryID.ValueString())
+			r.data.planned.replaceRoute(state.RouteEntryID.ValueString())
 		}
 		return
 	}
@@ -119,8 +119,7 @@ func (r *routeEntryResource) ModifyPlan(ctx context.Context, req resource.Modify
 // to the HaVip's VPC, the destination is not routed there yet, and the
 // table stays within its quota of HaVip route entries, counting the
 // entries planned in this run.
-func (r *routeEntryResource) checkNew(ctx context.Context, plan routeEntryModel) diag.Diagnostics {
-	var diags diag.Diagnostics
+func (r *routeEntryResource) checkNew(ctx context.Context, plan routeEntryModel) (diags diag.Diagnostics) {
 	client := r.data.client
 	tableID := plan.RouteTableID.ValueString()
 	prefix, err := netip.ParsePrefix(plan.Destination.ValueString())
@@ -141,13 +140,8 @@ func (r *routeEntryResource) checkNew(ctx context.Context, plan routeEntryModel)
 	havipID := ""
 	if !plan.HaVipID.IsUnknown() {
 		havipID = plan.HaVipID.ValueString()
-		h, err := client.DescribeHaVip(ctx, havipID)
-		switch {
-		case alicloud.IsNotFound(err):
-			diags.AddAttributeError(path.Root("havip_id"), "HaVip not found", fmt.Sprintf("HaVip %s does not exist in region %s.", havipID, client.Region()))
-			return diags
-		case err != nil:
-			diags.AddError("Cannot check HaVip "+havipID, apiErrorDetail(err))
+		switch h := r.data.planHaVip(ctx, havipID, &diags); {
+		case h == nil:
 			return diags
 		case h.VpcID != table.VpcID:
 			diags.AddAttributeError(path.Root("route_table_id"), "Route table in another VPC",
@@ -163,7 +157,7 @@ func (r *routeEntryResource) checkNew(ctx context.Context, plan routeEntryModel)
 	}
 	routed := map[string]bool{} // destinations with a HaVip next hop that stay
 	for _, e := range entries {
-		if r.data.routes.isReplaced(e.ID) {
+		if r.data.planned.routeReplaced(e.ID) {
 			continue // deleted before this entry is created
 		}
 		if e.Destination == dest {
@@ -179,7 +173,7 @@ func (r *routeEntryResource) checkNew(ctx context.Context, plan routeEntryModel)
 	// A new entry is planned once per provider process (a replacement's
 	// create half once, from a null prior state), so a destination already
 	// planned for the table is another resource's, whatever its HaVip.
-	if other, ok := r.data.routes.planned(tableID, dest); ok {
+	if other, ok := r.data.planned.plannedRoute(tableID, dest); ok {
 		to := "HaVip " + other
 		if other == "" || havipID == "" {
 			to = "a HaVip"
@@ -189,9 +183,11 @@ func (r *routeEntryResource) checkNew(ctx context.Context, plan routeEntryModel)
 				"(CreateRouteEntry would refuse the second with InvalidCIDRBlock.Duplicate).", dest, tableID, to))
 		return diags
 	}
-	others := r.data.routes.reserve(tableID, dest, havipID)
+	res := r.data.planned.reserve()
+	defer res.settle(&diags)
+	others := res.route(tableID, dest, havipID)
 	var planned []string
-	for _, d := range sortedDests(others) {
+	for _, d := range sortedKeys(others) {
 		if !routed[d] {
 			planned = append(planned, d)
 		}
@@ -214,7 +210,6 @@ func (r *routeEntryResource) checkNew(ctx context.Context, plan routeEntryModel)
 			"vpc_quota_havip_custom_route_entry in Quota Center and set quotas.havip_route_entries_per_table in the provider, "+
 			"or route through another table.", r.data.limits.HaVipRoutesPerTable, v.Code)
 		diags.AddAttributeError(path.Root("route_table_id"), "HaVip route quota of the route table reached", detail)
-		r.data.routes.release(tableID, dest)
 	}
 	return diags
 }
@@ -239,7 +234,7 @@ func (r *routeEntryResource) Create(ctx context.Context, req resource.CreateRequ
 			r.fill(&plan, e)
 			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		} else {
-			r.data.routes.release(in.TableID, in.Destination)
+			r.data.planned.releaseRoute(in.TableID, in.Destination)
 		}
 		addRouteError(&resp.Diagnostics, err)
 		return
