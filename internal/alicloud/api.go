@@ -76,7 +76,7 @@ type HaVip struct {
 
 // Deleting reports whether the HaVip is on its way out: DeleteHaVip has
 // been accepted and the service is still removing it.
-func (h *HaVip) Deleting() bool { return h.Status == statusDeleting }
+func (h *HaVip) Deleting() bool { return h.Status == rulebook.StatusDeleting }
 
 // HasMember reports whether id is associated with the HaVip.
 func (h *HaVip) HasMember(id string) bool {
@@ -125,7 +125,7 @@ type EIP struct {
 }
 
 // Unbinding reports whether the EIP is being unbound from its instance.
-func (e *EIP) Unbinding() bool { return e.Status == statusUnassociating }
+func (e *EIP) Unbinding() bool { return e.Status == rulebook.StatusUnassociating }
 
 type CreateHaVipInput struct {
 	VSwitchID       string

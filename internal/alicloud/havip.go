@@ -147,7 +147,7 @@ func (c *Client) DeleteHaVip(ctx context.Context, id string) error {
 			return settled, nil
 		case err != nil:
 			return retry, nil
-		case h.Status == statusDeleting:
+		case h.Status == rulebook.StatusDeleting:
 			return settled, nil
 		case inTransition(h.Status):
 			return retry, nil

@@ -1,21 +1,14 @@
 package alicloud
 
-import "context"
+import (
+	"context"
 
-// HaVip and EIP statuses as the API spells them.
-const (
-	statusCreating      = "Creating"
-	statusAvailable     = "Available"
-	statusInUse         = "InUse"
-	statusAssociating   = "Associating"
-	statusUnassociating = "Unassociating"
-	statusDeleting      = "Deleting"
-	statusReleasing     = "Releasing"
+	"github.com/havip-oss/terraform-provider-havip/internal/rulebook"
 )
 
 func inTransition(status string) bool {
 	switch status {
-	case statusCreating, statusAssociating, statusUnassociating, statusDeleting, statusReleasing:
+	case rulebook.StatusCreating, rulebook.StatusAssociating, rulebook.StatusUnassociating, rulebook.StatusDeleting, rulebook.StatusReleasing:
 		return true
 	}
 	return false

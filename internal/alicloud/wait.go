@@ -158,7 +158,7 @@ func (c *Client) waitHaVipAvailable(ctx context.Context, op, id string) (*HaVip,
 			return false, "", c.notListed("DescribeHaVips", rulebook.CodeHaVipNotFound, "HaVip", id, "")
 		}
 		h = got
-		return st == statusAvailable, st, nil
+		return st == rulebook.StatusAvailable, st, nil
 	})
 	return h, err
 }
@@ -192,7 +192,7 @@ func (c *Client) waitHaVipMemberAssociated(ctx context.Context, op, havipID, ins
 			return false, "", c.notListed("DescribeHaVips", rulebook.CodeHaVipNotFound, "HaVip", havipID, "")
 		}
 		member := h.HasMember(instanceID)
-		if member && st == statusInUse {
+		if member && st == rulebook.StatusInUse {
 			settled = h
 			return true, "", nil
 		}
@@ -220,7 +220,7 @@ func (c *Client) waitHaVipMemberGone(ctx context.Context, op, havipID, instanceI
 			return true, "", nil
 		}
 		member := h.HasMember(instanceID)
-		return !member && st != statusUnassociating, fmt.Sprintf("%s, member listed: %t", st, member), nil
+		return !member && st != rulebook.StatusUnassociating, fmt.Sprintf("%s, member listed: %t", st, member), nil
 	})
 }
 
@@ -239,7 +239,7 @@ func (c *Client) waitEIPBound(ctx context.Context, op, allocationID, havipID str
 			return false, "", c.notListed("DescribeEipAddresses", rulebook.CodeAllocationNotFound, "EIP", allocationID, "")
 		}
 		onHaVip := eip.InstanceID == havipID
-		if onHaVip && st == statusInUse {
+		if onHaVip && st == rulebook.StatusInUse {
 			bound = eip
 			return true, "", nil
 		}
@@ -263,7 +263,7 @@ func (c *Client) waitEIPLeftHaVip(ctx context.Context, op, allocationID, havipID
 		if err != nil {
 			return false, "", err
 		}
-		if eip == nil || st == statusAvailable {
+		if eip == nil || st == rulebook.StatusAvailable {
 			return true, "", nil
 		}
 		if eip.InstanceID != "" && eip.InstanceID != havipID && !inTransition(st) {

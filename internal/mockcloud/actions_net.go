@@ -33,7 +33,7 @@ func describeVpcs(c *call) (any, *APIError) {
 	out.Vpcs.Vpc = []wireVpc{}
 	start, end := pageBounds(len(match), number, size)
 	for _, v := range match[start:end] {
-		w := wireVpc{VpcId: v.ID, RegionId: v.Region, Status: StatusAvailable, VpcName: v.Name, CidrBlock: v.CIDR,
+		w := wireVpc{VpcId: v.ID, RegionId: v.Region, Status: rulebook.StatusAvailable, VpcName: v.Name, CidrBlock: v.CIDR,
 			CreationTime: v.Created.UTC().Format(timeFmt), OwnerId: c.ownerID(), Tags: wireTagList(nil)}
 		w.VSwitchIds.VSwitchId = []string{}
 		for _, sid := range sortedKeys(c.a.vswitches) {
@@ -71,7 +71,7 @@ func (c *call) wireVSwitch(s *vswitchRec) wireVSwitch {
 		}
 	}
 	avail := int64(1<<(32-s.prefix.Bits())) - 4 - int64(used)
-	w := wireVSwitch{VSwitchId: s.ID, VpcId: s.VpcID, Status: StatusAvailable, CidrBlock: s.CIDR, ZoneId: s.Zone,
+	w := wireVSwitch{VSwitchId: s.ID, VpcId: s.VpcID, Status: rulebook.StatusAvailable, CidrBlock: s.CIDR, ZoneId: s.Zone,
 		AvailableIpAddressCount: avail, VSwitchName: s.Name, CreationTime: s.Created.UTC().Format(timeFmt),
 		OwnerId: c.ownerID(), ResourceGroupId: defaultResourceGroup(c.a), Tags: wireTagList(nil)}
 	if t := c.a.tableOfVSwitch(s); t != nil {
@@ -446,7 +446,7 @@ func describeENIs(c *call) (any, *APIError) {
 
 func eniStatus(e *eniRec) string {
 	if e.InstanceID != "" {
-		return StatusInUse
+		return rulebook.StatusInUse
 	}
-	return StatusAvailable
+	return rulebook.StatusAvailable
 }

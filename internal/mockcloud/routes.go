@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/havip-oss/terraform-provider-havip/internal/rulebook"
 )
 
 // Route table and route entry values, as the API spells them.
@@ -19,8 +21,6 @@ const (
 
 	NextHopHaVip = "HaVip"
 	nextHopLocal = "local"
-
-	StatusPending = "Pending"
 )
 
 // routeTableRec is a route table of a VPC's vRouter. Every VPC has one
@@ -130,7 +130,7 @@ func (a *account) loadRoutes(fx *Fixtures, now time.Time, claim func(kind, id st
 			}
 		}
 		a.routeEntries[r.ID] = &routeEntryRec{ID: r.ID, TableID: t.ID, Region: t.Region, Dest: prefix.String(), NextHopType: NextHopHaVip,
-			NextHopID: h.ID, Name: r.Name, Description: r.Description, Status: StatusAvailable, Created: now}
+			NextHopID: h.ID, Name: r.Name, Description: r.Description, Status: rulebook.StatusAvailable, Created: now}
 	}
 	return nil
 }
@@ -184,7 +184,7 @@ func (a *account) tableEntries(t *routeTableRec) []*routeEntryRec {
 			continue
 		}
 		out = append(out, &routeEntryRec{ID: systemEntryID(t.ID, s.ID),
-			TableID: t.ID, Region: t.Region, Dest: s.CIDR, NextHopType: nextHopLocal, Status: StatusAvailable, Created: s.Created})
+			TableID: t.ID, Region: t.Region, Dest: s.CIDR, NextHopType: nextHopLocal, Status: rulebook.StatusAvailable, Created: s.Created})
 	}
 	var custom []*routeEntryRec
 	for _, e := range a.routeEntries {
