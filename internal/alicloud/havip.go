@@ -141,7 +141,7 @@ func (c *Client) DeleteHaVip(ctx context.Context, id string) error {
 		if e.Code != rulebook.CodeIncorrectStatus && e.Code != rulebook.CodeIncorrectHaVipStatus {
 			return retry, nil
 		}
-		h, err := c.FindHaVipByID(ctx, id)
+		h, err := c.FreshHaVip(ctx, id)
 		switch {
 		case IsNotFound(err):
 			return settled, nil

@@ -128,7 +128,7 @@ func (c *Client) DeleteRouteEntry(ctx context.Context, tableID, id string) error
 		if e.Class != ClassConflict {
 			return fail, e
 		}
-		got, err := c.DescribeRouteEntry(ctx, tableID, id)
+		got, err := c.FreshRouteEntry(ctx, tableID, id)
 		switch {
 		case IsNotFound(err):
 			return settled, nil
@@ -156,9 +156,9 @@ func (c *Client) DeleteRouteEntry(ctx context.Context, tableID, id string) error
 	return err
 }
 
-// RoutesToHaVip lists the Custom route entries of every route table of the
+// ListRoutesToHaVip lists the Custom route entries of every route table of the
 // VPC whose next hop is the HaVip.
-func (c *Client) RoutesToHaVip(ctx context.Context, vpcID, havipID string) ([]RouteEntry, error) {
+func (c *Client) ListRoutesToHaVip(ctx context.Context, vpcID, havipID string) ([]RouteEntry, error) {
 	if vpcID == "" || havipID == "" {
 		return nil, invalid("DescribeRouteEntryList", "a VPC ID and a HaVip ID are required")
 	}

@@ -21,7 +21,7 @@ type statusFunc[T any] func(ctx context.Context) (*T, string, error)
 
 func (c *Client) statusHaVip(id string) statusFunc[HaVip] {
 	return func(ctx context.Context) (*HaVip, string, error) {
-		h, err := c.FindHaVipByID(ctx, id)
+		h, err := c.FreshHaVip(ctx, id)
 		if IsNotFound(err) {
 			return nil, "", nil
 		}
@@ -34,7 +34,7 @@ func (c *Client) statusHaVip(id string) statusFunc[HaVip] {
 
 func (c *Client) statusEIP(allocationID string) statusFunc[EIP] {
 	return func(ctx context.Context) (*EIP, string, error) {
-		e, err := c.FindEIPByID(ctx, allocationID)
+		e, err := c.FreshEIP(ctx, allocationID)
 		if IsNotFound(err) {
 			return nil, "", nil
 		}

@@ -272,3 +272,33 @@ func (c *Client) waitEIPLeftHaVip(ctx context.Context, op, allocationID, havipID
 		return false, fmt.Sprintf("%s, bound to %q", st, eip.InstanceID), nil
 	})
 }
+
+// waitRouteEntry polls until the entry shows want, or is gone when want
+// is "". A fresh entry may be missing from the list for a few polls
+// (eventual consistency) before the wait gives up on it.
+func (c *Client) waitRouteEntry(ctx context.Context, op, tableID, id, want string) (*RouteEntry, error) {
+	var last *RouteEntry
+	notFound := 0
+	what := "route entry " + id + " to become " + want
+	if want == "" {
+		what = "route entry " + id + " to be deleted"
+	}
+	err := c.waitFor(ctx, op, what, func(ctx context.Context) (bool, string, error) {
+		got, err := c.FreshRouteEntry(ctx, tableID, id)
+		if IsNotFound(err) {
+			if want == "" {
+				return true, "gone", nil
+			}
+			if notFound < maxNotFoundPolls {
+				notFound++
+				return false, "not listed yet", nil
+			}
+		}
+		if err != nil {
+			return false, "", err
+		}
+		last = got
+		return want != "" && got.Status == want, got.Status, nil
+	})
+	return last, err
+}

@@ -42,7 +42,7 @@ func (r *membersResource) ValidateConfig(ctx context.Context, req resource.Valid
 			continue
 		}
 		first[id] = i
-		t := alicloud.MemberTypeOf(id)
+		t := rulebook.MemberTypeOf(id)
 		if t == "" {
 			resp.Diagnostics.AddAttributeError(at.AtListIndex(i), "Invalid HaVip member",
 				fmt.Sprintf("%q is not an ECS instance ID (i-…) or an ENI ID (eni-…).", id))
@@ -89,7 +89,7 @@ func (r *membersResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	case allKnown && len(members) == 0:
 		plan.InstanceType = types.StringValue("")
 	case len(members) > 0:
-		plan.InstanceType = types.StringValue(alicloud.MemberTypeOf(members[0]))
+		plan.InstanceType = types.StringValue(rulebook.MemberTypeOf(members[0]))
 	default:
 		plan.InstanceType = types.StringUnknown()
 	}
@@ -182,7 +182,7 @@ func (r *membersResource) checkSet(ctx context.Context, req resource.ModifyPlanR
 	var h *alicloud.HaVip
 	if !plan.HaVipID.IsUnknown() {
 		havipID := plan.HaVipID.ValueString()
-		got, err := client.DescribeHaVip(ctx, havipID)
+		got, err := client.ReadHaVip(ctx, havipID)
 		if alicloud.IsNotFound(err) {
 			diags.AddAttributeError(path.Root("havip_id"), "HaVip not found", fmt.Sprintf("HaVip %s does not exist in region %s.", havipID, client.Region()))
 			return
@@ -223,7 +223,7 @@ func (r *membersResource) checkSet(ctx context.Context, req resource.ModifyPlanR
 	key := planKey(*plan, setIdentity(members, plan.EIPAllocationID.ValueString()))
 	memberTypes := map[string]string{}
 	for _, m := range members {
-		memberTypes[m] = alicloud.MemberTypeOf(m)
+		memberTypes[m] = rulebook.MemberTypeOf(m)
 	}
 	otherPlanned := r.data.planned.reserveSet(key, memberTypes)
 	at := func(m string) path.Path { return path.Root("member_ids").AtListIndex(slices.Index(members, m)) }
@@ -281,8 +281,8 @@ func (r *membersResource) checkSet(ctx context.Context, req resource.ModifyPlanR
 func (r *membersResource) memberProblem(ctx context.Context, m, vswitch string) (problem, summary string) {
 	client := r.data.client
 	var inVSwitch string
-	if alicloud.MemberTypeOf(m) == alicloud.MemberENI {
-		eni, err := client.DescribeENI(ctx, m)
+	if rulebook.MemberTypeOf(m) == alicloud.MemberENI {
+		eni, err := client.ReadENI(ctx, m)
 		switch {
 		case alicloud.IsNotFound(err):
 			return fmt.Sprintf("ENI %s does not exist in region %s.", m, client.Region()), "ENI not found"
@@ -294,7 +294,7 @@ func (r *membersResource) memberProblem(ctx context.Context, m, vswitch string) 
 		}
 		inVSwitch = eni.VSwitchID
 	} else {
-		in, err := client.DescribeInstance(ctx, m)
+		in, err := client.ReadInstance(ctx, m)
 		switch {
 		case alicloud.IsNotFound(err):
 			return fmt.Sprintf("ECS instance %s does not exist in region %s.", m, client.Region()), "ECS instance not found"
@@ -320,7 +320,7 @@ func (r *membersResource) memberProblem(ctx context.Context, m, vswitch string) 
 func (r *membersResource) checkEIP(ctx context.Context, eip string, h *alicloud.HaVip, state membersModel, applied appliedSet, key string, diags *diag.Diagnostics) {
 	client := r.data.client
 	at := path.Root("eip_allocation_id")
-	e, err := client.DescribeEIP(ctx, eip)
+	e, err := client.ReadEIP(ctx, eip)
 	switch {
 	case alicloud.IsNotFound(err) && applied.EIP == eip:
 		diags.AddAttributeWarning(at, "EIP released outside Terraform",

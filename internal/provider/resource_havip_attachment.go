@@ -84,7 +84,7 @@ func (r *attachmentResource) ValidateConfig(ctx context.Context, req resource.Va
 	if id.IsUnknown() || id.IsNull() || typ.IsUnknown() || typ.IsNull() {
 		return
 	}
-	if inferred := alicloud.MemberTypeOf(id.ValueString()); inferred != "" && inferred != typ.ValueString() {
+	if inferred := rulebook.MemberTypeOf(id.ValueString()); inferred != "" && inferred != typ.ValueString() {
 		resp.Diagnostics.AddAttributeError(path.Root("instance_type"), "instance_type contradicts instance_id",
 			fmt.Sprintf("%s is an ID of type %s, but instance_type is %s. Omit instance_type to infer it.", id.ValueString(), inferred, typ.ValueString()))
 	}
@@ -113,7 +113,7 @@ func (r *attachmentResource) ModifyPlan(ctx context.Context, req resource.Modify
 	var cfgType types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("instance_type"), &cfgType)...)
 	if cfgType.IsNull() {
-		switch t := alicloud.MemberTypeOf(plan.InstanceID.ValueString()); {
+		switch t := rulebook.MemberTypeOf(plan.InstanceID.ValueString()); {
 		case plan.InstanceID.IsUnknown():
 			plan.InstanceType = types.StringUnknown()
 			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("instance_type"), plan.InstanceType)...)
@@ -208,7 +208,7 @@ func (r *attachmentResource) replacing(ctx context.Context, req resource.ModifyP
 func (r *attachmentResource) checkAttach(ctx context.Context, havipID, memberID, memberType string) diag.Diagnostics {
 	var diags diag.Diagnostics
 	client := r.data.client
-	h, err := client.DescribeHaVip(ctx, havipID)
+	h, err := client.ReadHaVip(ctx, havipID)
 	if alicloud.IsNotFound(err) {
 		diags.AddAttributeError(path.Root("havip_id"), "HaVip not found", fmt.Sprintf("HaVip %s does not exist in region %s.", havipID, client.Region()))
 		return diags
@@ -227,7 +227,7 @@ func (r *attachmentResource) checkAttach(ctx context.Context, havipID, memberID,
 	var vswitchID string
 	switch memberType {
 	case alicloud.MemberECS:
-		in, err := client.DescribeInstance(ctx, memberID)
+		in, err := client.ReadInstance(ctx, memberID)
 		if alicloud.IsNotFound(err) {
 			diags.AddAttributeError(path.Root("instance_id"), "ECS instance not found", fmt.Sprintf("ECS instance %s does not exist in region %s.", memberID, client.Region()))
 			return diags
@@ -241,7 +241,7 @@ func (r *attachmentResource) checkAttach(ctx context.Context, havipID, memberID,
 		}
 		vswitchID = in.VSwitchID
 	case alicloud.MemberENI:
-		eni, err := client.DescribeENI(ctx, memberID)
+		eni, err := client.ReadENI(ctx, memberID)
 		if alicloud.IsNotFound(err) {
 			diags.AddAttributeError(path.Root("instance_id"), "ENI not found", fmt.Sprintf("ENI %s does not exist in region %s.", memberID, client.Region()))
 			return diags
@@ -342,7 +342,7 @@ func (r *attachmentResource) checkDetach(ctx context.Context, req resource.Modif
 
 func (r *attachmentResource) masterGuard(ctx context.Context, havipID, memberID string) diag.Diagnostics {
 	var diags diag.Diagnostics
-	h, err := r.data.client.DescribeHaVip(ctx, havipID)
+	h, err := r.data.client.ReadHaVip(ctx, havipID)
 	if err != nil || h.MasterInstanceID != memberID {
 		return diags // gone or not master: nothing to protect
 	}
@@ -365,7 +365,7 @@ func (r *attachmentResource) Create(ctx context.Context, req resource.CreateRequ
 	havipID, memberID := plan.HaVipID.ValueString(), plan.InstanceID.ValueString()
 	typ := plan.InstanceType.ValueString()
 	if typ == "" {
-		typ = alicloud.MemberTypeOf(memberID)
+		typ = rulebook.MemberTypeOf(memberID)
 	}
 	h, err := client.AssociateHaVip(ctx, havipID, memberID, typ)
 	if err != nil {
@@ -421,7 +421,7 @@ func (r *attachmentResource) Read(ctx context.Context, req resource.ReadRequest,
 	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
 	havipID, memberID := state.HaVipID.ValueString(), state.InstanceID.ValueString()
-	h, err := client.DescribeHaVip(ctx, havipID)
+	h, err := client.ReadHaVip(ctx, havipID)
 	if err == nil && !h.HasMember(memberID) && r.memberDeleted(ctx, memberID) {
 		// Dropping it from the state would make the next plan re-create
 		// it and fail on the missing instance, also in the plan Terraform
@@ -463,7 +463,7 @@ func (r *attachmentResource) Update(ctx context.Context, req resource.UpdateRequ
 		return
 	}
 	plan.IsMaster, plan.Status = state.IsMaster, state.Status
-	if h, err := client.DescribeHaVip(ctx, plan.HaVipID.ValueString()); err == nil {
+	if h, err := client.ReadHaVip(ctx, plan.HaVipID.ValueString()); err == nil {
 		r.fill(&plan, h)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -480,14 +480,14 @@ func (r *attachmentResource) Delete(ctx context.Context, req resource.DeleteRequ
 	defer cancel()
 	havipID, memberID := state.HaVipID.ValueString(), state.InstanceID.ValueString()
 	if state.Status.ValueString() == statusMemberDeleted {
-		if h, err := client.DescribeHaVip(ctx, havipID); alicloud.IsNotFound(err) || (err == nil && !h.HasMember(memberID)) {
+		if h, err := client.ReadHaVip(ctx, havipID); alicloud.IsNotFound(err) || (err == nil && !h.HasMember(memberID)) {
 			return
 		}
 	}
 	force := state.Force.ValueBool()
 	typ := state.InstanceType.ValueString()
 	if typ == "" {
-		typ = alicloud.MemberTypeOf(memberID)
+		typ = rulebook.MemberTypeOf(memberID)
 	}
 	// The plan refused a known master already. If keepalived moved the
 	// HaVip to this member since, the service itself refuses the detach
@@ -513,10 +513,10 @@ const statusMemberDeleted = "MemberDeleted"
 // API error is not taken for that).
 func (r *attachmentResource) memberDeleted(ctx context.Context, id string) bool {
 	var err error
-	if alicloud.MemberTypeOf(id) == alicloud.MemberENI {
-		_, err = r.data.client.DescribeENI(ctx, id)
+	if rulebook.MemberTypeOf(id) == alicloud.MemberENI {
+		_, err = r.data.client.ReadENI(ctx, id)
 	} else {
-		_, err = r.data.client.DescribeInstance(ctx, id)
+		_, err = r.data.client.ReadInstance(ctx, id)
 	}
 	return alicloud.IsNotFound(err)
 }
@@ -526,7 +526,7 @@ func (r *attachmentResource) ImportState(ctx context.Context, req resource.Impor
 		return
 	}
 	havipID, memberID, ok := strings.Cut(req.ID, ":")
-	typ := alicloud.MemberTypeOf(memberID)
+	typ := rulebook.MemberTypeOf(memberID)
 	if !ok || !strings.HasPrefix(havipID, "havip-") || len(havipID) <= len("havip-") || typ == "" || strings.Contains(memberID, ":") {
 		resp.Diagnostics.AddError("Invalid import ID",
 			fmt.Sprintf("Expected havip_id:instance_id, such as havip-bp1abc:i-bp1def or havip-bp1abc:eni-bp1ghi; got %q.", req.ID))

@@ -135,7 +135,7 @@ func (r *eipAssociationResource) ModifyPlan(ctx context.Context, req resource.Mo
 func (r *eipAssociationResource) checkBind(ctx context.Context, havipID, allocationID string) diag.Diagnostics {
 	var diags diag.Diagnostics
 	client := r.data.client
-	eip, err := client.DescribeEIP(ctx, allocationID)
+	eip, err := client.ReadEIP(ctx, allocationID)
 	if alicloud.IsNotFound(err) {
 		diags.AddAttributeError(path.Root("allocation_id"), "EIP not found",
 			fmt.Sprintf("EIP %s does not exist in region %s. The EIP must be in the HaVip's region, which is the provider's.", allocationID, client.Region()))
@@ -145,7 +145,7 @@ func (r *eipAssociationResource) checkBind(ctx context.Context, havipID, allocat
 		diags.AddError("Cannot check EIP "+allocationID, apiErrorDetail(err))
 		return diags
 	}
-	h, err := client.DescribeHaVip(ctx, havipID)
+	h, err := client.ReadHaVip(ctx, havipID)
 	if alicloud.IsNotFound(err) {
 		diags.AddAttributeError(path.Root("havip_id"), "HaVip not found", fmt.Sprintf("HaVip %s does not exist in region %s.", havipID, client.Region()))
 		return diags
@@ -225,7 +225,7 @@ func (r *eipAssociationResource) Read(ctx context.Context, req resource.ReadRequ
 	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
 	havipID, allocationID := state.HaVipID.ValueString(), state.AllocationID.ValueString()
-	eip, err := client.DescribeEIP(ctx, allocationID)
+	eip, err := client.ReadEIP(ctx, allocationID)
 	if alicloud.IsNotFound(err) {
 		// Released: dropping the association from the state would make the
 		// next plan bind it again and fail on the missing EIP, also in the

@@ -187,7 +187,7 @@ func (r *membersResource) Create(ctx context.Context, req resource.CreateRequest
 	eip := plan.EIPAllocationID.ValueString()
 
 	// Everything below refuses before the first mutating call.
-	h, err := client.DescribeHaVip(ctx, havipID)
+	h, err := client.ReadHaVip(ctx, havipID)
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("havip_id"), "Cannot read HaVip "+havipID, apiErrorDetail(err))
 		return
@@ -209,7 +209,7 @@ func (r *membersResource) Create(ctx context.Context, req resource.CreateRequest
 	// set's EIP already bound here is taken over, not bound again.
 	var eipHere *alicloud.EIP
 	if eip != "" && len(h.AssociatedEIPAddresses) > 0 {
-		e, err := client.DescribeEIP(ctx, eip)
+		e, err := client.ReadEIP(ctx, eip)
 		if err == nil && e.InstanceID == havipID {
 			eipHere = e
 		}
@@ -240,7 +240,7 @@ func (r *membersResource) Create(ctx context.Context, req resource.CreateRequest
 		if slices.Contains(done, m) {
 			continue
 		}
-		got, err := client.AssociateHaVip(ctx, havipID, m, alicloud.MemberTypeOf(m))
+		got, err := client.AssociateHaVip(ctx, havipID, m, rulebook.MemberTypeOf(m))
 		if err != nil {
 			// What is associated stays in state (Terraform marks it
 			// tainted), so a destroy or the next apply sees it.
@@ -261,7 +261,7 @@ func (r *membersResource) Create(ctx context.Context, req resource.CreateRequest
 			return
 		}
 	}
-	if got, err := client.DescribeHaVip(ctx, havipID); err == nil {
+	if got, err := client.ReadHaVip(ctx, havipID); err == nil {
 		h = got
 	}
 	save(bound)
@@ -305,7 +305,7 @@ func (r *membersResource) Read(ctx context.Context, req resource.ReadRequest, re
 	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
 	havipID := state.HaVipID.ValueString()
-	h, err := client.DescribeHaVip(ctx, havipID)
+	h, err := client.ReadHaVip(ctx, havipID)
 	if alicloud.IsNotFound(err) {
 		tflog.Warn(ctx, "HaVip is gone; removing its members from state", map[string]any{"havip_id": havipID})
 		resp.State.RemoveResource(ctx)
@@ -334,7 +334,7 @@ func (r *membersResource) Read(ctx context.Context, req resource.ReadRequest, re
 	}
 	switch {
 	case importing:
-		eips, err := client.EIPsOfHaVip(ctx, havipID)
+		eips, err := client.ListEIPsOfHaVip(ctx, havipID)
 		if err != nil {
 			resp.Diagnostics.AddError("Error reading the EIPs of HaVip "+havipID, apiErrorDetail(err))
 			return
@@ -345,7 +345,7 @@ func (r *membersResource) Read(ctx context.Context, req resource.ReadRequest, re
 		}
 		writeApplied(ctx, resp.Private, h.AssociatedInstances, state.EIPAllocationID.ValueString(), &resp.Diagnostics)
 	case !state.EIPAllocationID.IsNull():
-		e, err := client.DescribeEIP(ctx, state.EIPAllocationID.ValueString())
+		e, err := client.ReadEIP(ctx, state.EIPAllocationID.ValueString())
 		switch {
 		case alicloud.IsNotFound(err) || (err == nil && e.InstanceID != havipID):
 			// Unbound or released outside Terraform: the next plan binds it again.
@@ -380,7 +380,7 @@ func (r *membersResource) Update(ctx context.Context, req resource.UpdateRequest
 	oldEIP, newEIP := state.EIPAllocationID.ValueString(), plan.EIPAllocationID.ValueString()
 	applied := readApplied(ctx, req.Private)
 
-	h, err := client.DescribeHaVip(ctx, havipID)
+	h, err := client.ReadHaVip(ctx, havipID)
 	if err != nil {
 		resp.Diagnostics.AddError("Error reading HaVip "+havipID, apiErrorDetail(err))
 		return
@@ -428,7 +428,7 @@ func (r *membersResource) Update(ctx context.Context, req resource.UpdateRequest
 	}
 	attach := func() bool {
 		for _, m := range adds {
-			if _, err := client.AssociateHaVip(ctx, havipID, m, alicloud.MemberTypeOf(m)); err != nil {
+			if _, err := client.AssociateHaVip(ctx, havipID, m, rulebook.MemberTypeOf(m)); err != nil {
 				save()
 				addMemberError(&resp.Diagnostics, m, err)
 				return false
@@ -439,7 +439,7 @@ func (r *membersResource) Update(ctx context.Context, req resource.UpdateRequest
 	}
 	detach := func() bool {
 		for _, m := range detachOrder(removes, h.MasterInstanceID) {
-			if err := client.UnassociateHaVip(ctx, havipID, m, alicloud.MemberTypeOf(m), m == h.MasterInstanceID); err != nil {
+			if err := client.UnassociateHaVip(ctx, havipID, m, rulebook.MemberTypeOf(m), m == h.MasterInstanceID); err != nil {
 				save()
 				if alicloud.CodeOf(err) == rulebook.CodeUnassociateMaster {
 					resp.Diagnostics.Append(masterRemoval(&alicloud.HaVip{ID: havipID, MasterInstanceID: m, IPAddress: h.IPAddress}, " (it became the master during the apply)")...)
@@ -458,7 +458,7 @@ func (r *membersResource) Update(ctx context.Context, req resource.UpdateRequest
 	// order: a set of the other member type (ECS instances and ENIs never
 	// share a HaVip) or one that would pass the member limit on the way.
 	removeFirst := len(adds) > 0 && (len(current)+len(adds) > rulebook.DefaultLimits().MembersPerHaVip ||
-		(h.AssociatedInstanceType != "" && len(removes) > 0 && alicloud.MemberTypeOf(adds[0]) != h.AssociatedInstanceType))
+		(h.AssociatedInstanceType != "" && len(removes) > 0 && rulebook.MemberTypeOf(adds[0]) != h.AssociatedInstanceType))
 	steps := []func() bool{attach, detach}
 	if removeFirst {
 		steps = []func() bool{detach, attach}
@@ -477,7 +477,7 @@ func (r *membersResource) Update(ctx context.Context, req resource.UpdateRequest
 		}
 		eipID, eipAddr = e.ID, e.IPAddress
 	}
-	if got, err := client.DescribeHaVip(ctx, havipID); err == nil {
+	if got, err := client.ReadHaVip(ctx, havipID); err == nil {
 		h = got
 	}
 	save()
@@ -508,10 +508,10 @@ func masterRemoval(h *alicloud.HaVip, note string) diag.Diagnostics {
 // returns "" when it still exists.
 func (r *membersResource) memberGone(ctx context.Context, id string) string {
 	var err error
-	if alicloud.MemberTypeOf(id) == alicloud.MemberENI {
-		_, err = r.data.client.DescribeENI(ctx, id)
+	if rulebook.MemberTypeOf(id) == alicloud.MemberENI {
+		_, err = r.data.client.ReadENI(ctx, id)
 	} else {
-		_, err = r.data.client.DescribeInstance(ctx, id)
+		_, err = r.data.client.ReadInstance(ctx, id)
 	}
 	if !alicloud.IsNotFound(err) {
 		return ""
@@ -540,7 +540,7 @@ func (r *membersResource) Delete(ctx context.Context, req resource.DeleteRequest
 		}
 		r.data.planned.releaseEIP(havipID, eip)
 	}
-	h, err := client.DescribeHaVip(ctx, havipID)
+	h, err := client.ReadHaVip(ctx, havipID)
 	if alicloud.IsNotFound(err) {
 		return
 	}

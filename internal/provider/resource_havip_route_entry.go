@@ -141,7 +141,7 @@ func (r *routeEntryResource) checkNew(ctx context.Context, plan routeEntryModel)
 	havipID := ""
 	if !plan.HaVipID.IsUnknown() {
 		havipID = plan.HaVipID.ValueString()
-		h, err := client.DescribeHaVip(ctx, havipID)
+		h, err := client.ReadHaVip(ctx, havipID)
 		switch {
 		case alicloud.IsNotFound(err):
 			diags.AddAttributeError(path.Root("havip_id"), "HaVip not found", fmt.Sprintf("HaVip %s does not exist in region %s.", havipID, client.Region()))
@@ -298,7 +298,7 @@ func (r *routeEntryResource) Read(ctx context.Context, req resource.ReadRequest,
 	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
 	tableID, id := state.RouteTableID.ValueString(), state.RouteEntryID.ValueString()
-	e, err := client.DescribeRouteEntry(ctx, tableID, id)
+	e, err := client.FreshRouteEntry(ctx, tableID, id)
 	if alicloud.IsNotFound(err) || (err == nil && e.Status == "Deleting") {
 		tflog.Warn(ctx, "route entry is gone; removing it from state", map[string]any{"route_entry_id": id})
 		resp.State.RemoveResource(ctx)
