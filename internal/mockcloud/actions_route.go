@@ -1,6 +1,8 @@
 package mockcloud
 
 import (
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -262,7 +264,7 @@ func describeRouteTableList(c *call) (any, *APIError) {
 			RouterType: "VRouter", VpcId: t.VpcID, Status: rulebook.StatusAvailable, AssociateType: "VSwitch", Description: t.Description,
 			CreationTime: t.Created.UTC().Format(timeFmt), OwnerId: c.ownerID(), ResourceGroupId: rg, Tags: wireTagList(nil)}
 		w.VSwitchIds.VSwitchId = []string{}
-		for _, sid := range sortedKeys(c.a.vswitches) {
+		for _, sid := range slices.Sorted(maps.Keys(c.a.vswitches)) {
 			if s := c.a.vswitches[sid]; s.VpcID == t.VpcID && c.a.tableOfVSwitch(s) == t {
 				w.VSwitchIds.VSwitchId = append(w.VSwitchIds.VSwitchId, sid)
 			}

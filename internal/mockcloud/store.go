@@ -551,15 +551,6 @@ func (a *account) sortedEIPs() []*eipRec {
 	return out
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
 // havipCount counts HaVips against the account and VPC quotas; a HaVip
 // being deleted still counts until it is gone. The account quota is that
 // of one region, as Quota Center holds quotas per region and as the

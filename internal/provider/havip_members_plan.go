@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -259,7 +260,7 @@ func (r *membersResource) checkSet(ctx context.Context, req resource.ModifyPlanR
 				delete(on, key)
 				on[h.ID] = true
 			}
-			if v := r.data.limits.CheckHaVipsOnInstance(m, sortedKeys(on)); v != nil {
+			if v := r.data.limits.CheckHaVipsOnInstance(m, slices.Sorted(maps.Keys(on))); v != nil {
 				addViolation(diags, at(m), v, "")
 			}
 		}

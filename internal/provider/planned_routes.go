@@ -1,9 +1,6 @@
 package provider
 
-import (
-	"sort"
-	"sync"
-)
+import "sync"
 
 // plannedRoutes remembers, within one provider process, the route entries
 // planned but not yet visible in the API, so that the sixth HaVip route of
@@ -68,13 +65,4 @@ func (p *plannedRoutes) isReplaced(entryID string) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.replaced[entryID]
-}
-
-func sortedDests(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for d := range m {
-		out = append(out, d)
-	}
-	sort.Strings(out)
-	return out
 }

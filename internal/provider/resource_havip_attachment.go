@@ -3,7 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -274,13 +275,13 @@ func (r *attachmentResource) checkAttach(ctx context.Context, havipID, memberID,
 			members[m] = t
 		}
 	}
-	for _, m := range sortedIDs(members) {
+	for _, m := range slices.Sorted(maps.Keys(members)) {
 		if v := rulebook.CheckMemberType(havipID, m, members[m], memberID, memberType); v != nil {
 			addViolation(&diags, path.Root("instance_id"), v, "(Counting the members this plan adds.)")
 			break
 		}
 	}
-	if v := r.data.limits.CheckMemberCount(havipID, memberID, sortedIDs(members)); v != nil {
+	if v := r.data.limits.CheckMemberCount(havipID, memberID, slices.Sorted(maps.Keys(members))); v != nil {
 		addViolation(&diags, path.Root("havip_id"), v, "(Counting the members this plan adds.)")
 	}
 	all, err := r.data.allHaVips(ctx)
@@ -296,7 +297,7 @@ func (r *attachmentResource) checkAttach(ctx context.Context, havipID, memberID,
 		for _, o := range otherHaVips {
 			onInstance[o] = true
 		}
-		if v := r.data.limits.CheckHaVipsOnInstance(memberID, sortedKeys(onInstance)); v != nil {
+		if v := r.data.limits.CheckHaVipsOnInstance(memberID, slices.Sorted(maps.Keys(onInstance))); v != nil {
 			addViolation(&diags, path.Root("instance_id"), v, "(Counting the associations this plan adds.)")
 		}
 	}
@@ -304,24 +305,6 @@ func (r *attachmentResource) checkAttach(ctx context.Context, havipID, memberID,
 		r.data.planned.releaseMember(havipID, memberID)
 	}
 	return diags
-}
-
-func sortedIDs(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // checkDetach refuses, at plan time, to detach the HaVip's master when

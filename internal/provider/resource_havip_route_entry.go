@@ -3,7 +3,9 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/netip"
+	"slices"
 	"strings"
 	"time"
 
@@ -191,7 +193,7 @@ func (r *routeEntryResource) checkNew(ctx context.Context, plan routeEntryModel)
 	}
 	others := r.data.routes.reserve(tableID, dest, havipID)
 	var planned []string
-	for _, d := range sortedDests(others) {
+	for _, d := range slices.Sorted(maps.Keys(others)) {
 		if !routed[d] {
 			planned = append(planned, d)
 		}
