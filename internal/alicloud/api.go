@@ -1,8 +1,3 @@
-// Package alicloud is the provider's typed client over alibaba-cloud-sdk-go
-// (Vpc 2016-04-28 and Ecs 2014-05-26): credentials, endpoints, retries that
-// re-sign every attempt, one ClientToken per logical operation, waiters,
-// per-HaVip serialisation and error classes. It knows nothing of Terraform
-// beyond logging through terraform-plugin-log.
 package alicloud
 
 import (
@@ -76,7 +71,7 @@ type HaVip struct {
 
 // Deleting reports whether the HaVip is on its way out: DeleteHaVip has
 // been accepted and the service is still removing it.
-func (h *HaVip) Deleting() bool { return h.Status == statusDeleting }
+func (h *HaVip) Deleting() bool { return h.Status == rulebook.StatusDeleting }
 
 // HasMember reports whether id is associated with the HaVip.
 func (h *HaVip) HasMember(id string) bool {
@@ -125,7 +120,7 @@ type EIP struct {
 }
 
 // Unbinding reports whether the EIP is being unbound from its instance.
-func (e *EIP) Unbinding() bool { return e.Status == statusUnassociating }
+func (e *EIP) Unbinding() bool { return e.Status == rulebook.StatusUnassociating }
 
 type CreateHaVipInput struct {
 	VSwitchID       string
@@ -140,19 +135,8 @@ type CreateHaVipInput struct {
 	Created func(id string)
 }
 
-// HaVipFilter narrows ListHaVips; empty fields match everything.
-type HaVipFilter struct {
-	IDs       []string
-	VpcID     string
-	VSwitchID string
-	IPAddress string
-}
-
 // Member types as AssociateHaVip takes them.
 const (
 	MemberECS = rulebook.MemberECS
 	MemberENI = rulebook.MemberENI
 )
-
-// MemberTypeOf infers the member type from the ID prefix ("i-" or "eni-").
-func MemberTypeOf(id string) string { return rulebook.MemberTypeOf(id) }

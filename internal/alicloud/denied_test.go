@@ -60,7 +60,7 @@ func TestDenied_namesActionAndResourceAndIsNotRetried(t *testing.T) {
 
 	// A Deny statement is named as such.
 	d := ramUser(t, s, cred, "noecs", `{"Version":"1","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"ecs:*","Resource":"*"}]}`)
-	_, err = d.DescribeInstance(ctx, ecs1)
+	_, err = d.ReadInstance(ctx, ecs1)
 	if e := Denial(err); e == nil || e.Action != "ecs:DescribeInstances" || !e.ExplicitDeny || !strings.Contains(err.Error(), "a Deny statement") {
 		t.Fatalf("explicit deny: %v (%+v)", err, e)
 	}

@@ -30,7 +30,7 @@ func (c *Client) AssociateEIP(ctx context.Context, havipID, allocationID string)
 	judge := func(ctx context.Context, e *Error) (verdict, error) {
 		switch e.Code {
 		case rulebook.CodeEIPDuplicated, rulebook.CodeIncorrectEIPStatus:
-			eip, err := c.FindEIPByID(ctx, allocationID)
+			eip, err := c.FreshEIP(ctx, allocationID)
 			switch {
 			case err != nil && e.Class == ClassConflict:
 				return retry, nil
@@ -96,7 +96,7 @@ func (c *Client) UnassociateEIP(ctx context.Context, havipID, allocationID strin
 		if e.Class != ClassConflict && e.Class != ClassNotFound && e.Code != "InvalidBindingStatus" {
 			return fail, e
 		}
-		eip, err := c.FindEIPByID(ctx, allocationID)
+		eip, err := c.FreshEIP(ctx, allocationID)
 		switch {
 		case IsNotFound(err):
 			return settled, nil

@@ -80,8 +80,6 @@ func ClassOf(err error) Class {
 }
 
 func IsNotFound(err error) bool { return ClassOf(err) == ClassNotFound }
-func IsQuota(err error) bool    { return ClassOf(err) == ClassQuota }
-func IsInvalid(err error) bool  { return ClassOf(err) == ClassInvalid }
 
 // Denial returns the RAM refusal inside err, or nil.
 func Denial(err error) *Error {

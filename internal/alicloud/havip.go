@@ -3,7 +3,8 @@ package alicloud
 import (
 	"context"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/vpc"
@@ -29,7 +30,7 @@ func (c *Client) CreateHaVip(ctx context.Context, in CreateHaVipInput) (*HaVip, 
 	defer cancel()
 	token := newClientToken()
 	var tags []vpc.CreateHaVipTag
-	for _, k := range sortedKeys(in.Tags) {
+	for _, k := range slices.Sorted(maps.Keys(in.Tags)) {
 		tags = append(tags, vpc.CreateHaVipTag{Key: k, Value: in.Tags[k]})
 	}
 	var id string
@@ -141,13 +142,13 @@ func (c *Client) DeleteHaVip(ctx context.Context, id string) error {
 		if e.Code != rulebook.CodeIncorrectStatus && e.Code != rulebook.CodeIncorrectHaVipStatus {
 			return retry, nil
 		}
-		h, err := c.FindHaVipByID(ctx, id)
+		h, err := c.FreshHaVip(ctx, id)
 		switch {
 		case IsNotFound(err):
 			return settled, nil
 		case err != nil:
 			return retry, nil
-		case h.Status == statusDeleting:
+		case h.Status == rulebook.StatusDeleting:
 			return settled, nil
 		case inTransition(h.Status):
 			return retry, nil
@@ -186,15 +187,6 @@ func lasting(e *Error, why string) *Error {
 	out.Class = ClassInvalid
 	out.Message = e.Message + ": " + why
 	return &out
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // MoveHaVipResourceGroup moves a HaVip to another resource group in place:

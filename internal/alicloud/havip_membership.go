@@ -11,7 +11,7 @@ import (
 
 func memberType(op, id, typ string) (string, error) {
 	if typ == "" {
-		typ = MemberTypeOf(id)
+		typ = rulebook.MemberTypeOf(id)
 	}
 	switch typ {
 	case MemberECS, MemberENI:
@@ -54,7 +54,7 @@ func (c *Client) AssociateHaVip(ctx context.Context, havipID, instanceID, instan
 			if !sent.mayHaveActed() {
 				return fail, alreadyMember(e, havipID, instanceID)
 			}
-			if h, err := c.FindHaVipByID(ctx, havipID); err == nil && h.HasMember(instanceID) {
+			if h, err := c.FreshHaVip(ctx, havipID); err == nil && h.HasMember(instanceID) {
 				return settled, nil
 			}
 			return fail, e
@@ -115,7 +115,7 @@ func (c *Client) UnassociateHaVip(ctx context.Context, havipID, instanceID, inst
 		if e.Class != ClassConflict && e.Class != ClassNotFound {
 			return fail, e
 		}
-		h, err := c.FindHaVipByID(ctx, havipID)
+		h, err := c.FreshHaVip(ctx, havipID)
 		switch {
 		case IsNotFound(err):
 			return settled, nil // the HaVip is gone, and its members with it

@@ -48,7 +48,7 @@ func TestAssociateHaVipOwnLostCommitIsSuccess(t *testing.T) {
 		t.Fatalf("want the dropped commit and an 'already associated' retry:%s", describeEntries(entries))
 	}
 	sameToken(t, entries)
-	got, _ := c.DescribeHaVip(testCtx(t), h.ID)
+	got, _ := c.ReadHaVip(testCtx(t), h.ID)
 	if !got.HasMember(seedECS1) {
 		t.Fatalf("members %v", got.AssociatedInstances)
 	}

@@ -74,14 +74,14 @@ func TestHaVipLifecycle(t *testing.T) {
 	if err := c.SetHaVipTags(ctx, h.ID, map[string]string{"env": "dev", "new": "1"}, []string{"team", "env"}); err != nil {
 		t.Fatal(err)
 	}
-	got, err := c.DescribeHaVip(ctx, h.ID)
+	got, err := c.ReadHaVip(ctx, h.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got.Name != "web2" || got.Description != "front end" || len(got.Tags) != 2 || got.Tags["env"] != "dev" || got.Tags["new"] != "1" {
 		t.Fatalf("after modify and tags: %+v", got)
 	}
-	if err := c.ModifyHaVip(ctx, h.ID, nil, new(string)); !IsInvalid(err) {
+	if err := c.ModifyHaVip(ctx, h.ID, nil, new(string)); ClassOf(err) != ClassInvalid {
 		t.Fatalf("an empty description must be refused up front, got %v", err)
 	}
 
@@ -104,11 +104,11 @@ func TestHaVipLifecycle(t *testing.T) {
 	if bound == nil || bound.InstanceID != h.ID || bound.Status != "InUse" || bound.IPAddress == "" {
 		t.Fatalf("AssociateEIP returned %+v, want the EIP InUse on %s", bound, h.ID)
 	}
-	got, _ = c.DescribeHaVip(ctx, h.ID)
+	got, _ = c.ReadHaVip(ctx, h.ID)
 	if got.Status != "InUse" || len(got.AssociatedInstances) != 2 || len(got.AssociatedEIPAddresses) != 1 {
 		t.Fatalf("after associations: %+v", got)
 	}
-	eip, _ := c.DescribeEIP(ctx, seedEIP)
+	eip, _ := c.ReadEIP(ctx, seedEIP)
 	if eip.Status != "InUse" || eip.InstanceID != h.ID || eip.InstanceType != "HaVip" {
 		t.Fatalf("EIP %+v", eip)
 	}
@@ -152,7 +152,7 @@ func TestHaVipLifecycle(t *testing.T) {
 	if err := c.DeleteHaVip(ctx, h.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.DescribeHaVip(ctx, h.ID); !IsNotFound(err) {
+	if _, err := c.ReadHaVip(ctx, h.ID); !IsNotFound(err) {
 		t.Fatalf("after delete: %v", err)
 	}
 }
@@ -202,7 +202,7 @@ func TestCreateHaVipLostResponseReusesToken(t *testing.T) {
 	addFault(t, s, mockcloud.FaultRule{Account: cred.AccountID, Action: "CreateHaVip", Count: 1,
 		Effect: mockcloud.FaultEffect{Type: mockcloud.FaultDropAfter}})
 	h := mustCreate(t, c, CreateHaVipInput{Name: "once", Tags: map[string]string{"b": "2", "a": "1", "c": "3"}})
-	all, err := c.ListHaVips(testCtx(t), HaVipFilter{})
+	all, err := c.ListHaVips(testCtx(t), HaVipQuery{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -232,7 +232,7 @@ func TestCreateHaVipTokenSurvivesOperationRetries(t *testing.T) {
 		t.Fatalf("want 5 dropped attempts (1 committed) and a replayed sixth:%s", describeEntries(entries))
 	}
 	sameToken(t, entries)
-	if all, _ := c.ListHaVips(testCtx(t), HaVipFilter{}); len(all) != 1 || all[0].ID != h.ID {
+	if all, _ := c.ListHaVips(testCtx(t), HaVipQuery{}); len(all) != 1 || all[0].ID != h.ID {
 		t.Fatalf("want exactly one HaVip, got %+v", all)
 	}
 
@@ -255,7 +255,7 @@ func TestAssociateHaVipLostResponseReusesToken(t *testing.T) {
 	if _, err := c.AssociateHaVip(testCtx(t), h.ID, seedECS1, ""); err != nil {
 		t.Fatal(err)
 	}
-	got, _ := c.DescribeHaVip(testCtx(t), h.ID)
+	got, _ := c.ReadHaVip(testCtx(t), h.ID)
 	if len(got.AssociatedInstances) != 1 || got.AssociatedInstances[0] != seedECS1 || got.Status != "InUse" {
 		t.Fatalf("members %+v", got)
 	}
@@ -274,8 +274,8 @@ func TestAssociateEIPLostResponseReusesToken(t *testing.T) {
 	if _, err := c.AssociateEIP(testCtx(t), h.ID, seedEIP); err != nil {
 		t.Fatal(err)
 	}
-	eip, _ := c.DescribeEIP(testCtx(t), seedEIP)
-	got, _ := c.DescribeHaVip(testCtx(t), h.ID)
+	eip, _ := c.ReadEIP(testCtx(t), seedEIP)
+	got, _ := c.ReadHaVip(testCtx(t), h.ID)
 	if eip.InstanceID != h.ID || eip.Status != "InUse" || len(got.AssociatedEIPAddresses) != 1 {
 		t.Fatalf("EIP %+v, HaVip %+v", eip, got)
 	}
@@ -369,14 +369,14 @@ func TestCreateWaitsForAvailable(t *testing.T) {
 	if _, err := c.AssociateHaVip(testCtx(t), h.ID, seedECS1, ""); err != nil {
 		t.Fatal(err)
 	}
-	got, _ := c.DescribeHaVip(testCtx(t), h.ID)
+	got, _ := c.ReadHaVip(testCtx(t), h.ID)
 	if got.Status != "InUse" {
 		t.Fatalf("Associate returned before InUse: %s", got.Status)
 	}
 	if err := c.UnassociateHaVip(testCtx(t), h.ID, seedECS1, "", false); err != nil {
 		t.Fatal(err)
 	}
-	got, _ = c.DescribeHaVip(testCtx(t), h.ID)
+	got, _ = c.ReadHaVip(testCtx(t), h.ID)
 	if got.Status != "Available" || len(got.AssociatedInstances) != 0 {
 		t.Fatalf("Unassociate returned early: %+v", got)
 	}
@@ -384,19 +384,19 @@ func TestCreateWaitsForAvailable(t *testing.T) {
 	if _, err := c.AssociateEIP(testCtx(t), h.ID, seedEIP); err != nil {
 		t.Fatal(err)
 	}
-	if eip, _ := c.DescribeEIP(testCtx(t), seedEIP); eip.Status != "InUse" {
+	if eip, _ := c.ReadEIP(testCtx(t), seedEIP); eip.Status != "InUse" {
 		t.Fatalf("AssociateEIP returned while %s", eip.Status)
 	}
 	if err := c.UnassociateEIP(testCtx(t), h.ID, seedEIP, false); err != nil {
 		t.Fatal(err)
 	}
-	if eip, _ := c.DescribeEIP(testCtx(t), seedEIP); eip.Status != "Available" {
+	if eip, _ := c.ReadEIP(testCtx(t), seedEIP); eip.Status != "Available" {
 		t.Fatalf("UnassociateEIP returned while %s", eip.Status)
 	}
 	if err := c.DeleteHaVip(testCtx(t), h.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.DescribeHaVip(testCtx(t), h.ID); !IsNotFound(err) {
+	if _, err := c.ReadHaVip(testCtx(t), h.ID); !IsNotFound(err) {
 		t.Fatalf("Delete returned before the HaVip was gone: %v", err)
 	}
 }
@@ -477,7 +477,7 @@ func TestPerHaVipLockSerialisesAssociations(t *testing.T) {
 			t.Fatalf("%s: %v", enis[i], err)
 		}
 	}
-	got, err := c.DescribeHaVip(testCtx(t), h.ID)
+	got, err := c.ReadHaVip(testCtx(t), h.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -490,7 +490,7 @@ func TestPerHaVipLockSerialisesAssociations(t *testing.T) {
 	if n := len(journal(s, cred, "AssociateHaVip")); n != 10 {
 		t.Fatalf("want 10 AssociateHaVip calls, got %d", n)
 	}
-	eni, err := c.DescribeENI(testCtx(t), enis[3])
+	eni, err := c.ReadENI(testCtx(t), enis[3])
 	if err != nil || eni.InstanceID != seedECS2 || eni.PrivateIP != "192.168.0.43" || eni.Type != "Secondary" {
 		t.Fatalf("ENI %+v, %v", eni, err)
 	}
@@ -507,11 +507,11 @@ func TestErrorClasses(t *testing.T) {
 		err  func() error
 		code string
 	}{
-		{"havip", func() error { _, err := c.DescribeHaVip(ctx, "havip-nope"); return err }, "InvalidHaVipId.NotFound"},
-		{"eip", func() error { _, err := c.DescribeEIP(ctx, "eip-nope"); return err }, "InvalidAllocationId.NotFound"},
-		{"vswitch", func() error { _, err := c.DescribeVSwitch(ctx, "vsw-nope"); return err }, "InvalidVSwitchId.NotFound"},
-		{"instance", func() error { _, err := c.DescribeInstance(ctx, "i-nope"); return err }, "InvalidInstanceId.NotFound"},
-		{"eni", func() error { _, err := c.DescribeENI(ctx, "eni-nope"); return err }, "InvalidEniId.NotFound"},
+		{"havip", func() error { _, err := c.ReadHaVip(ctx, "havip-nope"); return err }, "InvalidHaVipId.NotFound"},
+		{"eip", func() error { _, err := c.ReadEIP(ctx, "eip-nope"); return err }, "InvalidAllocationId.NotFound"},
+		{"vswitch", func() error { _, err := c.FreshVSwitch(ctx, "vsw-nope"); return err }, "InvalidVSwitchId.NotFound"},
+		{"instance", func() error { _, err := c.ReadInstance(ctx, "i-nope"); return err }, "InvalidInstanceId.NotFound"},
+		{"eni", func() error { _, err := c.ReadENI(ctx, "eni-nope"); return err }, "InvalidEniId.NotFound"},
 		{"create in missing vswitch", func() error {
 			_, err := c.CreateHaVip(ctx, CreateHaVipInput{VSwitchID: "vsw-nope"})
 			return err
@@ -525,7 +525,7 @@ func TestErrorClasses(t *testing.T) {
 		}
 	}
 
-	in, err := c.DescribeInstance(ctx, seedECS2)
+	in, err := c.ReadInstance(ctx, seedECS2)
 	if err != nil || in.PrivateIP != "192.168.0.26" || in.VSwitchID != seedVSwitch || in.Status != "Running" {
 		t.Fatalf("instance %+v, %v", in, err)
 	}
@@ -549,13 +549,13 @@ func TestErrorClasses(t *testing.T) {
 
 	bad := testConfig(s, cred)
 	bad.SecretKey = "not-the-secret"
-	_, err = newClient(t, bad).DescribeHaVip(ctx, "havip-x")
+	_, err = newClient(t, bad).ReadHaVip(ctx, "havip-x")
 	if e := asError(t, err); e.Class != ClassAuth || e.Code != "SignatureDoesNotMatch" {
 		t.Fatalf("wrong secret: want auth, got %v", err)
 	}
 	unknown := testConfig(s, cred)
 	unknown.AccessKey = "LTAI5tUNKNOWNKEY000000"
-	_, err = newClient(t, unknown).DescribeHaVip(ctx, "havip-x")
+	_, err = newClient(t, unknown).ReadHaVip(ctx, "havip-x")
 	if e := asError(t, err); e.Class != ClassAuth || e.Code != "InvalidAccessKeyId.NotFound" || IsNotFound(err) {
 		t.Fatalf("unknown key: want auth (not not-found), got %v", err)
 	}
@@ -605,7 +605,7 @@ func TestListHaVipsPages(t *testing.T) {
 		ids = append(ids, mustCreate(t, c, CreateHaVipInput{}).ID)
 	}
 	since := s.JournalSeq()
-	all, err := c.ListHaVips(ctx, HaVipFilter{})
+	all, err := c.ListHaVips(ctx, HaVipQuery{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -629,11 +629,11 @@ func TestListHaVipsPages(t *testing.T) {
 		t.Fatalf("other VPC count %d", vpc)
 	}
 
-	some, err := c.ListHaVips(ctx, HaVipFilter{IDs: append(ids[5:30], "havip-missing"), VpcID: seedVPC})
+	some, err := c.ListHaVips(ctx, HaVipQuery{IDs: append(ids[5:30], "havip-missing"), VpcIDs: []string{seedVPC}})
 	if err != nil || len(some) != 25 {
 		t.Fatalf("by IDs (two filter chunks): %d, %v", len(some), err)
 	}
-	one, err := c.ListHaVips(ctx, HaVipFilter{IPAddress: all[7].IPAddress, VSwitchID: seedVSwitch})
+	one, err := c.ListHaVips(ctx, HaVipQuery{IPAddresses: []string{all[7].IPAddress}, VSwitchIDs: []string{seedVSwitch}})
 	if err != nil || len(one) != 1 || one[0].ID != all[7].ID {
 		t.Fatalf("by IP: %+v, %v", one, err)
 	}
@@ -654,11 +654,11 @@ func TestConcurrentUse(t *testing.T) {
 				var err error
 				switch (g + i) % 3 {
 				case 0:
-					_, err = c.DescribeHaVip(ctx, h.ID)
+					_, err = c.ReadHaVip(ctx, h.ID)
 				case 1:
-					_, err = c.DescribeInstance(ctx, seedECS1)
+					_, err = c.ReadInstance(ctx, seedECS1)
 				default:
-					_, err = c.DescribeEIP(ctx, seedEIP)
+					_, err = c.ReadEIP(ctx, seedEIP)
 				}
 				if err != nil {
 					errs <- err

@@ -2,71 +2,86 @@ package alicloud
 
 import (
 	"context"
+	"maps"
+	"slices"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/vpc"
 )
 
-const (
-	pageSize = 50 // DescribeHaVips' maximum
-	// maxPages stops a paging loop that a misbehaving answer (a total
-	// that never drops, pages that never shorten) would keep going.
-	maxPages = 1000
-	// idsPerFilter keeps the HaVipId filter, whose limit is undocumented,
-	// to a modest number of values per request.
-	idsPerFilter = 20
-)
+// idsPerFilter keeps the HaVipId filter, whose limit is undocumented, to a
+// modest number of values per request.
+const idsPerFilter = 20
 
-// ListHaVips pages through every HaVip matching f.
-func (c *Client) ListHaVips(ctx context.Context, f HaVipFilter) ([]HaVip, error) {
+// HaVipQuery narrows ListHaVips, server side: the values of one field are
+// ORed, the fields are ANDed, empty fields match everything. Tags match
+// HaVips that carry every given key with its value (an empty value
+// matches any value of the key).
+type HaVipQuery struct {
+	IDs             []string
+	VpcIDs          []string
+	VSwitchIDs      []string
+	Statuses        []string
+	IPAddresses     []string
+	Tags            map[string]string
+	ResourceGroupID string
+}
+
+// haVipRequest is what one DescribeHaVips asks for, but the page.
+type haVipRequest struct {
+	filters []vpc.DescribeHaVipsFilter
+	tags    []vpc.DescribeHaVipsTags
+	group   string
+}
+
+// requests is the DescribeHaVips queries that together answer q: one, or
+// with HaVip IDs, one per idsPerFilter of them, so that a long ID list
+// stays within what one request carries.
+func (q HaVipQuery) requests() []haVipRequest {
 	var base []vpc.DescribeHaVipsFilter
-	if f.VpcID != "" {
-		base = append(base, haVipFilter("VpcId", f.VpcID))
-	}
-	if f.VSwitchID != "" {
-		base = append(base, haVipFilter("VSwitchId", f.VSwitchID))
-	}
-	if f.IPAddress != "" {
-		base = append(base, haVipFilter("HaVipAddress", f.IPAddress))
-	}
-	queries := [][]vpc.DescribeHaVipsFilter{base}
-	if len(f.IDs) > 0 {
-		queries = nil
-		for i := 0; i < len(f.IDs); i += idsPerFilter {
-			chunk := f.IDs[i:min(i+idsPerFilter, len(f.IDs))]
-			q := append(append([]vpc.DescribeHaVipsFilter(nil), base...), haVipFilter("HaVipId", chunk...))
-			queries = append(queries, q)
+	for _, f := range []struct {
+		key  string
+		vals []string
+	}{{"VpcId", q.VpcIDs}, {"VSwitchId", q.VSwitchIDs}, {"Status", q.Statuses}, {"HaVipAddress", q.IPAddresses}} {
+		if len(f.vals) > 0 {
+			base = append(base, haVipFilter(f.key, f.vals...))
 		}
 	}
-	out := []HaVip{}
-	seen := map[string]bool{}
-	for _, filters := range queries {
-		read := 0
-		for page := 1; page <= maxPages; page++ {
-			resp, err := c.describeHaVips(ctx, filters, page, pageSize)
+	var tags []vpc.DescribeHaVipsTags
+	for _, k := range slices.Sorted(maps.Keys(q.Tags)) {
+		tags = append(tags, vpc.DescribeHaVipsTags{Key: k, Value: q.Tags[k]})
+	}
+	if len(q.IDs) == 0 {
+		return []haVipRequest{{filters: base, tags: tags, group: q.ResourceGroupID}}
+	}
+	var out []haVipRequest
+	for chunk := range slices.Chunk(q.IDs, idsPerFilter) {
+		filters := append(slices.Clone(base), haVipFilter("HaVipId", chunk...))
+		out = append(out, haVipRequest{filters: filters, tags: tags, group: q.ResourceGroupID})
+	}
+	return out
+}
+
+// ListHaVips reads every page of the HaVips matching q, each HaVip once.
+func (c *Client) ListHaVips(ctx context.Context, q HaVipQuery) ([]HaVip, error) {
+	p := newPager(pageSize, func(h HaVip) string { return h.ID })
+	for _, r := range q.requests() {
+		err := p.read(ctx, func(ctx context.Context, at cursor) (page[HaVip], error) {
+			resp, err := c.describeHaVips(ctx, r, at.number, pageSize)
 			if err != nil {
-				return nil, err
+				return page[HaVip]{}, err
 			}
-			items := resp.HaVips.HaVip
-			read += len(items)
-			for _, s := range items {
-				// A HaVip created or deleted while paging shifts the pages;
-				// never report one twice.
-				if !seen[s.HaVipId] {
-					seen[s.HaVipId] = true
-					out = append(out, fromSDKHaVip(s))
-				}
-			}
-			if len(items) < pageSize || read >= resp.TotalCount {
-				break
-			}
+			return page[HaVip]{items: fromSDKHaVips(resp), total: resp.TotalCount}, nil
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
-	return out, nil
+	return p.items, nil
 }
 
 // CountHaVips counts the HaVips of the account in the region and of one VPC.
 func (c *Client) CountHaVips(ctx context.Context, vpcID string) (account, vpcCount int, err error) {
-	resp, err := c.describeHaVips(ctx, nil, 1, 1)
+	resp, err := c.describeHaVips(ctx, haVipRequest{}, 1, 1)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -74,9 +89,47 @@ func (c *Client) CountHaVips(ctx context.Context, vpcID string) (account, vpcCou
 	if vpcID == "" {
 		return account, 0, nil
 	}
-	resp, err = c.describeHaVips(ctx, []vpc.DescribeHaVipsFilter{haVipFilter("VpcId", vpcID)}, 1, 1)
+	resp, err = c.describeHaVips(ctx, haVipRequest{filters: []vpc.DescribeHaVipsFilter{haVipFilter("VpcId", vpcID)}}, 1, 1)
 	if err != nil {
 		return 0, 0, err
 	}
 	return account, resp.TotalCount, nil
+}
+
+// ListEIPsOfHaVip reads the EIPs bound to a HaVip. DescribeHaVips names
+// them by public address only; importing a binding needs the allocation
+// IDs.
+func (c *Client) ListEIPsOfHaVip(ctx context.Context, havipID string) ([]EIP, error) {
+	const op = "DescribeEipAddresses"
+	if havipID == "" {
+		return nil, invalid(op, "a HaVip ID is required")
+	}
+	const size = 100 // DescribeEipAddresses' largest page
+	all, err := listAll(ctx, size, func(e EIP) string { return e.ID }, func(ctx context.Context, at cursor) (page[EIP], error) {
+		var pg page[EIP]
+		err := c.vpcCall(ctx, op, func(cli *vpc.Client) (string, error) {
+			req := vpc.CreateDescribeEipAddressesRequest()
+			req.AssociatedInstanceType = "HaVip"
+			req.AssociatedInstanceId = havipID
+			req.PageNumber = requestsInt(at.number)
+			req.PageSize = requestsInt(size)
+			r, err := send(cli, req, vpc.CreateDescribeEipAddressesResponse)
+			if err != nil {
+				return "", err
+			}
+			pg = page[EIP]{items: fromSDKEIPs(r), total: r.TotalCount}
+			return r.RequestId, nil
+		})
+		return pg, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	var out []EIP
+	for _, e := range all {
+		if e.InstanceID == havipID {
+			out = append(out, e)
+		}
+	}
+	return out, nil
 }

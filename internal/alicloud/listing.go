@@ -28,7 +28,7 @@ type listingCall struct {
 	err   error
 }
 
-// AllHaVips lists every HaVip of the account in the region, for the
+// ReadAllHaVips lists every HaVip of the account in the region, for the
 // plan-time checks (quotas, used addresses, HaVips per instance), each of
 // which needs the whole list. Terraform plans up to -parallelism
 // resources at once: a check that arrives while a listing is in flight
@@ -38,7 +38,7 @@ type listingCall struct {
 // apply, which checks each resource again after the ones it depends on
 // were created, would otherwise list every HaVip once per change. What
 // other clients do meanwhile is not seen, as with any plan.
-func (c *Client) AllHaVips(ctx context.Context) ([]HaVip, error) {
+func (c *Client) ReadAllHaVips(ctx context.Context) ([]HaVip, error) {
 	l := &c.listing
 	l.mu.Lock()
 	if last := l.last; last != nil {
@@ -67,7 +67,7 @@ func (c *Client) AllHaVips(ctx context.Context) ([]HaVip, error) {
 	l.mu.Unlock()
 
 	gens := c.reads.haVips.generations()
-	f.all, f.err = c.ListHaVips(ctx, HaVipFilter{})
+	f.all, f.err = c.ListHaVips(ctx, HaVipQuery{})
 	c.keepListing(f, gens)
 	return append([]HaVip(nil), f.all...), f.err
 }
@@ -181,7 +181,7 @@ func (l *haVipListing) endCreate(id string, err error, epoch uint64) {
 	l.touchLocked([]string{id}, epoch)
 }
 
-// keepListing ends a listing call: it serves later AllHaVips calls and,
+// keepListing ends a listing call: it serves later ReadAllHaVips calls and,
 // HaVip by HaVip, later Reads (observe).
 func (c *Client) keepListing(f *listingCall, gens map[string]uint64) {
 	l := &c.listing
@@ -219,14 +219,11 @@ func (c *Client) observeHaVips(all []HaVip, gens map[string]uint64) {
 func (c *Client) CheckRegion(ctx context.Context) error {
 	gens := c.reads.haVips.generations()
 	epoch := c.haVipEpoch.Load()
-	resp, err := c.describeHaVips(ctx, nil, 1, pageSize)
+	resp, err := c.describeHaVips(ctx, haVipRequest{}, 1, pageSize)
 	if err != nil {
 		return err
 	}
-	f := &listingCall{done: make(chan struct{}), epoch: epoch}
-	for _, s := range resp.HaVips.HaVip {
-		f.all = append(f.all, fromSDKHaVip(s))
-	}
+	f := &listingCall{done: make(chan struct{}), epoch: epoch, all: fromSDKHaVips(resp)}
 	if len(f.all) < resp.TotalCount {
 		// Not the whole listing: its HaVips still serve their Reads.
 		c.observeHaVips(f.all, gens)

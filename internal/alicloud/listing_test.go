@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/havip-oss/terraform-provider-havip/internal/mockcloud"
+	"github.com/havip-oss/terraform-provider-havip/internal/rulebook"
 )
 
 // Plan checks that run at the same time share one listing; a later check
@@ -29,9 +30,9 @@ func TestAllHaVipsSharedUntilAChange(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			all, err := c.AllHaVips(ctx)
+			all, err := c.ReadAllHaVips(ctx)
 			if err != nil || len(all) != 1 || all[0].ID != first.ID {
-				t.Errorf("AllHaVips: %v, %v", all, err)
+				t.Errorf("ReadAllHaVips: %v, %v", all, err)
 			}
 		}()
 		if i == 0 {
@@ -44,7 +45,7 @@ func TestAllHaVipsSharedUntilAChange(t *testing.T) {
 	if n := lists(); n != 1 {
 		t.Fatalf("8 concurrent checks listed %d times, want 1", n)
 	}
-	if _, err := c.AllHaVips(ctx); err != nil || lists() != 1 {
+	if _, err := c.ReadAllHaVips(ctx); err != nil || lists() != 1 {
 		t.Fatalf("a check after the listing, with no change since: %d listings (want 1), %v", lists(), err)
 	}
 	// The process's own changes bring the listing up to date HaVip by
@@ -52,26 +53,26 @@ func TestAllHaVipsSharedUntilAChange(t *testing.T) {
 	// all for a HaVip it has just created.
 	second := mustCreate(t, c, CreateHaVipInput{IPAddress: "192.168.0.31"})
 	describes := countAction(journal(s, cred, ""), "DescribeHaVips")
-	all, err := c.AllHaVips(ctx)
+	all, err := c.ReadAllHaVips(ctx)
 	if err != nil || len(all) != 2 || all[1].ID != second.ID || all[1].IPAddress != "192.168.0.31" {
 		t.Fatalf("after a create: %v, %v; want both HaVips", all, err)
 	}
 	if n := countAction(journal(s, cred, ""), "DescribeHaVips") - describes; n != 0 {
 		t.Fatalf("after a create, the listing made %d DescribeHaVips; the create's wait saw the new HaVip", n)
 	}
-	if _, err := c.AssociateHaVip(ctx, second.ID, seedECS1, MemberTypeOf(seedECS1)); err != nil {
+	if _, err := c.AssociateHaVip(ctx, second.ID, seedECS1, rulebook.MemberTypeOf(seedECS1)); err != nil {
 		t.Fatal(err)
 	}
-	if all, err := c.AllHaVips(ctx); err != nil || len(all) != 2 || !all[1].HasMember(seedECS1) {
+	if all, err := c.ReadAllHaVips(ctx); err != nil || len(all) != 2 || !all[1].HasMember(seedECS1) {
 		t.Fatalf("after an association: %v, %v; want the new member on the second HaVip", all, err)
 	}
-	if err := c.UnassociateHaVip(ctx, second.ID, seedECS1, MemberTypeOf(seedECS1), false); err != nil {
+	if err := c.UnassociateHaVip(ctx, second.ID, seedECS1, rulebook.MemberTypeOf(seedECS1), false); err != nil {
 		t.Fatal(err)
 	}
 	if err := c.DeleteHaVip(ctx, second.ID); err != nil {
 		t.Fatal(err)
 	}
-	if all, err := c.AllHaVips(ctx); err != nil || len(all) != 1 || all[0].ID != first.ID {
+	if all, err := c.ReadAllHaVips(ctx); err != nil || len(all) != 1 || all[0].ID != first.ID {
 		t.Fatalf("after a delete: %v, %v; want the first HaVip only", all, err)
 	}
 	if n := lists(); n != 1 {
@@ -85,13 +86,13 @@ func TestAllHaVipsSharedUntilAChange(t *testing.T) {
 func TestAllHaVipsListsAgainAfterACreateOfUnknownOutcome(t *testing.T) {
 	s, cred, c := impatientClient(t)
 	ctx := testCtx(t)
-	if _, err := c.AllHaVips(ctx); err != nil {
+	if _, err := c.ReadAllHaVips(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.CreateHaVip(ctx, CreateHaVipInput{VSwitchID: "vsw-doesnotexist"}); !IsNotFound(err) && !IsInvalid(err) {
+	if _, err := c.CreateHaVip(ctx, CreateHaVipInput{VSwitchID: "vsw-doesnotexist"}); !IsNotFound(err) && ClassOf(err) != ClassInvalid {
 		t.Fatalf("a create in a vSwitch that does not exist: %v", err)
 	}
-	if _, err := c.AllHaVips(ctx); err != nil {
+	if _, err := c.ReadAllHaVips(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if n := listingsOf(s, cred); n != 1 {
@@ -104,7 +105,7 @@ func TestAllHaVipsListsAgainAfterACreateOfUnknownOutcome(t *testing.T) {
 	if _, err := c.CreateHaVip(ctx, CreateHaVipInput{VSwitchID: seedVSwitch}); ClassOf(err) != ClassTransient {
 		t.Fatalf("a create answered 503 every time: %v", err)
 	}
-	if _, err := c.AllHaVips(ctx); err != nil {
+	if _, err := c.ReadAllHaVips(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if n := listingsOf(s, cred); n != 2 {
@@ -138,26 +139,26 @@ func TestCheckRegionServesListingAndReads(t *testing.T) {
 	if err := c.CheckRegion(ctx); err != nil {
 		t.Fatal(err)
 	}
-	all, err := c.AllHaVips(ctx)
+	all, err := c.ReadAllHaVips(ctx)
 	if err != nil || len(all) != 1 {
-		t.Fatalf("AllHaVips: %v, %v", all, err)
+		t.Fatalf("ReadAllHaVips: %v, %v", all, err)
 	}
-	got, err := c.DescribeHaVip(ctx, h.ID)
+	got, err := c.ReadHaVip(ctx, h.ID)
 	if err != nil || got.ID != h.ID || got.IPAddress != "192.168.0.30" {
-		t.Fatalf("DescribeHaVip: %+v, %v", got, err)
+		t.Fatalf("ReadHaVip: %+v, %v", got, err)
 	}
 	if n := len(journal(s, cred, "")) - before; n != 1 {
 		t.Fatalf("region check, listing and Read made %d calls, want the check's 1", n)
 	}
-	if _, err := c.AssociateHaVip(ctx, h.ID, seedECS1, MemberTypeOf(seedECS1)); err != nil {
+	if _, err := c.AssociateHaVip(ctx, h.ID, seedECS1, rulebook.MemberTypeOf(seedECS1)); err != nil {
 		t.Fatal(err)
 	}
 	mid := journal(s, cred, "")
-	got, err = c.DescribeHaVip(ctx, h.ID)
+	got, err = c.ReadHaVip(ctx, h.ID)
 	if err != nil || !got.HasMember(seedECS1) {
 		t.Fatalf("the Read after the process's own change: %+v, %v", got, err)
 	}
-	if _, err := c.AllHaVips(ctx); err != nil {
+	if _, err := c.ReadAllHaVips(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(journal(s, cred, "DescribeHaVips")) - countAction(mid, "DescribeHaVips"); n != 0 {
@@ -176,7 +177,7 @@ func countAction(entries []mockcloud.JournalEntry, action string) int {
 }
 
 // With more HaVips than a page, the region check's page is not the whole
-// listing: AllHaVips lists them all, while the HaVips on the page still
+// listing: ReadAllHaVips lists them all, while the HaVips on the page still
 // serve their Reads.
 func TestCheckRegionPartialPage(t *testing.T) {
 	fx := mockcloud.SeedFixtures()
@@ -193,9 +194,9 @@ func TestCheckRegionPartialPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := countAction(journal(s, cred, ""), "DescribeHaVips")
-	all, err := c.AllHaVips(ctx)
+	all, err := c.ReadAllHaVips(ctx)
 	if err != nil || len(all) != pageSize+2 {
-		t.Fatalf("AllHaVips: %d HaVips, %v; want %d", len(all), err, pageSize+2)
+		t.Fatalf("ReadAllHaVips: %d HaVips, %v; want %d", len(all), err, pageSize+2)
 	}
 	if n := countAction(journal(s, cred, ""), "DescribeHaVips") - before; n != 2 {
 		t.Fatalf("listing %d HaVips took %d calls, want 2 pages", pageSize+2, n)
@@ -206,7 +207,7 @@ func TestCheckRegionPartialPage(t *testing.T) {
 	}
 	before = countAction(journal(s, cred, ""), "DescribeHaVips")
 	for _, id := range ids {
-		if _, err := c2.DescribeHaVip(ctx, id); err != nil {
+		if _, err := c2.ReadHaVip(ctx, id); err != nil {
 			t.Fatal(err)
 		}
 	}

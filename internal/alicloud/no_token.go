@@ -40,7 +40,7 @@ func (c *Client) sendUnlessApplied(ctx context.Context, op, id string, send func
 					return fail, e
 				}
 			}
-			h, err := c.FindHaVipByID(ctx, id)
+			h, err := c.FreshHaVip(ctx, id)
 			if err != nil {
 				// Without the HaVip the outcome stays unknown, and
 				// sending again could apply the change twice.

@@ -22,6 +22,8 @@ import (
 // Nothing is kept across provider processes: each Terraform command
 // configures a new client and reads afresh.
 type batchReader[T any] struct {
+	op       string // the describe action, for errors
+	idName   string // "a HaVip ID", for a read without one
 	maxBatch int
 	timeout  time.Duration // of one shared call, which no caller's context bounds
 	// fetch describes ids in one call; an ID missing from the answer does
@@ -53,14 +55,17 @@ type seen[T any] struct {
 	requestID string
 }
 
-func newBatchReader[T any](maxBatch int, timeout time.Duration, fetch func(context.Context, []string) (map[string]*T, string, error), notFound func(id, requestID string) error) *batchReader[T] {
-	return &batchReader[T]{maxBatch: maxBatch, timeout: timeout, fetch: fetch, notFound: notFound,
+func newBatchReader[T any](op, idName string, maxBatch int, timeout time.Duration, fetch func(context.Context, []string) (map[string]*T, string, error), notFound func(id, requestID string) error) *batchReader[T] {
+	return &batchReader[T]{op: op, idName: idName, maxBatch: maxBatch, timeout: timeout, fetch: fetch, notFound: notFound,
 		waiting: map[string][]chan result[T]{}, known: map[string]seen[T]{}, gen: map[string]uint64{}}
 }
 
 // get returns the object with ID id. fresh demands a describe that starts
 // after this call; otherwise what this process last saw serves.
 func (b *batchReader[T]) get(ctx context.Context, id string, fresh bool) (*T, error) {
+	if id == "" {
+		return nil, invalid(b.op, "%s is required", b.idName)
+	}
 	b.mu.Lock()
 	if s, ok := b.known[id]; ok && !fresh {
 		b.mu.Unlock()

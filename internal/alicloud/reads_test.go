@@ -107,7 +107,7 @@ func TestOneDescribePerHaVipInFlight(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := 0; i < 20; i++ {
-				if _, err := c.FindHaVipByID(testCtx(t), h.ID); err != nil {
+				if _, err := c.FreshHaVip(testCtx(t), h.ID); err != nil {
 					errs <- err
 					return
 				}
@@ -129,7 +129,7 @@ func TestOneDescribePerHaVipInFlight(t *testing.T) {
 }
 
 // TestReadsServeFromWhatWasSeen: a Read after a mutation is answered by
-// what the waiter saw; a second Read by what the first saw; a finder
+// what the waiter saw; a second Read by what the first saw; a Fresh read
 // always asks the service; concurrent Reads of many HaVips share calls.
 func TestReadsServeFromWhatWasSeen(t *testing.T) {
 	s, cred, c := setup(t, mockcloud.Options{})
@@ -138,18 +138,18 @@ func TestReadsServeFromWhatWasSeen(t *testing.T) {
 		t.Fatal(err)
 	}
 	since := s.JournalSeq()
-	got, err := c.DescribeHaVip(testCtx(t), h.ID)
+	got, err := c.ReadHaVip(testCtx(t), h.ID)
 	if err != nil || !got.HasMember(seedECS1) || got.Status != "InUse" {
 		t.Fatalf("Read after associate: %+v, %v", got, err)
 	}
 	if n := len(journalSince(s, cred, "DescribeHaVips", since)); n != 0 {
 		t.Fatalf("the Read after the waiter called DescribeHaVips %d times", n)
 	}
-	if _, err := c.FindHaVipByID(testCtx(t), h.ID); err != nil {
+	if _, err := c.FreshHaVip(testCtx(t), h.ID); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(journalSince(s, cred, "DescribeHaVips", since)); n != 1 {
-		t.Fatalf("a finder must describe: %d calls", n)
+		t.Fatalf("a Fresh read must describe: %d calls", n)
 	}
 	// Changed behind the client's back: a new client (a new Terraform
 	// command) sees it at once.
@@ -157,7 +157,7 @@ func TestReadsServeFromWhatWasSeen(t *testing.T) {
 		t.Fatal(err)
 	}
 	fresh := newClient(t, testConfig(s, cred))
-	if got, err := fresh.DescribeHaVip(testCtx(t), h.ID); err != nil || got.HasMember(seedECS1) {
+	if got, err := fresh.ReadHaVip(testCtx(t), h.ID); err != nil || got.HasMember(seedECS1) {
 		t.Fatalf("a new client read a stale HaVip: %+v, %v", got, err)
 	}
 
@@ -175,7 +175,7 @@ func TestReadsServeFromWhatWasSeen(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for range 3 { // a HaVip and two attachments refreshing
-				if _, err := reader.DescribeHaVip(testCtx(t), id); err != nil {
+				if _, err := reader.ReadHaVip(testCtx(t), id); err != nil {
 					t.Error(err)
 				}
 			}

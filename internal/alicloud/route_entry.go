@@ -5,17 +5,12 @@ import (
 	"fmt"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/vpc"
+
+	"github.com/havip-oss/terraform-provider-havip/internal/rulebook"
 )
 
 // NextHopHaVip is the NextHopType of a route entry whose next hop is a HaVip.
 const NextHopHaVip = "HaVip"
-
-// Route entry statuses as the API spells them.
-const (
-	routeStatusPending   = "Pending"
-	routeStatusAvailable = "Available"
-	routeStatusDeleting  = "Deleting"
-)
 
 // RouteEntry as DescribeRouteEntryList returns it, with its first next hop.
 type RouteEntry struct {
@@ -102,7 +97,7 @@ func (c *Client) CreateRouteEntry(ctx context.Context, in CreateRouteEntryInput)
 	if id == "" {
 		return nil, &Error{Op: op, Class: ClassUnknown, Message: "the answer carried no RouteEntryId"}
 	}
-	e, err := c.waitRouteEntry(ctx, op, in.TableID, id, routeStatusAvailable)
+	e, err := c.waitRouteEntry(ctx, op, in.TableID, id, rulebook.StatusAvailable)
 	if e == nil {
 		e = &RouteEntry{ID: id, TableID: in.TableID, Destination: in.Destination, NextHopType: NextHopHaVip, NextHopID: in.HaVipID}
 	}
@@ -133,11 +128,11 @@ func (c *Client) DeleteRouteEntry(ctx context.Context, tableID, id string) error
 		if e.Class != ClassConflict {
 			return fail, e
 		}
-		got, err := c.DescribeRouteEntry(ctx, tableID, id)
+		got, err := c.FreshRouteEntry(ctx, tableID, id)
 		switch {
 		case IsNotFound(err):
 			return settled, nil
-		case err == nil && got.Status == routeStatusDeleting:
+		case err == nil && got.Status == rulebook.StatusDeleting:
 			return settled, nil
 		}
 		return retry, nil
@@ -161,9 +156,9 @@ func (c *Client) DeleteRouteEntry(ctx context.Context, tableID, id string) error
 	return err
 }
 
-// RoutesToHaVip lists the Custom route entries of every route table of the
+// ListRoutesToHaVip lists the Custom route entries of every route table of the
 // VPC whose next hop is the HaVip.
-func (c *Client) RoutesToHaVip(ctx context.Context, vpcID, havipID string) ([]RouteEntry, error) {
+func (c *Client) ListRoutesToHaVip(ctx context.Context, vpcID, havipID string) ([]RouteEntry, error) {
 	if vpcID == "" || havipID == "" {
 		return nil, invalid("DescribeRouteEntryList", "a VPC ID and a HaVip ID are required")
 	}

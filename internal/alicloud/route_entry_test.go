@@ -30,21 +30,21 @@ func TestRouteEntryLifecycle(t *testing.T) {
 	if e.Status != "Available" || e.TableID != seedTable || e.Destination != "10.10.0.0/16" || e.NextHopType != NextHopHaVip || e.NextHopID != h.ID || e.Name != "r" || e.Type != "Custom" {
 		t.Fatalf("created %+v", e)
 	}
-	routes, err := c.RoutesToHaVip(testCtx(t), seedVPC, h.ID)
+	routes, err := c.ListRoutesToHaVip(testCtx(t), seedVPC, h.ID)
 	if err != nil || len(routes) != 1 || routes[0].ID != e.ID {
 		t.Fatalf("RoutesToHaVip: %v %+v", err, routes)
 	}
-	tbl, err := c.DescribeRouteTable(testCtx(t), seedTable)
+	tbl, err := c.FreshRouteTable(testCtx(t), seedTable)
 	if err != nil || tbl.VpcID != seedVPC || tbl.Type != "System" {
-		t.Fatalf("DescribeRouteTable: %v %+v", err, tbl)
+		t.Fatalf("FreshRouteTable: %v %+v", err, tbl)
 	}
-	if _, err := c.DescribeRouteTable(testCtx(t), "vtb-nosuch"); !IsNotFound(err) {
+	if _, err := c.FreshRouteTable(testCtx(t), "vtb-nosuch"); !IsNotFound(err) {
 		t.Fatalf("a missing table: %v", err)
 	}
 	if err := c.DeleteRouteEntry(testCtx(t), seedTable, e.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.DescribeRouteEntry(testCtx(t), seedTable, e.ID); !IsNotFound(err) {
+	if _, err := c.FreshRouteEntry(testCtx(t), seedTable, e.ID); !IsNotFound(err) {
 		t.Fatalf("after delete: %v", err)
 	}
 	if err := c.DeleteRouteEntry(testCtx(t), seedTable, e.ID); err != nil {
@@ -68,7 +68,7 @@ func TestCreateRouteEntryLostResponseReusesToken(t *testing.T) {
 		t.Fatalf("the lost answer was not replayed:%s", describeEntries(entries))
 	}
 	sameToken(t, entries)
-	routes, err := c.RoutesToHaVip(testCtx(t), seedVPC, h.ID)
+	routes, err := c.ListRoutesToHaVip(testCtx(t), seedVPC, h.ID)
 	if err != nil || len(routes) != 1 || routes[0].ID != e.ID {
 		t.Fatalf("want exactly entry %s: %v %+v", e.ID, err, routes)
 	}
@@ -120,7 +120,7 @@ func TestRouteEntriesSerialisedPerTable(t *testing.T) {
 	}
 	addFault(t, s, mockcloud.FaultRule{Account: cred.AccountID, Action: "DeleteRouteEntry", Count: 2,
 		Effect: mockcloud.FaultEffect{Type: mockcloud.FaultConflict}})
-	routes, _ := c.RoutesToHaVip(testCtx(t), seedVPC, h.ID)
+	routes, _ := c.ListRoutesToHaVip(testCtx(t), seedVPC, h.ID)
 	if err := c.DeleteRouteEntry(testCtx(t), seedTable, routes[0].ID); err != nil {
 		t.Fatal(err)
 	}
@@ -136,23 +136,23 @@ func TestRouteEntryErrors(t *testing.T) {
 		mustRoute(t, c, fmt.Sprintf("10.%d.0.0/16", i), h.ID)
 	}
 	_, err := c.CreateRouteEntry(testCtx(t), CreateRouteEntryInput{TableID: seedTable, Destination: "10.6.0.0/16", HaVipID: h.ID})
-	if !IsQuota(err) || CodeOf(err) != "CountLimitExceed.HaVipRouteEntry" {
+	if ClassOf(err) != ClassQuota || CodeOf(err) != "CountLimitExceed.HaVipRouteEntry" {
 		t.Fatalf("sixth route: %v", err)
 	}
 	_, err = c.CreateRouteEntry(testCtx(t), CreateRouteEntryInput{TableID: seedTable, Destination: "10.1.0.0/16", HaVipID: h.ID})
-	if !IsInvalid(err) || CodeOf(err) != "InvalidCIDRBlock.Duplicate" {
+	if ClassOf(err) != ClassInvalid || CodeOf(err) != "InvalidCIDRBlock.Duplicate" {
 		t.Fatalf("duplicate: %v", err)
 	}
 	_, err = c.CreateRouteEntry(testCtx(t), CreateRouteEntryInput{TableID: seedTable, Destination: "10.7.0.0/16", HaVipID: "havip-nosuch"})
 	if !IsNotFound(err) {
 		t.Fatalf("missing HaVip: %v", err)
 	}
-	if err := c.DeleteHaVip(testCtx(t), h.ID); CodeOf(err) != "DependencyViolation.HaVipReferedByRouteEntry" || !IsInvalid(err) {
+	if err := c.DeleteHaVip(testCtx(t), h.ID); CodeOf(err) != "DependencyViolation.HaVipReferedByRouteEntry" || ClassOf(err) != ClassInvalid {
 		t.Fatalf("deleting a routed HaVip: %v", err)
 	}
 }
 
-// QueryHaVips reads every page with the filters applied by the service:
+// ListHaVips reads every page with the filters applied by the service:
 // values of a key ORed, keys ANDed, tags and resource group too.
 func TestQueryHaVips(t *testing.T) {
 	fx := mockcloud.SeedFixtures()
@@ -167,26 +167,26 @@ func TestQueryHaVips(t *testing.T) {
 		}
 		ids = append(ids, mustCreate(t, c, in).ID)
 	}
-	all, err := c.QueryHaVips(testCtx(t), HaVipQuery{})
+	all, err := c.ListHaVips(testCtx(t), HaVipQuery{})
 	if err != nil || len(all) != 120 {
 		t.Fatalf("all: %v, %d", err, len(all))
 	}
 	if n := len(journal(s, cred, "DescribeHaVips")); n < 3 {
 		t.Fatalf("120 HaVips in %d pages", n)
 	}
-	odd, err := c.QueryHaVips(testCtx(t), HaVipQuery{VSwitchIDs: []string{"vsw-bp1seedvsw000000000002"}, Tags: map[string]string{"n": "0"}})
+	odd, err := c.ListHaVips(testCtx(t), HaVipQuery{VSwitchIDs: []string{"vsw-bp1seedvsw000000000002"}, Tags: map[string]string{"n": "0"}})
 	if err != nil || len(odd) != 20 { // odd i with i%3==0: 3, 9, …, 117
 		t.Fatalf("vSwitch 2 and n=0: %v, %d", err, len(odd))
 	}
-	both, err := c.QueryHaVips(testCtx(t), HaVipQuery{VSwitchIDs: []string{seedVSwitch, "vsw-bp1seedvsw000000000002"}, VpcIDs: []string{seedVPC}})
+	both, err := c.ListHaVips(testCtx(t), HaVipQuery{VSwitchIDs: []string{seedVSwitch, "vsw-bp1seedvsw000000000002"}, VpcIDs: []string{seedVPC}})
 	if err != nil || len(both) != 120 {
 		t.Fatalf("either vSwitch: %v, %d", err, len(both))
 	}
-	some, err := c.QueryHaVips(testCtx(t), HaVipQuery{IDs: ids[:45], Statuses: []string{"Available"}})
+	some, err := c.ListHaVips(testCtx(t), HaVipQuery{IDs: ids[:45], Statuses: []string{"Available"}})
 	if err != nil || len(some) != 45 {
 		t.Fatalf("45 IDs in chunks: %v, %d", err, len(some))
 	}
-	none, err := c.QueryHaVips(testCtx(t), HaVipQuery{ResourceGroupID: "rg-other"})
+	none, err := c.ListHaVips(testCtx(t), HaVipQuery{ResourceGroupID: "rg-other"})
 	if err != nil || len(none) != 0 {
 		t.Fatalf("another resource group: %v, %d", err, len(none))
 	}

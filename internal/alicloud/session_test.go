@@ -42,7 +42,7 @@ func TestSession_expiredProfileIsReadAgain(t *testing.T) {
 	c := newClient(t, cfg)
 	ctx := testCtx(t)
 	vsw := mockcloud.SeedFixtures().VSwitches[0].ID
-	if _, err := c.DescribeVSwitch(ctx, vsw); err != nil {
+	if _, err := c.FreshVSwitch(ctx, vsw); err != nil {
 		t.Fatal(err)
 	}
 
@@ -51,7 +51,7 @@ func TestSession_expiredProfileIsReadAgain(t *testing.T) {
 	if err := s.ExpireSession(one.AccessKeyID); err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.DescribeVSwitch(ctx, vsw)
+	_, err = c.FreshVSwitch(ctx, vsw)
 	if CodeOf(err) != codeSessionExpired || ClassOf(err) != ClassAuth {
 		t.Fatalf("with no newer session: %v (class %s)", err, ClassOf(err))
 	}
@@ -63,7 +63,7 @@ func TestSession_expiredProfileIsReadAgain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.DescribeHaVip(ctx, h.ID); err != nil {
+	if _, err := c.ReadHaVip(ctx, h.ID); err != nil {
 		t.Fatalf("after the renewal: %v", err)
 	}
 	var created int
@@ -92,7 +92,7 @@ func TestSession_staticCredentialsAreNotRefreshed(t *testing.T) {
 	if err := s.ExpireSession(one.AccessKeyID); err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.DescribeVSwitch(testCtx(t), mockcloud.SeedFixtures().VSwitches[0].ID)
+	_, err = c.FreshVSwitch(testCtx(t), mockcloud.SeedFixtures().VSwitches[0].ID)
 	if CodeOf(err) != codeSessionExpired {
 		t.Fatalf("got %v", err)
 	}

@@ -1,21 +1,14 @@
 package alicloud
 
-import "context"
+import (
+	"context"
 
-// HaVip and EIP statuses as the API spells them.
-const (
-	statusCreating      = "Creating"
-	statusAvailable     = "Available"
-	statusInUse         = "InUse"
-	statusAssociating   = "Associating"
-	statusUnassociating = "Unassociating"
-	statusDeleting      = "Deleting"
-	statusReleasing     = "Releasing"
+	"github.com/havip-oss/terraform-provider-havip/internal/rulebook"
 )
 
 func inTransition(status string) bool {
 	switch status {
-	case statusCreating, statusAssociating, statusUnassociating, statusDeleting, statusReleasing:
+	case rulebook.StatusCreating, rulebook.StatusAssociating, rulebook.StatusUnassociating, rulebook.StatusDeleting, rulebook.StatusReleasing:
 		return true
 	}
 	return false
@@ -28,7 +21,7 @@ type statusFunc[T any] func(ctx context.Context) (*T, string, error)
 
 func (c *Client) statusHaVip(id string) statusFunc[HaVip] {
 	return func(ctx context.Context) (*HaVip, string, error) {
-		h, err := c.FindHaVipByID(ctx, id)
+		h, err := c.FreshHaVip(ctx, id)
 		if IsNotFound(err) {
 			return nil, "", nil
 		}
@@ -41,7 +34,7 @@ func (c *Client) statusHaVip(id string) statusFunc[HaVip] {
 
 func (c *Client) statusEIP(allocationID string) statusFunc[EIP] {
 	return func(ctx context.Context) (*EIP, string, error) {
-		e, err := c.FindEIPByID(ctx, allocationID)
+		e, err := c.FreshEIP(ctx, allocationID)
 		if IsNotFound(err) {
 			return nil, "", nil
 		}

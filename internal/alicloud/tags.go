@@ -2,6 +2,8 @@ package alicloud
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"sort"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/vpc"
@@ -50,7 +52,7 @@ func (c *Client) SetHaVipTags(ctx context.Context, id string, set map[string]str
 			return err
 		}
 	}
-	keys := sortedKeys(set)
+	keys := slices.Sorted(maps.Keys(set))
 	for _, k := range keys {
 		if k == "" {
 			return invalid("TagResources", "tag keys must not be empty")

@@ -42,7 +42,7 @@ func TestSetHaVipTagsCommitsOnceWhateverTheFault(t *testing.T) {
 				if committed != 1 || len(entries) != f.sent {
 					t.Fatalf("%s: %d requests, %d committed; want %d requests, 1 committed", action, len(entries), committed, f.sent)
 				}
-				got, err := c.FindHaVipByID(ctx, h.ID)
+				got, err := c.FreshHaVip(ctx, h.ID)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -73,7 +73,7 @@ func TestMoveHaVipResourceGroupCommitsOnceWhateverTheFault(t *testing.T) {
 			if committed != 1 || len(entries) != f.sent {
 				t.Fatalf("%d requests, %d committed; want %d requests, 1 committed", len(entries), committed, f.sent)
 			}
-			got, err := c.FindHaVipByID(ctx, h.ID)
+			got, err := c.FreshHaVip(ctx, h.ID)
 			if err != nil || got.ResourceGroupID != "rg-aekzmoved" {
 				t.Fatalf("resource group %q, %v; want rg-aekzmoved", got.ResourceGroupID, err)
 			}

@@ -79,7 +79,7 @@ func TestTransportRetries5xxAndDroppedConnections(t *testing.T) {
 
 	addFault(t, s, mockcloud.FaultRule{Account: cred.AccountID, Action: "DescribeVSwitchAttributes", Count: 1,
 		Effect: mockcloud.FaultEffect{Type: mockcloud.FaultDropBefore}})
-	vsw, err := c.DescribeVSwitch(context.Background(), seedVSwitch)
+	vsw, err := c.FreshVSwitch(context.Background(), seedVSwitch)
 	if err != nil {
 		t.Fatalf("after a dropped connection: %v", err)
 	}
@@ -102,7 +102,7 @@ func TestTransportExhaustedRetriesKeepLastAnswer(t *testing.T) {
 	c := newClient(t, cfg)
 	addFault(t, s, mockcloud.FaultRule{Account: cred.AccountID, Action: "DescribeHaVips", Count: 100,
 		Effect: mockcloud.FaultEffect{Type: mockcloud.FaultError, Status: 503, Code: "ServiceUnavailable", Message: "busy"}})
-	_, err := c.DescribeHaVip(context.Background(), "havip-whatever")
+	_, err := c.ReadHaVip(context.Background(), "havip-whatever")
 	e := asError(t, err)
 	entries := journal(s, cred, "DescribeHaVips")
 	if len(entries) != 3 {
@@ -148,7 +148,7 @@ func TestSTSCredentialsRetry(t *testing.T) {
 	c := newClient(t, cfg)
 	addFault(t, s, mockcloud.FaultRule{Account: cred.AccountID, Action: "DescribeEipAddresses", Count: 1,
 		Effect: mockcloud.FaultEffect{Type: mockcloud.FaultThrottle}})
-	eip, err := c.DescribeEIP(context.Background(), seedEIP)
+	eip, err := c.ReadEIP(context.Background(), seedEIP)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +182,7 @@ func TestTransportErrorIsRedacted(t *testing.T) {
 	if err := c.SignIn(ctx); err != nil { // as the provider's Configure does
 		t.Fatal(err)
 	}
-	_, err = c.DescribeHaVip(ctx, "havip-x")
+	_, err = c.ReadHaVip(ctx, "havip-x")
 	e := asError(t, err)
 	if e.Class != ClassTransient {
 		t.Fatalf("class %s: %v", e.Class, e)
@@ -214,7 +214,7 @@ func TestLoggingFieldsWithoutSecrets(t *testing.T) {
 	var logs bytes.Buffer
 	ctx := tflogtest.RootLogger(context.Background(), &logs)
 	c := newClient(t, cfg)
-	_, err := c.DescribeHaVip(ctx, "havip-x")
+	_, err := c.ReadHaVip(ctx, "havip-x")
 	if ClassOf(err) != ClassAuth {
 		t.Fatalf("want auth error, got %v", err)
 	}

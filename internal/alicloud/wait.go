@@ -158,7 +158,7 @@ func (c *Client) waitHaVipAvailable(ctx context.Context, op, id string) (*HaVip,
 			return false, "", c.notListed("DescribeHaVips", rulebook.CodeHaVipNotFound, "HaVip", id, "")
 		}
 		h = got
-		return st == statusAvailable, st, nil
+		return st == rulebook.StatusAvailable, st, nil
 	})
 	return h, err
 }
@@ -192,7 +192,7 @@ func (c *Client) waitHaVipMemberAssociated(ctx context.Context, op, havipID, ins
 			return false, "", c.notListed("DescribeHaVips", rulebook.CodeHaVipNotFound, "HaVip", havipID, "")
 		}
 		member := h.HasMember(instanceID)
-		if member && st == statusInUse {
+		if member && st == rulebook.StatusInUse {
 			settled = h
 			return true, "", nil
 		}
@@ -220,7 +220,7 @@ func (c *Client) waitHaVipMemberGone(ctx context.Context, op, havipID, instanceI
 			return true, "", nil
 		}
 		member := h.HasMember(instanceID)
-		return !member && st != statusUnassociating, fmt.Sprintf("%s, member listed: %t", st, member), nil
+		return !member && st != rulebook.StatusUnassociating, fmt.Sprintf("%s, member listed: %t", st, member), nil
 	})
 }
 
@@ -239,7 +239,7 @@ func (c *Client) waitEIPBound(ctx context.Context, op, allocationID, havipID str
 			return false, "", c.notListed("DescribeEipAddresses", rulebook.CodeAllocationNotFound, "EIP", allocationID, "")
 		}
 		onHaVip := eip.InstanceID == havipID
-		if onHaVip && st == statusInUse {
+		if onHaVip && st == rulebook.StatusInUse {
 			bound = eip
 			return true, "", nil
 		}
@@ -263,7 +263,7 @@ func (c *Client) waitEIPLeftHaVip(ctx context.Context, op, allocationID, havipID
 		if err != nil {
 			return false, "", err
 		}
-		if eip == nil || st == statusAvailable {
+		if eip == nil || st == rulebook.StatusAvailable {
 			return true, "", nil
 		}
 		if eip.InstanceID != "" && eip.InstanceID != havipID && !inTransition(st) {
@@ -271,4 +271,34 @@ func (c *Client) waitEIPLeftHaVip(ctx context.Context, op, allocationID, havipID
 		}
 		return false, fmt.Sprintf("%s, bound to %q", st, eip.InstanceID), nil
 	})
+}
+
+// waitRouteEntry polls until the entry shows want, or is gone when want
+// is "". A fresh entry may be missing from the list for a few polls
+// (eventual consistency) before the wait gives up on it.
+func (c *Client) waitRouteEntry(ctx context.Context, op, tableID, id, want string) (*RouteEntry, error) {
+	var last *RouteEntry
+	notFound := 0
+	what := "route entry " + id + " to become " + want
+	if want == "" {
+		what = "route entry " + id + " to be deleted"
+	}
+	err := c.waitFor(ctx, op, what, func(ctx context.Context) (bool, string, error) {
+		got, err := c.FreshRouteEntry(ctx, tableID, id)
+		if IsNotFound(err) {
+			if want == "" {
+				return true, "gone", nil
+			}
+			if notFound < maxNotFoundPolls {
+				notFound++
+				return false, "not listed yet", nil
+			}
+		}
+		if err != nil {
+			return false, "", err
+		}
+		last = got
+		return want != "" && got.Status == want, got.Status, nil
+	})
+	return last, err
 }

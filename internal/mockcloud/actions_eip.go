@@ -51,7 +51,7 @@ func allocateEip(c *call) (any, *APIError) {
 	}
 	e := &eipRec{ID: c.a.newID("eip-"), Region: c.region, IP: ip, Name: c.p.str("Name"), Description: c.p.str("Description"),
 		Bandwidth: bw, ISP: isp, ChargeType: "PostPaid", InternetChargeType: ict, ResourceGroupID: rg,
-		Status: StatusAvailable, Created: c.now}
+		Status: rulebook.StatusAvailable, Created: c.now}
 	c.a.eips[e.ID] = e
 	c.a.eipSeq[e.ID] = c.a.nextSeq()
 	return allocateEipResp{RequestId: c.req.requestID, AllocationId: e.ID, EipAddress: ip, OrderId: 0, ResourceGroupId: rg}, nil
@@ -153,17 +153,17 @@ func associateEip(c *call) (any, *APIError) {
 	if e.InstanceID == h.ID {
 		return nil, badRequest(rulebook.CodeEIPDuplicated, "EIP %s is already associated with HaVip %s.", e.ID, h.ID)
 	}
-	if e.Pending != nil || e.Status != StatusAvailable {
+	if e.Pending != nil || e.Status != rulebook.StatusAvailable {
 		return nil, badRequest(rulebook.CodeIncorrectEIPStatus, "EIP %s is %s; it must be Available.", e.ID, e.shownStatus())
 	}
-	if h.Pending != nil || (h.Status != StatusAvailable && h.Status != StatusInUse) {
+	if h.Pending != nil || (h.Status != rulebook.StatusAvailable && h.Status != rulebook.StatusInUse) {
 		return nil, badRequest(rulebook.CodeIncorrectHaVipStatus, "The HaVip %s is %s; an EIP can be associated only when it is Available or InUse.", h.ID, h.shownStatus())
 	}
 	if v := c.a.limits().CheckEIPCount(h.ID, h.EIPs); v != nil {
 		return nil, refuse(v)
 	}
-	e.InstanceID, e.InstanceType, e.Status = h.ID, "HaVip", StatusInUse
-	e.Pending = c.a.begin(TransitionEIPAssociate, c.now, StatusAssociating, StatusInUse, false)
+	e.InstanceID, e.InstanceType, e.Status = h.ID, "HaVip", rulebook.StatusInUse
+	e.Pending = c.a.begin(TransitionEIPAssociate, c.now, rulebook.StatusAssociating, rulebook.StatusInUse, false)
 	h.EIPs = append(h.EIPs, e.ID)
 	return requestOnly{c.req.requestID}, nil
 }
@@ -192,8 +192,8 @@ func unassociateEip(c *call) (any, *APIError) {
 	if h != nil {
 		h.EIPs = remove(h.EIPs, e.ID)
 	}
-	e.InstanceID, e.InstanceType, e.Status = "", "", StatusAvailable
-	e.Pending = c.a.begin(TransitionEIPUnassociate, c.now, StatusUnassociating, StatusAvailable, false)
+	e.InstanceID, e.InstanceType, e.Status = "", "", rulebook.StatusAvailable
+	e.Pending = c.a.begin(TransitionEIPUnassociate, c.now, rulebook.StatusUnassociating, rulebook.StatusAvailable, false)
 	return requestOnly{c.req.requestID}, nil
 }
 
@@ -202,7 +202,7 @@ func releaseEip(c *call) (any, *APIError) {
 	if err != nil {
 		return nil, err
 	}
-	if e.Pending != nil || e.Status != StatusAvailable {
+	if e.Pending != nil || e.Status != rulebook.StatusAvailable {
 		return nil, badRequest(rulebook.CodeIncorrectEIPStatus, "EIP %s is %s; it can be released only when it is Available.", e.ID, e.shownStatus())
 	}
 	delete(c.a.eips, e.ID)

@@ -74,8 +74,8 @@ func createHaVip(c *call) (any, *APIError) {
 	}
 	h := &havipRec{ID: c.a.newID("havip-"), Region: vsw.Region, VpcID: vsw.VpcID, VSwitchID: vsw.ID, IP: ip,
 		Name: c.p.str("Name"), Description: c.p.str("Description"), ResourceGroupID: rg, Tags: tags,
-		Status: StatusAvailable, Created: c.now}
-	h.Pending = c.a.begin(TransitionHaVipCreate, c.now, StatusCreating, StatusAvailable, false)
+		Status: rulebook.StatusAvailable, Created: c.now}
+	h.Pending = c.a.begin(TransitionHaVipCreate, c.now, rulebook.StatusCreating, rulebook.StatusAvailable, false)
 	c.a.havips[h.ID] = h
 	c.a.havipSeq[h.ID] = c.a.nextSeq()
 	return createHaVipResp{RequestId: c.req.requestID, HaVipId: h.ID, IpAddress: ip}, nil
@@ -242,7 +242,7 @@ func associateHaVip(c *call) (any, *APIError) {
 	if err != nil {
 		return nil, err
 	}
-	if h.Pending != nil || (h.Status != StatusAvailable && h.Status != StatusInUse) {
+	if h.Pending != nil || (h.Status != rulebook.StatusAvailable && h.Status != rulebook.StatusInUse) {
 		return nil, badRequest(rulebook.CodeIncorrectHaVipStatus, "The HaVip %s is %s; members can be associated only when it is Available or InUse.", h.ID, h.shownStatus())
 	}
 	id := c.p.str("InstanceId")
@@ -287,8 +287,8 @@ func associateHaVip(c *call) (any, *APIError) {
 	}
 	h.Members = append(h.Members, id)
 	h.MemberType = typ
-	h.Status = StatusInUse
-	h.Pending = c.a.begin(TransitionHaVipAssociate, c.now, StatusAssociating, StatusInUse, false)
+	h.Status = rulebook.StatusInUse
+	h.Pending = c.a.begin(TransitionHaVipAssociate, c.now, rulebook.StatusAssociating, rulebook.StatusInUse, false)
 	if c.a.autoMaster && h.Master == "" {
 		h.Master = id
 	}
@@ -312,7 +312,7 @@ func unassociateHaVip(c *call) (any, *APIError) {
 	default:
 		return nil, invalidParam("Force", "%q is not True or False.", f)
 	}
-	if h.Pending != nil || h.Status != StatusInUse {
+	if h.Pending != nil || h.Status != rulebook.StatusInUse {
 		return nil, badRequest(rulebook.CodeIncorrectHaVipStatus, "The HaVip %s is %s; members can be disassociated only when it is InUse.", h.ID, h.shownStatus())
 	}
 	id := c.p.str("InstanceId")
@@ -326,7 +326,7 @@ func unassociateHaVip(c *call) (any, *APIError) {
 		return nil, badRequest(rulebook.CodeUnassociateMaster, "%s is the master of HaVip %s; set Force=True to disassociate it.", id, h.ID)
 	}
 	c.a.dropMember(h, id)
-	h.Pending = c.a.begin(TransitionHaVipUnassociate, c.now, StatusUnassociating, h.Status, false)
+	h.Pending = c.a.begin(TransitionHaVipUnassociate, c.now, rulebook.StatusUnassociating, h.Status, false)
 	return requestOnly{c.req.requestID}, nil
 }
 
@@ -338,7 +338,7 @@ func (a *account) dropMember(h *havipRec, id string) {
 	}
 	if len(h.Members) == 0 {
 		h.MemberType = ""
-		h.Status = StatusAvailable
+		h.Status = rulebook.StatusAvailable
 	}
 }
 
@@ -353,13 +353,13 @@ func deleteHaVip(c *call) (any, *APIError) {
 	if len(h.EIPs) > 0 {
 		return nil, badRequest(rulebook.CodeDeleteWithEIP, "The HaVip %s is associated with EIP %s; disassociate it first.", h.ID, strings.Join(h.EIPs, ", "))
 	}
-	if h.Status != StatusAvailable {
+	if h.Status != rulebook.StatusAvailable {
 		return nil, badRequest(rulebook.CodeIncorrectStatus, "The HaVip %s is %s with %d members; it can be deleted only when it is Available.", h.ID, h.Status, len(h.Members))
 	}
 	if routes := c.a.routesTo(h.ID); len(routes) > 0 {
 		return nil, badRequest(rulebook.CodeDeleteWithRouteEntry, "The HaVip %s is the next hop of route entry %s; delete the route entries first.", h.ID, strings.Join(routes, ", "))
 	}
-	if p := c.a.begin(TransitionHaVipDelete, c.now, StatusDeleting, "", true); p != nil {
+	if p := c.a.begin(TransitionHaVipDelete, c.now, rulebook.StatusDeleting, "", true); p != nil {
 		h.Pending = p
 	} else {
 		delete(c.a.havips, h.ID)

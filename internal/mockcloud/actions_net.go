@@ -3,7 +3,8 @@ package mockcloud
 import (
 	"encoding/base64"
 	"encoding/json"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -20,7 +21,7 @@ func describeVpcs(c *call) (any, *APIError) {
 		return nil, invalidParam("VpcId", "At most 20 comma-separated VPC IDs are allowed.")
 	}
 	var match []*vpcRec
-	for _, id := range sortedKeys(c.a.vpcs) {
+	for _, id := range slices.Sorted(maps.Keys(c.a.vpcs)) {
 		v := c.a.vpcs[id]
 		if v.Region != c.region || (len(ids) > 0 && !ids[id]) || (c.p.str("VpcName") != "" && c.p.str("VpcName") != v.Name) ||
 			(c.p.has("IsDefault") && c.p.boolOr("IsDefault", false)) ||
@@ -33,10 +34,10 @@ func describeVpcs(c *call) (any, *APIError) {
 	out.Vpcs.Vpc = []wireVpc{}
 	start, end := pageBounds(len(match), number, size)
 	for _, v := range match[start:end] {
-		w := wireVpc{VpcId: v.ID, RegionId: v.Region, Status: StatusAvailable, VpcName: v.Name, CidrBlock: v.CIDR,
+		w := wireVpc{VpcId: v.ID, RegionId: v.Region, Status: rulebook.StatusAvailable, VpcName: v.Name, CidrBlock: v.CIDR,
 			CreationTime: v.Created.UTC().Format(timeFmt), OwnerId: c.ownerID(), Tags: wireTagList(nil)}
 		w.VSwitchIds.VSwitchId = []string{}
-		for _, sid := range sortedKeys(c.a.vswitches) {
+		for _, sid := range slices.Sorted(maps.Keys(c.a.vswitches)) {
 			if c.a.vswitches[sid].VpcID == v.ID {
 				w.VSwitchIds.VSwitchId = append(w.VSwitchIds.VSwitchId, sid)
 			}
@@ -71,7 +72,7 @@ func (c *call) wireVSwitch(s *vswitchRec) wireVSwitch {
 		}
 	}
 	avail := int64(1<<(32-s.prefix.Bits())) - 4 - int64(used)
-	w := wireVSwitch{VSwitchId: s.ID, VpcId: s.VpcID, Status: StatusAvailable, CidrBlock: s.CIDR, ZoneId: s.Zone,
+	w := wireVSwitch{VSwitchId: s.ID, VpcId: s.VpcID, Status: rulebook.StatusAvailable, CidrBlock: s.CIDR, ZoneId: s.Zone,
 		AvailableIpAddressCount: avail, VSwitchName: s.Name, CreationTime: s.Created.UTC().Format(timeFmt),
 		OwnerId: c.ownerID(), ResourceGroupId: defaultResourceGroup(c.a), Tags: wireTagList(nil)}
 	if t := c.a.tableOfVSwitch(s); t != nil {
@@ -86,7 +87,7 @@ func describeVSwitches(c *call) (any, *APIError) {
 		return nil, err
 	}
 	var match []*vswitchRec
-	for _, id := range sortedKeys(c.a.vswitches) {
+	for _, id := range slices.Sorted(maps.Keys(c.a.vswitches)) {
 		s := c.a.vswitches[id]
 		if s.Region != c.region ||
 			(c.p.str("VpcId") != "" && c.p.str("VpcId") != s.VpcID) ||
@@ -341,7 +342,7 @@ func describeInstances(c *call) (any, *APIError) {
 	}
 	idSet, ipSet := set(ids), set(ips)
 	var match []*instanceRec
-	for _, id := range sortedKeys(c.a.instances) {
+	for _, id := range slices.Sorted(maps.Keys(c.a.instances)) {
 		in := c.a.instances[id]
 		if in.Region != c.region ||
 			(len(idSet) > 0 && !idSet[id]) ||
@@ -380,7 +381,7 @@ func (c *call) wireInstance(in *instanceRec) wireInstance {
 		LockReason string `json:"LockReason"`
 	}{}
 	w.NetworkInterfaces.NetworkInterface = []wireInstanceNIC{}
-	for _, id := range sortedKeys(c.a.enis) {
+	for _, id := range slices.Sorted(maps.Keys(c.a.enis)) {
 		e := c.a.enis[id]
 		if e.InstanceID != in.ID {
 			continue
@@ -404,8 +405,7 @@ func describeENIs(c *call) (any, *APIError) {
 	ips := set(c.p.strList("PrivateIpAddress"))
 	idSet := set(ids)
 	var match []*eniRec
-	keys := sortedKeys(c.a.enis)
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(c.a.enis))
 	for _, id := range keys {
 		e := c.a.enis[id]
 		status := eniStatus(e)
@@ -446,7 +446,7 @@ func describeENIs(c *call) (any, *APIError) {
 
 func eniStatus(e *eniRec) string {
 	if e.InstanceID != "" {
-		return StatusInUse
+		return rulebook.StatusInUse
 	}
-	return StatusAvailable
+	return rulebook.StatusAvailable
 }

@@ -1,6 +1,8 @@
 package mockcloud
 
 import (
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -64,7 +66,7 @@ func createRouteEntry(c *call) (any, *APIError) {
 	if h.VpcID != t.VpcID {
 		return nil, badRequest("InvalidNextHop.VpcMismatch", "HaVip %s is in VPC %s, but route table %s belongs to VPC %s.", h.ID, h.VpcID, t.ID, t.VpcID)
 	}
-	if h.Pending != nil || (h.Status != StatusAvailable && h.Status != StatusInUse) {
+	if h.Pending != nil || (h.Status != rulebook.StatusAvailable && h.Status != rulebook.StatusInUse) {
 		return nil, badRequest(rulebook.CodeIncorrectHaVipStatus, "The HaVip %s is %s; a route can point at it only when it is Available or InUse.", h.ID, h.shownStatus())
 	}
 	for _, e := range c.a.tableEntries(t) {
@@ -79,8 +81,8 @@ func createRouteEntry(c *call) (any, *APIError) {
 		return nil, refuse(v)
 	}
 	e := &routeEntryRec{ID: c.a.newID("rte-"), TableID: t.ID, Region: t.Region, Dest: prefix.String(), NextHopType: NextHopHaVip,
-		NextHopID: h.ID, Name: c.p.str("RouteEntryName"), Description: c.p.str("Description"), Status: StatusAvailable, Created: c.now}
-	e.Pending = c.a.begin("route_entry", c.now, StatusPending, StatusAvailable, false)
+		NextHopID: h.ID, Name: c.p.str("RouteEntryName"), Description: c.p.str("Description"), Status: rulebook.StatusAvailable, Created: c.now}
+	e.Pending = c.a.begin("route_entry", c.now, rulebook.StatusPending, rulebook.StatusAvailable, false)
 	c.a.routeEntries[e.ID] = e
 	c.a.routeSeq[e.ID] = c.a.nextSeq()
 	return createRouteEntryResp{RequestId: c.req.requestID, RouteEntryId: e.ID}, nil
@@ -132,7 +134,7 @@ func deleteRouteEntry(c *call) (any, *APIError) {
 	if busy := c.a.tableBusy(e.TableID); busy != nil {
 		return nil, badRequest("TaskConflict", "Route table %s is changing (route entry %s is %s); retry when the change has finished.", e.TableID, busy.ID, busy.shownStatus())
 	}
-	if p := c.a.begin("route_entry", c.now, StatusDeleting, "", true); p != nil {
+	if p := c.a.begin("route_entry", c.now, rulebook.StatusDeleting, "", true); p != nil {
 		e.Pending = p
 	} else {
 		delete(c.a.routeEntries, e.ID)
@@ -259,10 +261,10 @@ func describeRouteTableList(c *call) (any, *APIError) {
 	start, end := pageBounds(len(match), number, size)
 	for _, t := range match[start:end] {
 		w := wireRouteTable{RouteTableId: t.ID, RouteTableName: t.Name, RouteTableType: t.Type, RouterId: t.RouterID,
-			RouterType: "VRouter", VpcId: t.VpcID, Status: StatusAvailable, AssociateType: "VSwitch", Description: t.Description,
+			RouterType: "VRouter", VpcId: t.VpcID, Status: rulebook.StatusAvailable, AssociateType: "VSwitch", Description: t.Description,
 			CreationTime: t.Created.UTC().Format(timeFmt), OwnerId: c.ownerID(), ResourceGroupId: rg, Tags: wireTagList(nil)}
 		w.VSwitchIds.VSwitchId = []string{}
-		for _, sid := range sortedKeys(c.a.vswitches) {
+		for _, sid := range slices.Sorted(maps.Keys(c.a.vswitches)) {
 			if s := c.a.vswitches[sid]; s.VpcID == t.VpcID && c.a.tableOfVSwitch(s) == t {
 				w.VSwitchIds.VSwitchId = append(w.VSwitchIds.VSwitchId, sid)
 			}

@@ -10,6 +10,8 @@ import (
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/vpc"
+
+	"github.com/havip-oss/terraform-provider-havip/internal/rulebook"
 )
 
 // TestHaVipLifecycleSDK drives every HaVip and EIP action once through the
@@ -34,7 +36,7 @@ func TestHaVipLifecycleSDK(t *testing.T) {
 
 	h := haVip(t, vc, id)
 	if h.HaVipId != id || h.RegionId != rgHZ || h.VpcId != vpcA || h.VSwitchId != vswA1 || h.IpAddress != "192.168.0.50" ||
-		h.Status != StatusAvailable || h.Name != "web" || h.Description != "front end" || h.CreateTime == "" ||
+		h.Status != rulebook.StatusAvailable || h.Name != "web" || h.Description != "front end" || h.CreateTime == "" ||
 		!strings.HasPrefix(h.ResourceGroupId, "rg-") || h.MasterInstanceId != "" || h.AssociatedInstanceType != "" {
 		t.Fatalf("described HaVip %+v", h)
 	}
@@ -66,7 +68,7 @@ func TestHaVipLifecycleSDK(t *testing.T) {
 	if got := h.AssociatedInstances.AssociatedInstance; len(got) != 2 || got[0] != ecs1 || got[1] != ecs2 {
 		t.Fatalf("associatedInstance decoded as %v (wrong key case decodes as empty)", got)
 	}
-	if h.Status != StatusInUse || h.AssociatedInstanceType != InstanceTypeEcs {
+	if h.Status != rulebook.StatusInUse || h.AssociatedInstanceType != InstanceTypeEcs {
 		t.Fatalf("after associate: %+v", h)
 	}
 
@@ -102,7 +104,7 @@ func TestHaVipLifecycleSDK(t *testing.T) {
 		t.Fatalf("DescribeEipAddresses %+v", dr)
 	}
 	e := dr.EipAddresses.EipAddress[0]
-	if e.AllocationId != ar.AllocationId || e.IpAddress != ar.EipAddress || e.Status != StatusInUse || e.InstanceId != id ||
+	if e.AllocationId != ar.AllocationId || e.IpAddress != ar.EipAddress || e.Status != rulebook.StatusInUse || e.InstanceId != id ||
 		e.InstanceType != "HaVip" || e.PrivateIpAddress != "" || e.VpcId != "" || e.RegionId != rgHZ || e.Name != "havip-eip" ||
 		e.Bandwidth != "5" || e.InternetChargeType != "PayByBandwidth" {
 		t.Fatalf("EIP %+v", e)
@@ -132,11 +134,11 @@ func TestHaVipLifecycleSDK(t *testing.T) {
 
 	// UnassociateHaVip with Force False and True.
 	must(t, unassociate(vc, id, ecs2, "", "False"))
-	if h := haVip(t, vc, id); len(h.AssociatedInstances.AssociatedInstance) != 1 || h.Status != StatusInUse {
+	if h := haVip(t, vc, id); len(h.AssociatedInstances.AssociatedInstance) != 1 || h.Status != rulebook.StatusInUse {
 		t.Fatalf("after first unassociate: %+v", h)
 	}
 	must(t, unassociate(vc, id, ecs1, InstanceTypeEcs, "True"))
-	if h := haVip(t, vc, id); len(h.AssociatedInstances.AssociatedInstance) != 0 || h.Status != StatusAvailable || h.AssociatedInstanceType != "" {
+	if h := haVip(t, vc, id); len(h.AssociatedInstances.AssociatedInstance) != 0 || h.Status != rulebook.StatusAvailable || h.AssociatedInstanceType != "" {
 		t.Fatalf("after last unassociate: %+v", h)
 	}
 
@@ -250,11 +252,11 @@ func TestDescribeHaVipsFilters(t *testing.T) {
 		{"VpcId", map[string][]string{"VpcId": {vpcA}}, []string{a1, a2, a3}},
 		{"VSwitchId", map[string][]string{"VSwitchId": {vswA2}}, []string{a3}},
 		{"VSwitchId OR", map[string][]string{"VSwitchId": {vswA2, vswB1}}, []string{a3, b1}},
-		{"Status InUse", map[string][]string{"Status": {StatusInUse}}, []string{a2}},
-		{"Status Available", map[string][]string{"Status": {StatusAvailable}}, []string{a1, a3, b1}},
+		{"Status InUse", map[string][]string{"Status": {rulebook.StatusInUse}}, []string{a2}},
+		{"Status Available", map[string][]string{"Status": {rulebook.StatusAvailable}}, []string{a1, a3, b1}},
 		{"HaVipId", map[string][]string{"HaVipId": {b1, a1}}, []string{a1, b1}},
 		{"HaVipAddress", map[string][]string{"HaVipAddress": {"192.168.1.60"}}, []string{a3}},
-		{"AND across keys", map[string][]string{"VpcId": {vpcA}, "Status": {StatusAvailable}}, []string{a1, a3}},
+		{"AND across keys", map[string][]string{"VpcId": {vpcA}, "Status": {rulebook.StatusAvailable}}, []string{a1, a3}},
 		{"no match", map[string][]string{"VpcId": {vpcB}, "VSwitchId": {vswA1}}, nil},
 		{"unknown ID", map[string][]string{"HaVipId": {"havip-none"}}, nil},
 	}
@@ -402,7 +404,7 @@ func TestEipActionsSDK(t *testing.T) {
 		t.Fatalf("Hangzhou EIPs: %+v", all)
 	}
 	last := all.EipAddresses.EipAddress[2]
-	if last.AllocationId != ar.AllocationId || last.Bandwidth != "20" || last.InternetChargeType != "PayByTraffic" || last.Status != StatusAvailable {
+	if last.AllocationId != ar.AllocationId || last.Bandwidth != "20" || last.InternetChargeType != "PayByTraffic" || last.Status != rulebook.StatusAvailable {
 		t.Fatalf("allocated EIP described as %+v", last)
 	}
 	if r := describe(func(r *vpc.DescribeEipAddressesRequest) { r.AllocationId = eipHZ1 + "," + ar.AllocationId }); r.TotalCount != 2 {
@@ -423,7 +425,7 @@ func TestEipActionsSDK(t *testing.T) {
 	if r := describe(func(r *vpc.DescribeEipAddressesRequest) { r.AssociatedInstanceId = id }); r.TotalCount != 1 {
 		t.Fatalf("AssociatedInstanceId: %+v", r.EipAddresses)
 	}
-	if r := describe(func(r *vpc.DescribeEipAddressesRequest) { r.Status = StatusAvailable }); r.TotalCount != 2 {
+	if r := describe(func(r *vpc.DescribeEipAddressesRequest) { r.Status = rulebook.StatusAvailable }); r.TotalCount != 2 {
 		t.Fatalf("Status=Available: %d", r.TotalCount)
 	}
 
@@ -521,7 +523,7 @@ func TestNetworkLookupsSDK(t *testing.T) {
 		return r
 	}
 	a := attr()
-	if a.VSwitchId != vswA2 || a.VpcId != vpcA || a.CidrBlock != "192.168.1.0/24" || a.ZoneId != "cn-hangzhou-h" || a.Status != StatusAvailable || a.RequestId == "" || a.VSwitchName != "a2" {
+	if a.VSwitchId != vswA2 || a.VpcId != vpcA || a.CidrBlock != "192.168.1.0/24" || a.ZoneId != "cn-hangzhou-h" || a.Status != rulebook.StatusAvailable || a.RequestId == "" || a.VSwitchName != "a2" {
 		t.Fatalf("DescribeVSwitchAttributes (flat): %+v", a)
 	}
 	// 256 - 4 reserved - 1 instance.
@@ -763,10 +765,10 @@ func TestEcsLookupsSDK(t *testing.T) {
 	for _, n := range er.NetworkInterfaceSets.NetworkInterfaceSet {
 		got[n.NetworkInterfaceId] = n
 	}
-	if n := got[eniID(3)]; n.InstanceId != ecs1 || n.Status != StatusInUse || n.Type != "Secondary" || n.VSwitchId != vswA1 || n.VpcId != vpcA || n.PrivateIpAddress != eniIP(3) {
+	if n := got[eniID(3)]; n.InstanceId != ecs1 || n.Status != rulebook.StatusInUse || n.Type != "Secondary" || n.VSwitchId != vswA1 || n.VpcId != vpcA || n.PrivateIpAddress != eniIP(3) {
 		t.Fatalf("attached ENI %+v", n)
 	}
-	if n := got[eniFree]; n.InstanceId != "" || n.Status != StatusAvailable {
+	if n := got[eniFree]; n.InstanceId != "" || n.Status != rulebook.StatusAvailable {
 		t.Fatalf("free ENI %+v", n)
 	}
 	if er := enis(func(r *ecs.DescribeNetworkInterfacesRequest) { r.InstanceId = ecs2; r.Type = "Secondary" }); er.TotalCount != 10 {

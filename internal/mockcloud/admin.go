@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"net/netip"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -268,7 +270,7 @@ type accountState struct {
 
 func values[V any](m map[string]V) []V {
 	out := make([]V, 0, len(m))
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		out = append(out, m[k])
 	}
 	return out
@@ -279,7 +281,7 @@ func values[V any](m map[string]V) []V {
 func (s *Server) Dump() ([]byte, error) {
 	s.mu.RLock()
 	st := stateFile{Format: stateFormat, Version: stateVersion, Seed: s.seed, SavedAt: s.now().UTC(), Fixtures: s.fixtures}
-	for _, k := range sortedKeys(s.keys) {
+	for _, k := range slices.Sorted(maps.Keys(s.keys)) {
 		st.Credentials = append(st.Credentials, s.keys[k])
 	}
 	accts := make([]*account, 0, len(s.order))
@@ -295,7 +297,7 @@ func (s *Server) Dump() ([]byte, error) {
 			return nil, err
 		}
 		st.Accounts = append(st.Accounts, accountState{
-			ID: a.ID, RNG: rng, Regions: sortedKeys(a.regions), DefaultRegion: a.defaultRegion, Quotas: a.quotas,
+			ID: a.ID, RNG: rng, Regions: slices.Sorted(maps.Keys(a.regions)), DefaultRegion: a.defaultRegion, Quotas: a.quotas,
 			Transitions: a.transitions, AutoMaster: a.autoMaster, EIPPool: a.eipPool.String(), Seq: a.seq,
 			VPCs: values(a.vpcs), VSwitches: values(a.vswitches), Instances: values(a.instances), ENIs: values(a.enis),
 			EIPs: values(a.eips), EIPSeq: a.eipSeq, HaVips: values(a.havips), HaVipSeq: a.havipSeq, Tokens: a.tokens,
@@ -428,7 +430,7 @@ func (s *Server) Accounts() []Credential {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	out := make([]Credential, 0, len(s.keys))
-	for _, k := range sortedKeys(s.keys) {
+	for _, k := range slices.Sorted(maps.Keys(s.keys)) {
 		out = append(out, s.keys[k])
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].AccountID < out[j].AccountID })

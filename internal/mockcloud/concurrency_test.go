@@ -7,6 +7,8 @@ import (
 
 	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/vpc"
+
+	"github.com/havip-oss/terraform-provider-havip/internal/rulebook"
 )
 
 // race runs n workers at once, each with its own SDK client (SDK clients
@@ -125,7 +127,7 @@ func TestConcurrentAssociateMembers(t *testing.T) {
 		}
 		seen[m] = true
 	}
-	if len(members) != 10 || h.AssociatedInstanceType != InstanceTypeEni || h.Status != StatusInUse {
+	if len(members) != 10 || h.AssociatedInstanceType != InstanceTypeEni || h.Status != rulebook.StatusInUse {
 		t.Fatalf("HaVip after the race: %d members, %+v", len(members), h)
 	}
 }
@@ -147,7 +149,7 @@ func TestConcurrentHaVipsOnInstance(t *testing.T) {
 		t.Fatalf("%d associated, errors %v; want 5 and 3 CountLimitExceed.HaVipOnInstance", ok, codes)
 	}
 	n := 0
-	for _, h := range listHaVips(t, vc, map[string][]string{"Status": {StatusInUse}}) {
+	for _, h := range listHaVips(t, vc, map[string][]string{"Status": {rulebook.StatusInUse}}) {
 		if contains(h.AssociatedInstances.AssociatedInstance, ecs1) {
 			n++
 		}

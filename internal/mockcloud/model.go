@@ -7,16 +7,8 @@ import (
 	"github.com/havip-oss/terraform-provider-havip/internal/rulebook"
 )
 
-// Status values, as the API spells them.
+// Member types, as the API spells them.
 const (
-	StatusAvailable     = "Available"
-	StatusInUse         = "InUse"
-	StatusCreating      = "Creating"
-	StatusAssociating   = "Associating"
-	StatusUnassociating = "Unassociating"
-	StatusDeleting      = "Deleting"
-	StatusReleasing     = "Releasing"
-
 	InstanceTypeEcs = rulebook.MemberECS
 	InstanceTypeEni = rulebook.MemberENI
 )

@@ -16,6 +16,8 @@ import (
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk"
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth/credentials"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/vpc"
+
+	"github.com/havip-oss/terraform-provider-havip/internal/rulebook"
 )
 
 // journalProbe is a ResponseWriter that notes how many journal entries
@@ -85,7 +87,7 @@ func TestTransitionSettlesToMembers(t *testing.T) {
 		must(t, associate(vc, id, ecs1, ""))
 		must(t, s.DeleteInstance("", ecs1))
 		s.SetClockOffset(62 * time.Second)
-		if h := haVip(t, vc, id); h.Status != StatusAvailable || len(h.AssociatedInstances.AssociatedInstance) != 0 {
+		if h := haVip(t, vc, id); h.Status != rulebook.StatusAvailable || len(h.AssociatedInstances.AssociatedInstance) != 0 {
 			t.Fatalf("settled as %s with members %v; want Available with none", h.Status, h.AssociatedInstances.AssociatedInstance)
 		}
 		must(t, delHaVip(vc, id)) // deletable, since it has no members
@@ -99,10 +101,10 @@ func TestTransitionSettlesToMembers(t *testing.T) {
 		must(t, s.Apply(Event{Type: EventSetTransition, Kind: "havip", Transition: &Transition{Mode: "describes", Describes: 1}}))
 		must(t, unassociate(vc, id, eniID(1), InstanceTypeEni, ""))
 		must(t, s.Apply(Event{Type: EventDeleteENI, ENIID: eniID(2)}))
-		if h := haVip(t, vc, id); h.Status != StatusUnassociating {
+		if h := haVip(t, vc, id); h.Status != rulebook.StatusUnassociating {
 			t.Fatalf("first describe: %s", h.Status)
 		}
-		if h := haVip(t, vc, id); h.Status != StatusAvailable || len(h.AssociatedInstances.AssociatedInstance) != 0 {
+		if h := haVip(t, vc, id); h.Status != rulebook.StatusAvailable || len(h.AssociatedInstances.AssociatedInstance) != 0 {
 			t.Fatalf("settled as %s with %v", h.Status, h.AssociatedInstances.AssociatedInstance)
 		}
 	})

@@ -7,6 +7,7 @@ import (
 	"hash/fnv"
 	"maps"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -224,7 +225,7 @@ func (st *trustStatement) parseCondition(v json.RawMessage) error {
 		st.Condition[op] = map[string][]string{}
 		for key, raw := range keys {
 			if !trustConditionKeys[key] {
-				return fmt.Errorf("condition key %q is not supported by this mock (%s)", key, strings.Join(sortedKeys(trustConditionKeys), ", "))
+				return fmt.Errorf("condition key %q is not supported by this mock (%s)", key, strings.Join(slices.Sorted(maps.Keys(trustConditionKeys)), ", "))
 			}
 			vals, err := stringOrList(raw)
 			if err != nil {

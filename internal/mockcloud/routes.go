@@ -3,10 +3,14 @@ package mockcloud
 import (
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"net/netip"
+	"slices"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/havip-oss/terraform-provider-havip/internal/rulebook"
 )
 
 // Route table and route entry values, as the API spells them.
@@ -19,8 +23,6 @@ const (
 
 	NextHopHaVip = "HaVip"
 	nextHopLocal = "local"
-
-	StatusPending = "Pending"
 )
 
 // routeTableRec is a route table of a VPC's vRouter. Every VPC has one
@@ -130,7 +132,7 @@ func (a *account) loadRoutes(fx *Fixtures, now time.Time, claim func(kind, id st
 			}
 		}
 		a.routeEntries[r.ID] = &routeEntryRec{ID: r.ID, TableID: t.ID, Region: t.Region, Dest: prefix.String(), NextHopType: NextHopHaVip,
-			NextHopID: h.ID, Name: r.Name, Description: r.Description, Status: StatusAvailable, Created: now}
+			NextHopID: h.ID, Name: r.Name, Description: r.Description, Status: rulebook.StatusAvailable, Created: now}
 	}
 	return nil
 }
@@ -168,7 +170,7 @@ func (a *account) tableOfVSwitch(s *vswitchRec) *routeTableRec {
 // sortedTables lists tables in ID order, the stable order paging needs.
 func (a *account) sortedTables() []*routeTableRec {
 	out := make([]*routeTableRec, 0, len(a.routeTables))
-	for _, k := range sortedKeys(a.routeTables) {
+	for _, k := range slices.Sorted(maps.Keys(a.routeTables)) {
 		out = append(out, a.routeTables[k])
 	}
 	return out
@@ -178,13 +180,13 @@ func (a *account) sortedTables() []*routeTableRec {
 // CIDR of the VPC, next hop local), then Custom in creation order.
 func (a *account) tableEntries(t *routeTableRec) []*routeEntryRec {
 	var out []*routeEntryRec
-	for _, sid := range sortedKeys(a.vswitches) {
+	for _, sid := range slices.Sorted(maps.Keys(a.vswitches)) {
 		s := a.vswitches[sid]
 		if s.VpcID != t.VpcID {
 			continue
 		}
 		out = append(out, &routeEntryRec{ID: systemEntryID(t.ID, s.ID),
-			TableID: t.ID, Region: t.Region, Dest: s.CIDR, NextHopType: nextHopLocal, Status: StatusAvailable, Created: s.Created})
+			TableID: t.ID, Region: t.Region, Dest: s.CIDR, NextHopType: nextHopLocal, Status: rulebook.StatusAvailable, Created: s.Created})
 	}
 	var custom []*routeEntryRec
 	for _, e := range a.routeEntries {
@@ -232,7 +234,7 @@ func (a *account) routedHaVipEntries(tableID string) int {
 // tableBusy names an entry of the table whose change is still running:
 // the table takes one change at a time.
 func (a *account) tableBusy(tableID string) *routeEntryRec {
-	for _, id := range sortedKeys(a.routeEntries) {
+	for _, id := range slices.Sorted(maps.Keys(a.routeEntries)) {
 		if e := a.routeEntries[id]; e.TableID == tableID && e.Pending != nil {
 			return e
 		}
@@ -243,7 +245,7 @@ func (a *account) tableBusy(tableID string) *routeEntryRec {
 // routesTo lists the IDs of the route entries whose next hop is the HaVip.
 func (a *account) routesTo(havipID string) []string {
 	var out []string
-	for _, id := range sortedKeys(a.routeEntries) {
+	for _, id := range slices.Sorted(maps.Keys(a.routeEntries)) {
 		if e := a.routeEntries[id]; e.NextHopType == NextHopHaVip && e.NextHopID == havipID {
 			out = append(out, id)
 		}

@@ -9,6 +9,8 @@ import (
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/vpc"
+
+	"github.com/havip-oss/terraform-provider-havip/internal/rulebook"
 )
 
 // customTable is a Custom route table of vpcA, used by vswA2.
@@ -510,7 +512,7 @@ func TestFixtureRouteEntries(t *testing.T) {
 	resp, err := vc.DescribeRouteEntryList(req)
 	must(t, err)
 	if es := resp.RouteEntrys.RouteEntry; len(es) != 1 || es[0].RouteEntryId != "rte-bp1fixroute0000000001" ||
-		es[0].DestinationCidrBlock != "10.10.0.0/16" || es[0].RouteEntryName != "to-web" || es[0].Status != StatusAvailable {
+		es[0].DestinationCidrBlock != "10.10.0.0/16" || es[0].RouteEntryName != "to-web" || es[0].Status != rulebook.StatusAvailable {
 		t.Fatalf("the fixture's route: %+v", resp.RouteEntrys.RouteEntry)
 	}
 

@@ -8,6 +8,8 @@ import (
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/vpc"
+
+	"github.com/havip-oss/terraform-provider-havip/internal/rulebook"
 )
 
 // TestEipRules: one EIP per HaVip, the EIP in the HaVip's region and
@@ -87,7 +89,7 @@ func TestUnassociateMaster(t *testing.T) {
 		serverErr(t, unassociate(vc, id, ecs2, "", "maybe"), 400, "InvalidParameter")
 		must(t, unassociate(vc, id, ecs1, "", "")) // not the master: no Force needed
 		must(t, unassociate(vc, id, ecs2, "", "True"))
-		if h := haVip(t, vc, id); h.MasterInstanceId != "" || h.Status != StatusAvailable || len(h.AssociatedInstances.AssociatedInstance) != 0 {
+		if h := haVip(t, vc, id); h.MasterInstanceId != "" || h.Status != rulebook.StatusAvailable || len(h.AssociatedInstances.AssociatedInstance) != 0 {
 			t.Fatalf("after forced unassociate: %+v", h)
 		}
 	})
@@ -126,7 +128,7 @@ func TestOutOfBandEvents(t *testing.T) {
 
 	must(t, s.DeleteInstance("", ecs1))
 	h := haVip(t, vc, ecsHV)
-	if fmt.Sprint(h.AssociatedInstances.AssociatedInstance) != "["+ecs2+"]" || h.MasterInstanceId != "" || h.Status != StatusInUse {
+	if fmt.Sprint(h.AssociatedInstances.AssociatedInstance) != "["+ecs2+"]" || h.MasterInstanceId != "" || h.Status != rulebook.StatusInUse {
 		t.Fatalf("after deleting the master instance: %+v", h)
 	}
 	if r := instanceCount(t, ec, ecs1); r != 0 {
@@ -137,7 +139,7 @@ func TestOutOfBandEvents(t *testing.T) {
 		t.Fatalf("%d ENIs still attached to the deleted instance", n)
 	}
 	must(t, s.DeleteInstance("", ecs2))
-	if h := haVip(t, vc, ecsHV); len(h.AssociatedInstances.AssociatedInstance) != 0 || h.Status != StatusAvailable || h.AssociatedInstanceType != "" {
+	if h := haVip(t, vc, ecsHV); len(h.AssociatedInstances.AssociatedInstance) != 0 || h.Status != rulebook.StatusAvailable || h.AssociatedInstanceType != "" {
 		t.Fatalf("after deleting the last member: %+v", h)
 	}
 	if err := s.DeleteInstance("", ecs1); err == nil {
@@ -177,12 +179,12 @@ func TestTransitions(t *testing.T) {
 		t.Parallel()
 		_, vc, _ := richServer(t, nil)
 		id := mkHaVip(t, vc, vswA1, "").HaVipId
-		if st := haVip(t, vc, id).Status; st != StatusAvailable {
+		if st := haVip(t, vc, id).Status; st != rulebook.StatusAvailable {
 			t.Fatalf("after create: %s", st)
 		}
 		must(t, associate(vc, id, ecs1, ""))
 		must(t, associate(vc, id, ecs2, "")) // no cooldown in immediate mode
-		if st := haVip(t, vc, id).Status; st != StatusInUse {
+		if st := haVip(t, vc, id).Status; st != rulebook.StatusInUse {
 			t.Fatalf("after associate: %s", st)
 		}
 	})
@@ -197,10 +199,10 @@ func TestTransitions(t *testing.T) {
 		status := func(id string) string { return haVip(t, vc, id).Status }
 
 		id := mkHaVip(t, vc, vswA1, "").HaVipId
-		if st := status(id); st != StatusCreating {
+		if st := status(id); st != rulebook.StatusCreating {
 			t.Fatalf("just created: %s", st)
 		}
-		if st := listHaVips(t, vc, map[string][]string{"Status": {StatusCreating}}); len(st) != 1 {
+		if st := listHaVips(t, vc, map[string][]string{"Status": {rulebook.StatusCreating}}); len(st) != 1 {
 			t.Fatal("Status filter does not see Creating")
 		}
 		// Every mutation is refused while Creating.
@@ -213,39 +215,39 @@ func TestTransitions(t *testing.T) {
 		serverErr(t, delHaVip(vc, id), 400, "IncorrectHaVipStatus")
 		serverErr(t, assocEip(vc, eipHZ1, id, "HaVip"), 400, "IncorrectHaVipStatus")
 		advance()
-		if st := status(id); st != StatusAvailable {
+		if st := status(id); st != rulebook.StatusAvailable {
 			t.Fatalf("after the delay: %s", st)
 		}
 
 		must(t, associate(vc, id, ecs1, ""))
-		if st := status(id); st != StatusAssociating {
+		if st := status(id); st != rulebook.StatusAssociating {
 			t.Fatalf("just associated: %s", st)
 		}
 		serverErr(t, associate(vc, id, ecs2, ""), 400, "IncorrectHaVipStatus")
 		serverErr(t, unassociate(vc, id, ecs1, "", ""), 400, "IncorrectHaVipStatus")
 		advance()
-		if st := status(id); st != StatusInUse {
+		if st := status(id); st != rulebook.StatusInUse {
 			t.Fatalf("after associating: %s", st)
 		}
 		must(t, associate(vc, id, ecs2, ""))
 		advance()
 
 		must(t, unassociate(vc, id, ecs2, "", ""))
-		if st := status(id); st != StatusUnassociating {
+		if st := status(id); st != rulebook.StatusUnassociating {
 			t.Fatalf("just unassociated: %s", st)
 		}
 		advance()
-		if st := status(id); st != StatusInUse {
+		if st := status(id); st != rulebook.StatusInUse {
 			t.Fatalf("Unassociating with a member left → %s, want InUse", st)
 		}
 		must(t, unassociate(vc, id, ecs1, "", ""))
 		advance()
-		if st := status(id); st != StatusAvailable {
+		if st := status(id); st != rulebook.StatusAvailable {
 			t.Fatalf("Unassociating with no member left → %s, want Available", st)
 		}
 
 		must(t, delHaVip(vc, id))
-		if st := status(id); st != StatusDeleting {
+		if st := status(id); st != rulebook.StatusDeleting {
 			t.Fatalf("just deleted: %s", st)
 		}
 		serverErr(t, delHaVip(vc, id), 400, "IncorrectHaVipStatus")
@@ -267,7 +269,7 @@ func TestTransitions(t *testing.T) {
 		for i := 0; i < 4; i++ {
 			seen = append(seen, haVip(t, vc, id).Status)
 		}
-		want := []string{StatusCreating, StatusCreating, StatusAvailable, StatusAvailable}
+		want := []string{rulebook.StatusCreating, rulebook.StatusCreating, rulebook.StatusAvailable, rulebook.StatusAvailable}
 		if fmt.Sprint(seen) != fmt.Sprint(want) {
 			t.Fatalf("describes=2: statuses %v, want %v", seen, want)
 		}
@@ -276,7 +278,7 @@ func TestTransitions(t *testing.T) {
 		for i := 0; i < 3; i++ {
 			seen = append(seen, haVip(t, vc, id).Status)
 		}
-		if want := []string{StatusAssociating, StatusAssociating, StatusInUse}; fmt.Sprint(seen) != fmt.Sprint(want) {
+		if want := []string{rulebook.StatusAssociating, rulebook.StatusAssociating, rulebook.StatusInUse}; fmt.Sprint(seen) != fmt.Sprint(want) {
 			t.Fatalf("associate with describes=2: %v, want %v", seen, want)
 		}
 		// The same count for EIPs, seen through DescribeEipAddresses.
@@ -290,7 +292,7 @@ func TestTransitions(t *testing.T) {
 			must(t, err)
 			seen = append(seen, r.EipAddresses.EipAddress[0].Status)
 		}
-		if want := []string{StatusAssociating, StatusInUse}; fmt.Sprint(seen) != fmt.Sprint(want) {
+		if want := []string{rulebook.StatusAssociating, rulebook.StatusInUse}; fmt.Sprint(seen) != fmt.Sprint(want) {
 			t.Fatalf("EIP associate with describes=1: %v, want %v", seen, want)
 		}
 		if err := s.Apply(Event{Type: EventSetTransition, Kind: "havip", Transition: &Transition{Mode: "describes"}}); err == nil {
@@ -311,7 +313,7 @@ func TestTransitions(t *testing.T) {
 			must(t, err)
 			return r.EipAddresses.EipAddress[0].Status
 		}
-		if st := eipStatus(); st != StatusAssociating {
+		if st := eipStatus(); st != rulebook.StatusAssociating {
 			t.Fatalf("EIP just associated: %s", st)
 		}
 		ureq := vpc.CreateUnassociateEipAddressRequest()
@@ -319,7 +321,7 @@ func TestTransitions(t *testing.T) {
 		_, err := vc.UnassociateEipAddress(ureq)
 		serverErr(t, err, 400, "IncorrectEipStatus")
 		s.SetClockOffset(61 * time.Second)
-		if st := eipStatus(); st != StatusInUse {
+		if st := eipStatus(); st != rulebook.StatusInUse {
 			t.Fatalf("EIP after the delay: %s", st)
 		}
 	})

@@ -301,7 +301,7 @@ func (a *account) load(fx *Fixtures, now time.Time) error {
 			bw = "5"
 		}
 		a.eips[e.ID] = &eipRec{ID: e.ID, Region: r, IP: ip, Name: e.Name, Bandwidth: bw, ISP: "BGP", ChargeType: "PostPaid",
-			InternetChargeType: "PayByBandwidth", Status: StatusAvailable, Created: now}
+			InternetChargeType: "PayByBandwidth", Status: rulebook.StatusAvailable, Created: now}
 		a.eipSeq[e.ID] = a.nextSeq()
 	}
 	for _, h := range fx.HaVips {
@@ -325,7 +325,7 @@ func (a *account) load(fx *Fixtures, now time.Time) error {
 			return err
 		}
 		rec := &havipRec{ID: h.ID, Region: vsw.Region, VpcID: vsw.VpcID, VSwitchID: vsw.ID, IP: ip, Name: h.Name,
-			Status: StatusAvailable, Created: now}
+			Status: rulebook.StatusAvailable, Created: now}
 		for _, m := range h.Members {
 			typ, err := a.memberCheckFixture(rec, m)
 			if err != nil {
@@ -335,7 +335,7 @@ func (a *account) load(fx *Fixtures, now time.Time) error {
 			rec.Members = append(rec.Members, m)
 		}
 		if len(rec.Members) > 0 {
-			rec.Status = StatusInUse
+			rec.Status = rulebook.StatusInUse
 		}
 		if h.Master != "" {
 			if !contains(rec.Members, h.Master) {
@@ -348,7 +348,7 @@ func (a *account) load(fx *Fixtures, now time.Time) error {
 			if e == nil || e.InstanceID != "" {
 				return fmt.Errorf("fixtures: HaVip %s: EIP %q is not declared or already bound", h.ID, eid)
 			}
-			e.InstanceID, e.InstanceType, e.Status = rec.ID, "HaVip", StatusInUse
+			e.InstanceID, e.InstanceType, e.Status = rec.ID, "HaVip", rulebook.StatusInUse
 			rec.EIPs = append(rec.EIPs, eid)
 		}
 		a.havips[h.ID] = rec
@@ -497,9 +497,9 @@ func (a *account) finishHaVip(id string, h *havipRec) {
 	// Members may have changed while the transition ran (an instance or ENI
 	// deleted by an event), so the settled status follows the members rather
 	// than the target recorded when the transition began.
-	h.Status = StatusAvailable
+	h.Status = rulebook.StatusAvailable
 	if len(h.Members) > 0 {
-		h.Status = StatusInUse
+		h.Status = rulebook.StatusInUse
 	}
 }
 
@@ -548,15 +548,6 @@ func (a *account) sortedEIPs() []*eipRec {
 		out = append(out, e)
 	}
 	sort.Slice(out, func(i, j int) bool { return a.eipSeq[out[i].ID] < a.eipSeq[out[j].ID] })
-	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
 	return out
 }
 

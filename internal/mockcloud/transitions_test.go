@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/vpc"
+
+	"github.com/havip-oss/terraform-provider-havip/internal/rulebook"
 )
 
 func TestTransitionProfileParsing(t *testing.T) {
@@ -113,9 +115,9 @@ func TestRealisticProfile(t *testing.T) {
 	if got := listHaVips(t, vc, nil); len(got) != 0 {
 		t.Fatalf("Deleting HaVip did not go: %+v", got)
 	}
-	want := []string{StatusCreating, StatusCreating, StatusAvailable, StatusAssociating, StatusInUse,
-		StatusAssociating, StatusInUse, StatusUnassociating, StatusAvailable,
-		StatusUnassociating, StatusAvailable, StatusDeleting}
+	want := []string{rulebook.StatusCreating, rulebook.StatusCreating, rulebook.StatusAvailable, rulebook.StatusAssociating, rulebook.StatusInUse,
+		rulebook.StatusAssociating, rulebook.StatusInUse, rulebook.StatusUnassociating, rulebook.StatusAvailable,
+		rulebook.StatusUnassociating, rulebook.StatusAvailable, rulebook.StatusDeleting}
 	if fmt.Sprint(trail) != fmt.Sprint(want) {
 		t.Fatalf("states seen %v\nwant        %v", trail, want)
 	}
@@ -131,18 +133,18 @@ func TestShortProfileHoldsEachStateForADescribe(t *testing.T) {
 	s, vc, _ := richServer(t, func(o *Options) { o.Transitions = ts })
 	id := mkHaVip(t, vc, vswA1, "").HaVipId
 	s.SetClockOffset(time.Minute) // long past the delay
-	if st := haVip(t, vc, id).Status; st != StatusCreating {
+	if st := haVip(t, vc, id).Status; st != rulebook.StatusCreating {
 		t.Fatalf("first describe after the delay saw %s, want Creating", st)
 	}
-	if st := haVip(t, vc, id).Status; st != StatusAvailable {
+	if st := haVip(t, vc, id).Status; st != rulebook.StatusAvailable {
 		t.Fatalf("second describe saw %s, want Available", st)
 	}
 	must(t, associate(vc, id, ecs1, ""))
-	if st := haVip(t, vc, id).Status; st != StatusAssociating {
+	if st := haVip(t, vc, id).Status; st != rulebook.StatusAssociating {
 		t.Fatalf("after associate: %s", st)
 	}
 	s.SetClockOffset(2 * time.Minute)
-	if st := haVip(t, vc, id).Status; st != StatusInUse {
+	if st := haVip(t, vc, id).Status; st != rulebook.StatusInUse {
 		t.Fatalf("after the delay and a describe: %s", st)
 	}
 }

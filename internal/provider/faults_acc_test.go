@@ -2,7 +2,8 @@ package provider_test
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -77,11 +78,7 @@ var matrixFaults = []struct {
 // mutating call outside the lifecycle's, and nothing left behind.
 func TestAccProvider_faultMatrix(t *testing.T) {
 	acctest.PreCheck(t)
-	actions := make([]string, 0, len(expectedCommits))
-	for a := range expectedCommits {
-		actions = append(actions, a)
-	}
-	sort.Strings(actions)
+	actions := slices.Sorted(maps.Keys(expectedCommits))
 	var mu sync.Mutex
 	cells := map[string]string{}
 	t.Run("matrix", func(t *testing.T) {

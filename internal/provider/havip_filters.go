@@ -52,7 +52,7 @@ func (f havipFilterModel) havips(ctx context.Context, client *alicloud.Client, d
 	if diags.HasError() {
 		return nil
 	}
-	found, err := client.QueryHaVips(ctx, q)
+	found, err := client.ListHaVips(ctx, q)
 	if err != nil {
 		diags.AddError("Error listing HaVips", apiErrorDetail(err))
 		return nil

@@ -42,7 +42,7 @@ func (r *membersResource) ValidateConfig(ctx context.Context, req resource.Valid
 			continue
 		}
 		first[id] = i
-		t := alicloud.MemberTypeOf(id)
+		t := rulebook.MemberTypeOf(id)
 		if t == "" {
 			resp.Diagnostics.AddAttributeError(at.AtListIndex(i), "Invalid HaVip member",
 				fmt.Sprintf("%q is not an ECS instance ID (i-…) or an ENI ID (eni-…).", id))
@@ -89,7 +89,7 @@ func (r *membersResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	case allKnown && len(members) == 0:
 		plan.InstanceType = types.StringValue("")
 	case len(members) > 0:
-		plan.InstanceType = types.StringValue(alicloud.MemberTypeOf(members[0]))
+		plan.InstanceType = types.StringValue(rulebook.MemberTypeOf(members[0]))
 	default:
 		plan.InstanceType = types.StringUnknown()
 	}
@@ -199,7 +199,7 @@ func (r *membersResource) checkSet(ctx context.Context, req resource.ModifyPlanR
 	key := planKey(*plan, setIdentity(members, plan.EIPAllocationID.ValueString()))
 	memberTypes := map[string]string{}
 	for _, m := range members {
-		memberTypes[m] = alicloud.MemberTypeOf(m)
+		memberTypes[m] = rulebook.MemberTypeOf(m)
 	}
 	res := r.data.planned.reserve()
 	defer res.settle(diags)

@@ -19,7 +19,7 @@ import (
 func (d *providerData) routedDetail(ctx context.Context, havipID, vpcID string) string {
 	const advice = "Remove the havip_route_entry, or delete the route, first. The HaVip was not deleted."
 	if vpcID == "" {
-		h, err := d.client.DescribeHaVip(ctx, havipID)
+		h, err := d.client.ReadHaVip(ctx, havipID)
 		if err != nil {
 			return "A route entry still points at the HaVip. " + advice
 		}

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"maps"
 	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -39,7 +38,3 @@ func minus(a, b []string) []string {
 	}
 	return out
 }
-
-// sortedKeys returns the keys of m in order, so that a diagnostic lists
-// the same IDs the same way every time.
-func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }

@@ -35,7 +35,7 @@ func (l *eipAssociationList) List(ctx context.Context, req list.ListRequest, res
 		if len(h.AssociatedEIPAddresses) == 0 {
 			return true
 		}
-		eips, err := l.data.client.EIPsOfHaVip(ctx, h.ID)
+		eips, err := l.data.client.ListEIPsOfHaVip(ctx, h.ID)
 		if err != nil {
 			var diags diag.Diagnostics
 			diags.AddError("Error reading the EIPs of HaVip "+h.ID, apiErrorDetail(err))

@@ -37,7 +37,7 @@ func (l *membersList) List(ctx context.Context, req list.ListRequest, resp *list
 		}
 		eipID, eipAddress := types.StringNull(), types.StringNull()
 		if req.IncludeResource && len(h.AssociatedEIPAddresses) > 0 {
-			eips, err := l.data.client.EIPsOfHaVip(ctx, h.ID)
+			eips, err := l.data.client.ListEIPsOfHaVip(ctx, h.ID)
 			if err != nil {
 				var diags diag.Diagnostics
 				diags.AddError("Error reading the EIPs of HaVip "+h.ID, apiErrorDetail(err))

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -98,7 +99,7 @@ func (d *providerData) admissionReady(diags *diag.Diagnostics, havipUnknown bool
 // HaVip that does not exist is refused on havip_id; nil means the plan can
 // go no further (diags says why).
 func (d *providerData) planHaVip(ctx context.Context, havipID string, diags *diag.Diagnostics) *alicloud.HaVip {
-	h, err := d.client.DescribeHaVip(ctx, havipID)
+	h, err := d.client.ReadHaVip(ctx, havipID)
 	switch {
 	case alicloud.IsNotFound(err):
 		diags.AddAttributeError(path.Root("havip_id"), "HaVip not found",
@@ -134,14 +135,14 @@ func (d *providerData) memberRefusal(ctx context.Context, m, havipID, vswitch st
 // vSwitch, and the refusal of a member not in a state to join (an ECS
 // instance neither Running nor Stopped, an ENI not attached).
 func (d *providerData) describeMember(ctx context.Context, m string) (what, vswitch string, state *refusal, err error) {
-	if alicloud.MemberTypeOf(m) == alicloud.MemberENI {
-		eni, err := d.client.DescribeENI(ctx, m)
+	if rulebook.MemberTypeOf(m) == alicloud.MemberENI {
+		eni, err := d.client.ReadENI(ctx, m)
 		if err != nil {
 			return "ENI", "", nil, err
 		}
 		return "ENI", eni.VSwitchID, refusalOf(aboutMember, rulebook.CheckENIAttached(m, eni.InstanceID), "Attach it first."), nil
 	}
-	in, err := d.client.DescribeInstance(ctx, m)
+	in, err := d.client.ReadInstance(ctx, m)
 	if err != nil {
 		return "ECS instance", "", nil, err
 	}
@@ -173,7 +174,7 @@ func (d *providerData) haVipsOnInstanceRefusal(all []alicloud.HaVip, m, target s
 	for _, o := range planned {
 		on[o] = true
 	}
-	return refusalOf(aboutMember, d.limits.CheckHaVipsOnInstance(m, sortedKeys(on)), hintPlannedAssociations)
+	return refusalOf(aboutMember, d.limits.CheckHaVipsOnInstance(m, slices.Sorted(maps.Keys(on))), hintPlannedAssociations)
 }
 
 // eipAdmission is the answer to "can EIP e be bound to HaVip h".
@@ -190,7 +191,7 @@ type eipAdmission struct {
 // replacement unbinds it first, or is being unbound (the bind waits for
 // that rather than the plan refusing it).
 func (d *providerData) admitEIP(ctx context.Context, allocationID string, h *alicloud.HaVip, diags *diag.Diagnostics) eipAdmission {
-	e, err := d.client.DescribeEIP(ctx, allocationID)
+	e, err := d.client.ReadEIP(ctx, allocationID)
 	switch {
 	case alicloud.IsNotFound(err):
 		return eipAdmission{gone: true, refusal: &refusal{aboutEIP, "EIP not found",
@@ -202,7 +203,7 @@ func (d *providerData) admitEIP(ctx context.Context, allocationID string, h *ali
 		return eipAdmission{here: true}
 	}
 	freed := e.InstanceID != "" && d.planned.eipReplaced(e.InstanceID, allocationID)
-	if freed || e.Unbinding() || (e.Status == "Available" && e.InstanceID == "") {
+	if freed || e.Unbinding() || (e.Status == rulebook.StatusAvailable && e.InstanceID == "") {
 		return eipAdmission{}
 	}
 	bound := ""

@@ -3,6 +3,8 @@ package provider
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -153,14 +155,9 @@ func RAMPolicy(types []string, omit ...string) string {
 		}
 	}
 	doc := ramPolicy{Version: "1", Statement: []ramStatement{}}
-	keys := make([]string, 0, len(byResources))
-	for k := range byResources {
-		keys = append(keys, k)
-	}
 	// "*" (the describes) first, then the ARNs in order.
-	sort.Strings(keys)
-	for _, key := range keys {
-		doc.Statement = append(doc.Statement, ramStatement{Effect: "Allow", Action: sortedKeys(byResources[key]), Resource: strings.Split(key, "\n")})
+	for _, key := range slices.Sorted(maps.Keys(byResources)) {
+		doc.Statement = append(doc.Statement, ramStatement{Effect: "Allow", Action: slices.Sorted(maps.Keys(byResources[key])), Resource: strings.Split(key, "\n")})
 	}
 	b, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {

@@ -1,5 +1,10 @@
 package provider
 
+import (
+	"maps"
+	"slices"
+)
+
 // memberKey is one association of a member with a HaVip.
 type memberKey struct{ havipID, memberID string }
 
@@ -64,7 +69,7 @@ func (r *reservation) member(havipID, memberID, memberType string) (others map[s
 func (r *reservation) add(havipID, memberID, memberType string) (otherHaVips []string) {
 	p := r.p
 	r.members = append(r.members, memberKey{havipID, memberID})
-	otherHaVips = minus(sortedKeys(p.instance[memberID]), []string{havipID})
+	otherHaVips = minus(slices.Sorted(maps.Keys(p.instance[memberID])), []string{havipID})
 	putIn(p.members, havipID, memberID, memberType)
 	putIn(p.instance, memberID, havipID, true)
 	return otherHaVips
@@ -84,7 +89,7 @@ func (r *reservation) eip(havipID, allocationID string) (others []string) {
 	p := r.p
 	defer p.lock()()
 	r.eips = append(r.eips, [2]string{havipID, allocationID})
-	others = minus(sortedKeys(p.eips[havipID]), []string{allocationID})
+	others = minus(slices.Sorted(maps.Keys(p.eips[havipID])), []string{allocationID})
 	putIn(p.eips, havipID, allocationID, true)
 	return others
 }

@@ -60,9 +60,9 @@ type providerData struct {
 
 // allHaVips lists the account's HaVips for the plan-time checks, shared
 // by every check of the process until the process changes a HaVip
-// (alicloud.Client.AllHaVips).
+// (alicloud.Client.ReadAllHaVips).
 func (d *providerData) allHaVips(ctx context.Context) ([]alicloud.HaVip, error) {
-	return d.client.AllHaVips(ctx)
+	return d.client.ReadAllHaVips(ctx)
 }
 
 // vswitch returns a vSwitch, from the cache when it was seen before.
@@ -70,7 +70,7 @@ func (d *providerData) vswitch(ctx context.Context, id string) (*alicloud.VSwitc
 	if v, ok := d.vswitches.Load(id); ok {
 		return v.(*alicloud.VSwitch), nil
 	}
-	v, err := d.client.DescribeVSwitch(ctx, id)
+	v, err := d.client.FreshVSwitch(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +83,7 @@ func (d *providerData) routeTable(ctx context.Context, id string) (*alicloud.Rou
 	if v, ok := d.routeTables.Load(id); ok {
 		return v.(*alicloud.RouteTable), nil
 	}
-	t, err := d.client.DescribeRouteTable(ctx, id)
+	t, err := d.client.FreshRouteTable(ctx, id)
 	if err != nil {
 		return nil, err
 	}

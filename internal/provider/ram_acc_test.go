@@ -3,8 +3,9 @@ package provider_test
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -304,11 +305,7 @@ func documentedPolicyIsEnough(t *testing.T, env *ramEnv) {
 		if len(denied) > 0 {
 			return fmt.Errorf("refused under the documented policy:\n%s", acctest.Describe(denied))
 		}
-		var got []string
-		for a := range called {
-			got = append(got, a)
-		}
-		sort.Strings(got)
+		got := slices.Sorted(maps.Keys(called))
 		if want := lifeActions(); strings.Join(got, " ") != strings.Join(want, " ") {
 			return fmt.Errorf("the actions called differ from the documented ones:\n called:     %v\n documented: %v", got, want)
 		}
@@ -358,12 +355,7 @@ func lifeActions() []string {
 			}
 		}
 	}
-	var out []string
-	for a := range seen {
-		out = append(out, a)
-	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Keys(seen))
 }
 
 // lifeTypes are the types ramTopology holds: every entry of the table not

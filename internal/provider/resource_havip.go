@@ -352,7 +352,7 @@ func (r *havipResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	}
 	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
-	h, err := client.DescribeHaVip(ctx, state.ID.ValueString())
+	h, err := client.ReadHaVip(ctx, state.ID.ValueString())
 	if alicloud.IsNotFound(err) || (err == nil && h.Deleting()) {
 		// A HaVip the service is deleting cannot be kept or changed; it
 		// is gone for the plan, which creates it again if configured.
@@ -428,7 +428,7 @@ func (r *havipResource) Update(ctx context.Context, req resource.UpdateRequest, 
 			return
 		}
 	}
-	h, err := client.DescribeHaVip(ctx, id)
+	h, err := client.ReadHaVip(ctx, id)
 	if err != nil {
 		resp.Diagnostics.AddError("Error reading HaVip "+id+" after the update", apiErrorDetail(err))
 		return

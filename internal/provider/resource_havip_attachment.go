@@ -3,6 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -83,7 +85,7 @@ func (r *attachmentResource) ValidateConfig(ctx context.Context, req resource.Va
 	if id.IsUnknown() || id.IsNull() || typ.IsUnknown() || typ.IsNull() {
 		return
 	}
-	if inferred := alicloud.MemberTypeOf(id.ValueString()); inferred != "" && inferred != typ.ValueString() {
+	if inferred := rulebook.MemberTypeOf(id.ValueString()); inferred != "" && inferred != typ.ValueString() {
 		resp.Diagnostics.AddAttributeError(path.Root("instance_type"), "instance_type contradicts instance_id",
 			fmt.Sprintf("%s is an ID of type %s, but instance_type is %s. Omit instance_type to infer it.", id.ValueString(), inferred, typ.ValueString()))
 	}
@@ -112,7 +114,7 @@ func (r *attachmentResource) ModifyPlan(ctx context.Context, req resource.Modify
 	var cfgType types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("instance_type"), &cfgType)...)
 	if cfgType.IsNull() {
-		switch t := alicloud.MemberTypeOf(plan.InstanceID.ValueString()); {
+		switch t := rulebook.MemberTypeOf(plan.InstanceID.ValueString()); {
 		case plan.InstanceID.IsUnknown():
 			plan.InstanceType = types.StringUnknown()
 			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("instance_type"), plan.InstanceType)...)
@@ -237,13 +239,13 @@ func (r *attachmentResource) checkAttach(ctx context.Context, havipID, memberID,
 			members[m] = t
 		}
 	}
-	for _, m := range sortedKeys(members) {
+	for _, m := range slices.Sorted(maps.Keys(members)) {
 		if v := rulebook.CheckMemberType(havipID, m, members[m], memberID, memberType); v != nil {
 			addViolation(&diags, at.member, v, hintPlannedMembers)
 			break
 		}
 	}
-	if v := r.data.limits.CheckMemberCount(havipID, memberID, sortedKeys(members)); v != nil {
+	if v := r.data.limits.CheckMemberCount(havipID, memberID, slices.Sorted(maps.Keys(members))); v != nil {
 		addViolation(&diags, path.Root("havip_id"), v, hintPlannedMembers)
 	}
 	if all, ok := r.data.planHaVips(ctx, &diags); ok {
@@ -268,7 +270,7 @@ func (r *attachmentResource) checkDetach(ctx context.Context, req resource.Modif
 		return
 	}
 	havipID, memberID := state.HaVipID.ValueString(), state.InstanceID.ValueString()
-	h, err := r.data.client.DescribeHaVip(ctx, havipID)
+	h, err := r.data.client.ReadHaVip(ctx, havipID)
 	if err == nil && masterLeaves(h, []string{memberID}) { // gone or not master: nothing to protect
 		refuseMasterDetach(&resp.Diagnostics, havipID, memberID, h.IPAddress, "", forceMasterAttachment, nil)
 	}
@@ -287,7 +289,7 @@ func (r *attachmentResource) Create(ctx context.Context, req resource.CreateRequ
 	havipID, memberID := plan.HaVipID.ValueString(), plan.InstanceID.ValueString()
 	typ := plan.InstanceType.ValueString()
 	if typ == "" {
-		typ = alicloud.MemberTypeOf(memberID)
+		typ = rulebook.MemberTypeOf(memberID)
 	}
 	h, err := client.AssociateHaVip(ctx, havipID, memberID, typ)
 	if err != nil {
@@ -343,7 +345,7 @@ func (r *attachmentResource) Read(ctx context.Context, req resource.ReadRequest,
 	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
 	havipID, memberID := state.HaVipID.ValueString(), state.InstanceID.ValueString()
-	h, err := client.DescribeHaVip(ctx, havipID)
+	h, err := client.ReadHaVip(ctx, havipID)
 	if err == nil && !h.HasMember(memberID) && r.data.memberGone(ctx, memberID) {
 		// Dropping it from the state would make the next plan re-create
 		// it and fail on the missing instance, also in the plan Terraform
@@ -385,7 +387,7 @@ func (r *attachmentResource) Update(ctx context.Context, req resource.UpdateRequ
 		return
 	}
 	plan.IsMaster, plan.Status = state.IsMaster, state.Status
-	if h, err := client.DescribeHaVip(ctx, plan.HaVipID.ValueString()); err == nil {
+	if h, err := client.ReadHaVip(ctx, plan.HaVipID.ValueString()); err == nil {
 		r.fill(&plan, h)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -402,14 +404,14 @@ func (r *attachmentResource) Delete(ctx context.Context, req resource.DeleteRequ
 	defer cancel()
 	havipID, memberID := state.HaVipID.ValueString(), state.InstanceID.ValueString()
 	if state.Status.ValueString() == statusMemberDeleted {
-		if h, err := client.DescribeHaVip(ctx, havipID); alicloud.IsNotFound(err) || (err == nil && !h.HasMember(memberID)) {
+		if h, err := client.ReadHaVip(ctx, havipID); alicloud.IsNotFound(err) || (err == nil && !h.HasMember(memberID)) {
 			return
 		}
 	}
 	force := state.Force.ValueBool()
 	typ := state.InstanceType.ValueString()
 	if typ == "" {
-		typ = alicloud.MemberTypeOf(memberID)
+		typ = rulebook.MemberTypeOf(memberID)
 	}
 	// The plan refused a known master already. If keepalived moved the
 	// HaVip to this member since, the service itself refuses the detach
@@ -434,7 +436,7 @@ func (r *attachmentResource) ImportState(ctx context.Context, req resource.Impor
 		return
 	}
 	havipID, memberID, ok := strings.Cut(req.ID, ":")
-	typ := alicloud.MemberTypeOf(memberID)
+	typ := rulebook.MemberTypeOf(memberID)
 	if !ok || !strings.HasPrefix(havipID, "havip-") || len(havipID) <= len("havip-") || typ == "" || strings.Contains(memberID, ":") {
 		resp.Diagnostics.AddError("Invalid import ID",
 			fmt.Sprintf("Expected havip_id:instance_id, such as havip-bp1abc:i-bp1def or havip-bp1abc:eni-bp1ghi; got %q.", req.ID))

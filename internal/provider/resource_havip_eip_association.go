@@ -195,7 +195,7 @@ func (r *eipAssociationResource) Read(ctx context.Context, req resource.ReadRequ
 	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
 	havipID, allocationID := state.HaVipID.ValueString(), state.AllocationID.ValueString()
-	eip, err := client.DescribeEIP(ctx, allocationID)
+	eip, err := client.ReadEIP(ctx, allocationID)
 	if alicloud.IsNotFound(err) {
 		// Released: dropping the association from the state would make the
 		// next plan bind it again and fail on the missing EIP, also in the

@@ -121,7 +121,7 @@ func (r *membersResource) Create(ctx context.Context, req resource.CreateRequest
 	eip := plan.EIPAllocationID.ValueString()
 
 	// Everything below refuses before the first mutating call.
-	h, err := client.DescribeHaVip(ctx, havipID)
+	h, err := client.ReadHaVip(ctx, havipID)
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("havip_id"), "Cannot read HaVip "+havipID, apiErrorDetail(err))
 		return
@@ -143,7 +143,7 @@ func (r *membersResource) Create(ctx context.Context, req resource.CreateRequest
 	// set's EIP already bound here is taken over, not bound again.
 	var eipHere *alicloud.EIP
 	if eip != "" && len(h.AssociatedEIPAddresses) > 0 {
-		e, err := client.DescribeEIP(ctx, eip)
+		e, err := client.ReadEIP(ctx, eip)
 		if err == nil && e.InstanceID == havipID {
 			eipHere = e
 		}
@@ -168,7 +168,7 @@ func (r *membersResource) Create(ctx context.Context, req resource.CreateRequest
 		if slices.Contains(done, m) {
 			continue
 		}
-		got, err := client.AssociateHaVip(ctx, havipID, m, alicloud.MemberTypeOf(m))
+		got, err := client.AssociateHaVip(ctx, havipID, m, rulebook.MemberTypeOf(m))
 		if err != nil {
 			// What is associated stays in state (Terraform marks it
 			// tainted), so a destroy or the next apply sees it.
@@ -189,7 +189,7 @@ func (r *membersResource) Create(ctx context.Context, req resource.CreateRequest
 			return
 		}
 	}
-	if got, err := client.DescribeHaVip(ctx, havipID); err == nil {
+	if got, err := client.ReadHaVip(ctx, havipID); err == nil {
 		h = got
 	}
 	save(bound)
@@ -229,7 +229,7 @@ func (r *membersResource) Read(ctx context.Context, req resource.ReadRequest, re
 	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
 	havipID := state.HaVipID.ValueString()
-	h, err := client.DescribeHaVip(ctx, havipID)
+	h, err := client.ReadHaVip(ctx, havipID)
 	if alicloud.IsNotFound(err) {
 		tflog.Warn(ctx, "HaVip is gone; removing its members from state", map[string]any{"havip_id": havipID})
 		resp.State.RemoveResource(ctx)
@@ -258,7 +258,7 @@ func (r *membersResource) Read(ctx context.Context, req resource.ReadRequest, re
 	}
 	switch {
 	case importing:
-		eips, err := client.EIPsOfHaVip(ctx, havipID)
+		eips, err := client.ListEIPsOfHaVip(ctx, havipID)
 		if err != nil {
 			resp.Diagnostics.AddError("Error reading the EIPs of HaVip "+havipID, apiErrorDetail(err))
 			return
@@ -269,7 +269,7 @@ func (r *membersResource) Read(ctx context.Context, req resource.ReadRequest, re
 		}
 		writeApplied(ctx, resp.Private, h.AssociatedInstances, state.EIPAllocationID.ValueString(), &resp.Diagnostics)
 	case !state.EIPAllocationID.IsNull():
-		e, err := client.DescribeEIP(ctx, state.EIPAllocationID.ValueString())
+		e, err := client.ReadEIP(ctx, state.EIPAllocationID.ValueString())
 		switch {
 		case alicloud.IsNotFound(err) || (err == nil && e.InstanceID != havipID):
 			// Unbound or released outside Terraform: the next plan binds it again.
@@ -304,7 +304,7 @@ func (r *membersResource) Update(ctx context.Context, req resource.UpdateRequest
 	oldEIP, newEIP := state.EIPAllocationID.ValueString(), plan.EIPAllocationID.ValueString()
 	applied := readApplied(ctx, req.Private)
 
-	h, err := client.DescribeHaVip(ctx, havipID)
+	h, err := client.ReadHaVip(ctx, havipID)
 	if err != nil {
 		resp.Diagnostics.AddError("Error reading HaVip "+havipID, apiErrorDetail(err))
 		return
@@ -342,7 +342,7 @@ func (r *membersResource) Update(ctx context.Context, req resource.UpdateRequest
 	}
 	attach := func() bool {
 		for _, m := range adds {
-			if _, err := client.AssociateHaVip(ctx, havipID, m, alicloud.MemberTypeOf(m)); err != nil {
+			if _, err := client.AssociateHaVip(ctx, havipID, m, rulebook.MemberTypeOf(m)); err != nil {
 				save()
 				addMemberError(&resp.Diagnostics, m, err)
 				return false
@@ -353,7 +353,7 @@ func (r *membersResource) Update(ctx context.Context, req resource.UpdateRequest
 	}
 	detach := func() bool {
 		for _, m := range detachOrder(removes, h.MasterInstanceID) {
-			if err := client.UnassociateHaVip(ctx, havipID, m, alicloud.MemberTypeOf(m), m == h.MasterInstanceID); err != nil {
+			if err := client.UnassociateHaVip(ctx, havipID, m, rulebook.MemberTypeOf(m), m == h.MasterInstanceID); err != nil {
 				save()
 				if alicloud.CodeOf(err) == rulebook.CodeUnassociateMaster {
 					refuseMasterDetach(&resp.Diagnostics, havipID, m, h.IPAddress, " (it became the master during the apply)", forceMasterMembers, nil)
@@ -372,7 +372,7 @@ func (r *membersResource) Update(ctx context.Context, req resource.UpdateRequest
 	// order: a set of the other member type (ECS instances and ENIs never
 	// share a HaVip) or one that would pass the member limit on the way.
 	removeFirst := len(adds) > 0 && (len(current)+len(adds) > rulebook.DefaultLimits().MembersPerHaVip ||
-		(h.AssociatedInstanceType != "" && len(removes) > 0 && alicloud.MemberTypeOf(adds[0]) != h.AssociatedInstanceType))
+		(h.AssociatedInstanceType != "" && len(removes) > 0 && rulebook.MemberTypeOf(adds[0]) != h.AssociatedInstanceType))
 	steps := []func() bool{attach, detach}
 	if removeFirst {
 		steps = []func() bool{detach, attach}
@@ -391,7 +391,7 @@ func (r *membersResource) Update(ctx context.Context, req resource.UpdateRequest
 		}
 		eipID, eipAddr = e.ID, e.IPAddress
 	}
-	if got, err := client.DescribeHaVip(ctx, havipID); err == nil {
+	if got, err := client.ReadHaVip(ctx, havipID); err == nil {
 		h = got
 	}
 	save()
@@ -427,7 +427,7 @@ func (r *membersResource) Delete(ctx context.Context, req resource.DeleteRequest
 		}
 		r.data.planned.releaseEIP(havipID, eip)
 	}
-	h, err := client.DescribeHaVip(ctx, havipID)
+	h, err := client.ReadHaVip(ctx, havipID)
 	if alicloud.IsNotFound(err) {
 		return
 	}

@@ -3,7 +3,9 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/netip"
+	"slices"
 	"strings"
 	"time"
 
@@ -187,7 +189,7 @@ func (r *routeEntryResource) checkNew(ctx context.Context, plan routeEntryModel)
 	defer res.settle(&diags)
 	others := res.route(tableID, dest, havipID)
 	var planned []string
-	for _, d := range sortedKeys(others) {
+	for _, d := range slices.Sorted(maps.Keys(others)) {
 		if !routed[d] {
 			planned = append(planned, d)
 		}
@@ -293,8 +295,8 @@ func (r *routeEntryResource) Read(ctx context.Context, req resource.ReadRequest,
 	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
 	defer cancel()
 	tableID, id := state.RouteTableID.ValueString(), state.RouteEntryID.ValueString()
-	e, err := client.DescribeRouteEntry(ctx, tableID, id)
-	if alicloud.IsNotFound(err) || (err == nil && e.Status == "Deleting") {
+	e, err := client.FreshRouteEntry(ctx, tableID, id)
+	if alicloud.IsNotFound(err) || (err == nil && e.Status == rulebook.StatusDeleting) {
 		tflog.Warn(ctx, "route entry is gone; removing it from state", map[string]any{"route_entry_id": id})
 		resp.State.RemoveResource(ctx)
 		return

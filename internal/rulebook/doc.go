@@ -1,6 +1,7 @@
 // Package rulebook holds Alibaba Cloud's HaVip rules as data and pure
 // functions: the documented limits, the address rules of a vSwitch, the
-// text and tag rules, the membership rules and the API's error codes.
+// text and tag rules, the membership rules, the API's error codes and the
+// statuses it reports.
 //
 // It is written once and read twice: the mock (internal/mockcloud) turns a
 // Violation into the API's error answer, and the provider's plan checks

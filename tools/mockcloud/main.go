@@ -17,9 +17,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
 	"os/signal"
-	"sort"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -164,11 +165,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	env := srv.Env()
-	keys := make([]string, 0, len(env))
-	for k := range env {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(env))
 	fmt.Fprintf(stdout, "mockcloud: serving Vpc 2016-04-28, Ecs 2014-05-26 and Sts 2015-04-01 at %s (admin: %s%s)\n", srv.URL(), srv.URL(), mockcloud.AdminPrefix)
 	if ep := srv.TLSEndpoint(); ep != "" {
 		fmt.Fprintf(stdout, "mockcloud: HTTPS (STS included) at https://%s; ECS metadata through the HTTP proxy http://%s\n", ep, srv.Endpoint())

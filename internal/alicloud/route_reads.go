@@ -29,17 +29,14 @@ func fromSDKRouteEntry(s vpc.RouteEntry) RouteEntry {
 	return e
 }
 
-// ListRouteEntries reads every page (NextToken) of a table's entries.
+// ListRouteEntries reads every page of a table's entries, each once.
 func (c *Client) ListRouteEntries(ctx context.Context, f RouteEntryFilter) ([]RouteEntry, error) {
 	const op = "DescribeRouteEntryList"
 	if f.TableID == "" {
 		return nil, invalid(op, "a route table ID is required")
 	}
-	out := []RouteEntry{}
-	seen := map[string]bool{}
-	token := ""
-	for page := 1; page <= maxPages; page++ {
-		var resp *vpc.DescribeRouteEntryListResponse
+	return listAll(ctx, routeEntryPage, func(e RouteEntry) string { return e.ID }, func(ctx context.Context, at cursor) (page[RouteEntry], error) {
+		var pg page[RouteEntry]
 		err := c.vpcCall(ctx, op, func(cli *vpc.Client) (string, error) {
 			req := vpc.CreateDescribeRouteEntryListRequest()
 			req.RegionId = c.cfg.Region
@@ -50,33 +47,24 @@ func (c *Client) ListRouteEntries(ctx context.Context, f RouteEntryFilter) ([]Ro
 			req.NextHopType = f.NextHopType
 			req.NextHopId = f.NextHopID
 			req.MaxResult = requestsInt(routeEntryPage)
-			req.NextToken = token
+			req.NextToken = at.token
 			r, err := send(cli, req, vpc.CreateDescribeRouteEntryListResponse)
 			if err != nil {
 				return "", err
 			}
-			resp = r
+			pg = page[RouteEntry]{next: r.NextToken}
+			for _, s := range r.RouteEntrys.RouteEntry {
+				pg.items = append(pg.items, fromSDKRouteEntry(s))
+			}
 			return r.RequestId, nil
 		})
-		if err != nil {
-			return nil, err
-		}
-		for _, s := range resp.RouteEntrys.RouteEntry {
-			if !seen[s.RouteEntryId] {
-				seen[s.RouteEntryId] = true
-				out = append(out, fromSDKRouteEntry(s))
-			}
-		}
-		if token = resp.NextToken; token == "" {
-			break
-		}
-	}
-	return out, nil
+		return pg, err
+	})
 }
 
-// DescribeRouteEntry finds one entry of a table by ID; an entry that is
+// FreshRouteEntry describes one entry of a table now; an entry that is
 // gone is a ClassNotFound error.
-func (c *Client) DescribeRouteEntry(ctx context.Context, tableID, id string) (*RouteEntry, error) {
+func (c *Client) FreshRouteEntry(ctx context.Context, tableID, id string) (*RouteEntry, error) {
 	const op = "DescribeRouteEntryList"
 	if id == "" {
 		return nil, invalid(op, "a route entry ID is required")
@@ -93,14 +81,15 @@ func (c *Client) DescribeRouteEntry(ctx context.Context, tableID, id string) (*R
 	return nil, c.notListed(op, "InvalidRouteEntryId.NotFound", "route entry", id, "")
 }
 
-// ListRouteTables reads every route table of a VPC ("" = of the region).
+// ListRouteTables reads every route table of a VPC ("" = of the region),
+// each once.
 func (c *Client) ListRouteTables(ctx context.Context, vpcID string) ([]RouteTable, error) {
 	return c.listRouteTables(ctx, vpcID, "")
 }
 
-// DescribeRouteTable finds one route table; a table that does not exist
-// is a ClassNotFound error.
-func (c *Client) DescribeRouteTable(ctx context.Context, id string) (*RouteTable, error) {
+// FreshRouteTable describes one route table now; a table that does not
+// exist is a ClassNotFound error.
+func (c *Client) FreshRouteTable(ctx context.Context, id string) (*RouteTable, error) {
 	const op = "DescribeRouteTableList"
 	if id == "" {
 		return nil, invalid(op, "a route table ID is required")
@@ -122,66 +111,26 @@ func (c *Client) DescribeRouteTable(ctx context.Context, id string) (*RouteTable
 
 func (c *Client) listRouteTables(ctx context.Context, vpcID, tableID string) ([]RouteTable, error) {
 	const op = "DescribeRouteTableList"
-	out := []RouteTable{}
-	read := 0
-	for page := 1; page <= maxPages; page++ {
-		var resp *vpc.DescribeRouteTableListResponse
+	return listAll(ctx, pageSize, func(t RouteTable) string { return t.ID }, func(ctx context.Context, at cursor) (page[RouteTable], error) {
+		var pg page[RouteTable]
 		err := c.vpcCall(ctx, op, func(cli *vpc.Client) (string, error) {
 			req := vpc.CreateDescribeRouteTableListRequest()
 			req.RegionId = c.cfg.Region
 			req.VpcId = vpcID
 			req.RouteTableId = tableID
-			req.PageNumber = requestsInt(page)
+			req.PageNumber = requestsInt(at.number)
 			req.PageSize = requestsInt(pageSize)
 			r, err := send(cli, req, vpc.CreateDescribeRouteTableListResponse)
 			if err != nil {
 				return "", err
 			}
-			resp = r
+			pg = page[RouteTable]{total: r.TotalCount}
+			for _, t := range r.RouterTableList.RouterTableListType {
+				pg.items = append(pg.items, RouteTable{ID: t.RouteTableId, VpcID: t.VpcId, Type: t.RouteTableType, RouterID: t.RouterId,
+					VSwitchIDs: append([]string{}, t.VSwitchIds.VSwitchId...)})
+			}
 			return r.RequestId, nil
 		})
-		if err != nil {
-			return nil, err
-		}
-		items := resp.RouterTableList.RouterTableListType
-		read += len(items)
-		for _, t := range items {
-			out = append(out, RouteTable{ID: t.RouteTableId, VpcID: t.VpcId, Type: t.RouteTableType, RouterID: t.RouterId,
-				VSwitchIDs: append([]string{}, t.VSwitchIds.VSwitchId...)})
-		}
-		if len(items) < pageSize || read >= resp.TotalCount {
-			break
-		}
-	}
-	return out, nil
-}
-
-// waitRouteEntry polls until the entry shows want, or is gone when want
-// is "". A fresh entry may be missing from the list for a few polls
-// (eventual consistency) before the wait gives up on it.
-func (c *Client) waitRouteEntry(ctx context.Context, op, tableID, id, want string) (*RouteEntry, error) {
-	var last *RouteEntry
-	notFound := 0
-	what := "route entry " + id + " to become " + want
-	if want == "" {
-		what = "route entry " + id + " to be deleted"
-	}
-	err := c.waitFor(ctx, op, what, func(ctx context.Context) (bool, string, error) {
-		got, err := c.DescribeRouteEntry(ctx, tableID, id)
-		if IsNotFound(err) {
-			if want == "" {
-				return true, "gone", nil
-			}
-			if notFound < maxNotFoundPolls {
-				notFound++
-				return false, "not listed yet", nil
-			}
-		}
-		if err != nil {
-			return false, "", err
-		}
-		last = got
-		return want != "" && got.Status == want, got.Status, nil
+		return pg, err
 	})
-	return last, err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
@@ -13,9 +14,9 @@ import (
 	"github.com/havip-oss/terraform-provider-havip/internal/rulebook"
 )
 
-// NotFoundError is what a finder returns when the object does not exist.
-// The describe APIs answer 200 with an empty list rather than a NotFound
-// code, so the finder is where "gone" is decided. It unwraps to an *Error
+// NotFoundError is what a read of one object returns when the object does
+// not exist. The describe APIs answer 200 with an empty list rather than a
+// NotFound code, so the read is where "gone" is decided. It unwraps to an *Error
 // of ClassNotFound, so IsNotFound, ClassOf and CodeOf see through it.
 type NotFoundError struct {
 	Kind string // "HaVip", "EIP", ...
@@ -53,15 +54,39 @@ func fromSDKHaVip(s vpc.HaVip) HaVip {
 	return h
 }
 
+// fromSDKHaVips is the HaVips of one DescribeHaVips answer.
+func fromSDKHaVips(resp *vpc.DescribeHaVipsResponse) []HaVip {
+	out := make([]HaVip, 0, len(resp.HaVips.HaVip))
+	for _, s := range resp.HaVips.HaVip {
+		out = append(out, fromSDKHaVip(s))
+	}
+	return out
+}
+
+// fromSDKEIPs is the EIPs of one DescribeEipAddresses answer.
+func fromSDKEIPs(resp *vpc.DescribeEipAddressesResponse) []EIP {
+	out := make([]EIP, 0, len(resp.EipAddresses.EipAddress))
+	for _, e := range resp.EipAddresses.EipAddress {
+		out = append(out, EIP{ID: e.AllocationId, IPAddress: e.IpAddress, Status: e.Status, InstanceID: e.InstanceId,
+			InstanceType: e.InstanceType, RegionID: e.RegionId})
+	}
+	return out
+}
+
 // describeHaVips is one DescribeHaVips page.
-func (c *Client) describeHaVips(ctx context.Context, filters []vpc.DescribeHaVipsFilter, page, size int) (*vpc.DescribeHaVipsResponse, error) {
+func (c *Client) describeHaVips(ctx context.Context, r haVipRequest, page, size int) (*vpc.DescribeHaVipsResponse, error) {
 	var out *vpc.DescribeHaVipsResponse
 	err := c.vpcCall(ctx, "DescribeHaVips", func(cli *vpc.Client) (string, error) {
 		req := vpc.CreateDescribeHaVipsRequest()
-		if len(filters) > 0 {
-			f := append([]vpc.DescribeHaVipsFilter(nil), filters...)
+		if len(r.filters) > 0 {
+			f := slices.Clone(r.filters)
 			req.Filter = &f
 		}
+		if len(r.tags) > 0 {
+			t := slices.Clone(r.tags)
+			req.Tags = &t
+		}
+		req.ResourceGroupId = r.group
 		req.PageNumber = requestsInt(page)
 		req.PageSize = requestsInt(size)
 		resp, err := send(cli, req, vpc.CreateDescribeHaVipsResponse)
@@ -91,31 +116,26 @@ type readers struct {
 
 func (c *Client) initReaders() {
 	timeout := c.cfg.ReadTimeout
-	c.reads.haVips = newBatchReader(readBatch, timeout, c.fetchHaVips, func(id, rid string) error {
+	c.reads.haVips = newBatchReader("DescribeHaVips", "a HaVip ID", readBatch, timeout, c.fetchHaVips, func(id, rid string) error {
 		return c.notListed("DescribeHaVips", rulebook.CodeHaVipNotFound, "HaVip", id, rid)
 	})
-	c.reads.eips = newBatchReader(readBatch, timeout, c.fetchEIPs, func(id, rid string) error {
+	c.reads.eips = newBatchReader("DescribeEipAddresses", "an EIP allocation ID", readBatch, timeout, c.fetchEIPs, func(id, rid string) error {
 		return c.notListed("DescribeEipAddresses", rulebook.CodeAllocationNotFound, "EIP", id, rid)
 	})
-	c.reads.instances = newBatchReader(readBatch, timeout, c.fetchInstances, func(id, rid string) error {
+	c.reads.instances = newBatchReader("DescribeInstances", "an instance ID", readBatch, timeout, c.fetchInstances, func(id, rid string) error {
 		return c.notListed("DescribeInstances", rulebook.CodeInstanceNotFound, "ECS instance", id, rid)
 	})
-	c.reads.enis = newBatchReader(readBatch, timeout, c.fetchENIs, func(id, rid string) error {
+	c.reads.enis = newBatchReader("DescribeNetworkInterfaces", "a network interface ID", readBatch, timeout, c.fetchENIs, func(id, rid string) error {
 		return c.notListed("DescribeNetworkInterfaces", "InvalidEniId.NotFound", "network interface", id, rid)
 	})
 }
 
 func (c *Client) fetchHaVips(ctx context.Context, ids []string) (map[string]*HaVip, string, error) {
-	resp, err := c.describeHaVips(ctx, []vpc.DescribeHaVipsFilter{haVipFilter("HaVipId", ids...)}, 1, readBatch)
+	resp, err := c.describeHaVips(ctx, haVipRequest{filters: []vpc.DescribeHaVipsFilter{haVipFilter("HaVipId", ids...)}}, 1, readBatch)
 	if err != nil {
 		return nil, "", err
 	}
-	out := map[string]*HaVip{}
-	for _, s := range resp.HaVips.HaVip {
-		h := fromSDKHaVip(s)
-		out[h.ID] = &h
-	}
-	return out, resp.RequestId, nil
+	return byID(fromSDKHaVips(resp), func(h *HaVip) string { return h.ID }), resp.RequestId, nil
 }
 
 func (c *Client) fetchEIPs(ctx context.Context, ids []string) (map[string]*EIP, string, error) {
@@ -134,12 +154,7 @@ func (c *Client) fetchEIPs(ctx context.Context, ids []string) (map[string]*EIP, 
 	if err != nil {
 		return nil, "", err
 	}
-	out := map[string]*EIP{}
-	for _, e := range resp.EipAddresses.EipAddress {
-		out[e.AllocationId] = &EIP{ID: e.AllocationId, IPAddress: e.IpAddress, Status: e.Status, InstanceID: e.InstanceId,
-			InstanceType: e.InstanceType, RegionID: e.RegionId}
-	}
-	return out, resp.RequestId, nil
+	return byID(fromSDKEIPs(resp), func(e *EIP) string { return e.ID }), resp.RequestId, nil
 }
 
 func (c *Client) fetchInstances(ctx context.Context, ids []string) (map[string]*Instance, string, error) {
@@ -196,41 +211,40 @@ func (c *Client) fetchENIs(ctx context.Context, ids []string) (map[string]*ENI, 
 	return out, resp.RequestId, nil
 }
 
-// FindHaVipByID describes one HaVip now (a call that starts after this
-// one), sharing the call with every other reader of the process; a HaVip
-// that is gone is a *NotFoundError.
-func (c *Client) FindHaVipByID(ctx context.Context, id string) (*HaVip, error) {
-	if id == "" {
-		return nil, invalid("DescribeHaVips", "a HaVip ID is required")
-	}
+// ReadHaVip is the HaVip with ID id, from the shared reads; a HaVip that
+// is gone is a *NotFoundError.
+func (c *Client) ReadHaVip(ctx context.Context, id string) (*HaVip, error) {
+	return c.reads.haVips.get(ctx, id, false)
+}
+
+// FreshHaVip describes the HaVip with ID id now; a HaVip that is gone is a
+// *NotFoundError.
+func (c *Client) FreshHaVip(ctx context.Context, id string) (*HaVip, error) {
 	return c.reads.haVips.get(ctx, id, true)
 }
 
-// FindEIPByID describes one EIP now.
-func (c *Client) FindEIPByID(ctx context.Context, allocationID string) (*EIP, error) {
-	if allocationID == "" {
-		return nil, invalid("DescribeEipAddresses", "an EIP allocation ID is required")
-	}
+// ReadEIP is the EIP with allocation ID allocationID, from the shared reads.
+func (c *Client) ReadEIP(ctx context.Context, allocationID string) (*EIP, error) {
+	return c.reads.eips.get(ctx, allocationID, false)
+}
+
+// FreshEIP describes the EIP with allocation ID allocationID now.
+func (c *Client) FreshEIP(ctx context.Context, allocationID string) (*EIP, error) {
 	return c.reads.eips.get(ctx, allocationID, true)
 }
 
-// FindInstanceByID describes one ECS instance now.
-func (c *Client) FindInstanceByID(ctx context.Context, id string) (*Instance, error) {
-	if id == "" {
-		return nil, invalid("DescribeInstances", "an instance ID is required")
-	}
-	return c.reads.instances.get(ctx, id, true)
+// ReadInstance is the ECS instance with ID id, from the shared reads.
+func (c *Client) ReadInstance(ctx context.Context, id string) (*Instance, error) {
+	return c.reads.instances.get(ctx, id, false)
 }
 
-// FindENIByID describes one ENI now.
-func (c *Client) FindENIByID(ctx context.Context, id string) (*ENI, error) {
-	if id == "" {
-		return nil, invalid("DescribeNetworkInterfaces", "a network interface ID is required")
-	}
-	return c.reads.enis.get(ctx, id, true)
+// ReadENI is the network interface with ID id, from the shared reads.
+func (c *Client) ReadENI(ctx context.Context, id string) (*ENI, error) {
+	return c.reads.enis.get(ctx, id, false)
 }
 
-func (c *Client) FindVSwitchByID(ctx context.Context, id string) (*VSwitch, error) {
+// FreshVSwitch describes one vSwitch now.
+func (c *Client) FreshVSwitch(ctx context.Context, id string) (*VSwitch, error) {
 	const op = "DescribeVSwitchAttributes"
 	if id == "" {
 		return nil, invalid(op, "a vSwitch ID is required")
@@ -253,76 +267,6 @@ func (c *Client) FindVSwitchByID(ctx context.Context, id string) (*VSwitch, erro
 		return nil, c.notListed(op, rulebook.CodeVSwitchIDNotFound, "vSwitch", id, resp.RequestId)
 	}
 	return &VSwitch{ID: resp.VSwitchId, VpcID: resp.VpcId, CIDR: resp.CidrBlock, ZoneID: resp.ZoneId, Status: resp.Status}, nil
-}
-
-// EIPsOfHaVip lists the EIPs bound to a HaVip. DescribeHaVips names them
-// by public address only; importing a binding needs the allocation IDs.
-func (c *Client) EIPsOfHaVip(ctx context.Context, havipID string) ([]EIP, error) {
-	const op = "DescribeEipAddresses"
-	if havipID == "" {
-		return nil, invalid(op, "a HaVip ID is required")
-	}
-	var resp *vpc.DescribeEipAddressesResponse
-	err := c.vpcCall(ctx, op, func(cli *vpc.Client) (string, error) {
-		req := vpc.CreateDescribeEipAddressesRequest()
-		req.AssociatedInstanceType = "HaVip"
-		req.AssociatedInstanceId = havipID
-		req.PageSize = requestsInt(100)
-		r, err := send(cli, req, vpc.CreateDescribeEipAddressesResponse)
-		if err != nil {
-			return "", err
-		}
-		resp = r
-		return r.RequestId, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	var out []EIP
-	for _, e := range resp.EipAddresses.EipAddress {
-		if e.InstanceId == havipID {
-			out = append(out, EIP{ID: e.AllocationId, IPAddress: e.IpAddress, Status: e.Status, InstanceID: e.InstanceId,
-				InstanceType: e.InstanceType, RegionID: e.RegionId})
-		}
-	}
-	return out, nil
-}
-
-// The Describe* reads are what Terraform's Read, refresh and plan-time
-// checks use: what this process last saw of the object serves, unless
-// the process has changed the object since; the first read of an object
-// asks the service, batched with the reads of others.
-
-func (c *Client) DescribeHaVip(ctx context.Context, id string) (*HaVip, error) {
-	if id == "" {
-		return nil, invalid("DescribeHaVips", "a HaVip ID is required")
-	}
-	return c.reads.haVips.get(ctx, id, false)
-}
-
-func (c *Client) DescribeEIP(ctx context.Context, allocationID string) (*EIP, error) {
-	if allocationID == "" {
-		return nil, invalid("DescribeEipAddresses", "an EIP allocation ID is required")
-	}
-	return c.reads.eips.get(ctx, allocationID, false)
-}
-
-func (c *Client) DescribeVSwitch(ctx context.Context, id string) (*VSwitch, error) {
-	return c.FindVSwitchByID(ctx, id)
-}
-
-func (c *Client) DescribeInstance(ctx context.Context, id string) (*Instance, error) {
-	if id == "" {
-		return nil, invalid("DescribeInstances", "an instance ID is required")
-	}
-	return c.reads.instances.get(ctx, id, false)
-}
-
-func (c *Client) DescribeENI(ctx context.Context, id string) (*ENI, error) {
-	if id == "" {
-		return nil, invalid("DescribeNetworkInterfaces", "a network interface ID is required")
-	}
-	return c.reads.enis.get(ctx, id, false)
 }
 
 // AddressOwner names the ECS instance or ENI that holds ip as a private
@@ -359,4 +303,13 @@ func (c *Client) AddressOwner(ctx context.Context, vswitchID, ip string) (string
 		return r.RequestId, nil
 	})
 	return owner, err
+}
+
+// byID indexes items by ID.
+func byID[T any](items []T, id func(*T) string) map[string]*T {
+	out := make(map[string]*T, len(items))
+	for i := range items {
+		out[id(&items[i])] = &items[i]
+	}
+	return out
 }
