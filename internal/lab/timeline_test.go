@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -178,5 +179,26 @@ func TestWriteTimelines(t *testing.T) {
 	}
 	if got := TimelineFile("", "ecs1 returns (nopreempt)"); got != "ecs1-returns-nopreempt.svg" {
 		t.Errorf("TimelineFile = %q", got)
+	}
+}
+
+// A budget past the end of the picture (the lab stops drawing a second
+// after the takeover) has no line at the edge, where it would mark the
+// wrong time; its label says it lies further on. Inside the picture it
+// has its line.
+func TestTimelineMarkerPastTheEnd(t *testing.T) {
+	t0 := time.Unix(1000, 0)
+	at := func(s float64) time.Time { return t0.Add(time.Duration(s * float64(time.Second))) }
+	tl := Timeline{Title: "check on ecs1 hangs", Fault: t0, Start: at(-1), End: at(3.3), Budget: 5.16, Observed: 3.18,
+		Nodes: []string{"ecs1", "ecs2"}}
+	budgetLine := regexp.MustCompile(`<line [^>]*stroke="#2ca02c"`)
+	svg := string(tl.SVG())
+	if budgetLine.MatchString(svg) || !strings.Contains(svg, ">budget 5.16 s →</text>") {
+		t.Errorf("a budget past the end should have no line and an arrow:\n%s", svg)
+	}
+	tl.End = at(6.16)
+	svg = string(tl.SVG())
+	if !budgetLine.MatchString(svg) || !strings.Contains(svg, ">budget 5.16 s</text>") {
+		t.Errorf("a budget inside the picture should have its line and a plain label:\n%s", svg)
 	}
 }
