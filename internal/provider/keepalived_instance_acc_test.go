@@ -102,7 +102,7 @@ func TestAccKeepalivedConfig_instanceIDMismatch(t *testing.T) {
 	cases := map[string]struct{ nodes, want string }{
 		"typo in private_ip": {kaNode("ecs1", "192.168.0.25", ecs1) + kaNode("ecs2", "192.168.0.62", ecs2),
 			`(?s)nodes\[1\]\.private_ip is not the address of\s+` + acctest.SeedECS2 + `.*Node "ecs2" has private_ip 192\.168\.0\.62, but its ECS\s+instance\s+` +
-				acctest.SeedECS2 + `\s+has the primary private IPv4 address\s+192\.168\.0\.26.*Set\s+private_ip = "192\.168\.0\.26"`},
+				acctest.SeedECS2 + `\s+has the primary private IPv4 address\s+192\.168\.0\.26.*Set\s+private_ip = "192\.168\.0\.26",\s+or,.*secondary\s+ENI.*set\s+instance_id\s+to\s+that\s+ENI's\s+ID`},
 		"another node's address": {kaNode("ecs1", "192.168.0.26", ecs1) + kaNode("ecs2", "192.168.0.25", ecs2),
 			`(?s)nodes\[0\]\.private_ip is not the address of.*primary private IPv4 address\s+192\.168\.0\.25`},
 		"ENI address": {kaNode("ecs1", "192.168.0.25", ecs1) + kaNode("eni", "192.168.0.41", fmt.Sprintf("%q", kaInstanceENI)),

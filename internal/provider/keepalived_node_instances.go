@@ -17,9 +17,15 @@ import (
 // node that names its instance lets the data source compare the address
 // with the one the instance really has.
 
+// What a node's instance_id names, as the messages say it.
+const (
+	nodeIsECS = "ECS instance"
+	nodeIsENI = "ENI"
+)
+
 // nodeAddress is what a node's instance_id says about its address.
 type nodeAddress struct {
-	what string // "ECS instance" or "ENI", for the messages
+	what string // nodeIsECS or nodeIsENI
 	ip   string // the primary private IPv4 address; "" when it has none
 	err  error
 }
@@ -31,15 +37,15 @@ func readNodeAddress(ctx context.Context, client *alicloud.Client, id string) no
 	if alicloud.MemberTypeOf(id) == alicloud.MemberENI {
 		eni, err := client.DescribeENI(ctx, id)
 		if err != nil {
-			return nodeAddress{what: "ENI", err: err}
+			return nodeAddress{what: nodeIsENI, err: err}
 		}
-		return nodeAddress{what: "ENI", ip: eni.PrivateIP}
+		return nodeAddress{what: nodeIsENI, ip: eni.PrivateIP}
 	}
 	in, err := client.DescribeInstance(ctx, id)
 	if err != nil {
-		return nodeAddress{what: "ECS instance", err: err}
+		return nodeAddress{what: nodeIsECS, err: err}
 	}
-	return nodeAddress{what: "ECS instance", ip: in.PrivateIP}
+	return nodeAddress{what: nodeIsECS, ip: in.PrivateIP}
 }
 
 func nodeAttr(i int, name string) path.Path {
@@ -101,8 +107,18 @@ func checkNodeInstances(ctx context.Context, data *providerData, nodes []kaNodeM
 			diags.AddAttributeError(nodeAttr(i, "private_ip"), fmt.Sprintf("nodes[%d].private_ip is not the address of %s", i, id),
 				fmt.Sprintf("Node %q has private_ip %s, but its %s %s has the primary private IPv4 address %s. "+
 					"keepalived would send this node's adverts from an address it does not have, and the other nodes would "+
-					"list %s as their unicast peer, so the cluster would not hear this node. Set private_ip = %q.",
-					name, ip, a.what, id, a.ip, ip, a.ip))
+					"list %s as their unicast peer, so the cluster would not hear this node. Set private_ip = %q%s.",
+					name, ip, a.what, id, a.ip, ip, a.ip, secondaryENIHint(a)))
 		}
 	}
+}
+
+// secondaryENIHint: an ECS member holds the HaVip on its primary ENI, but
+// a node may run VRRP on a secondary ENI, which is then the member.
+func secondaryENIHint(a nodeAddress) string {
+	if a.what != nodeIsECS {
+		return ""
+	}
+	return ", or, when this node runs VRRP on a secondary ENI of the instance (the ENI is then the HaVip member), " +
+		"set instance_id to that ENI's ID (eni-…)"
 }
