@@ -81,9 +81,10 @@ data "havip_keepalived_config" "web" {
   auth_pass         = var.vrrp_password
   subnet_cidr       = "192.168.0.0/24"
   nodes = [for name, n in var.nodes : {
-    name       = name
-    private_ip = n.private_ip
-    priority   = n.priority
+    name        = name
+    private_ip  = n.private_ip
+    instance_id = n.instance_id # checked: private_ip must be this instance's address
+    priority    = n.priority
   }]
 }
 

@@ -25,7 +25,8 @@ data "havip_keepalived_config" "web" {
   advert_int         = 1
   auth_pass          = var.vrrp_password
   subnet_cidr        = var.vswitch_cidr
-  nodes              = [for name, n in var.nodes : { name = name, private_ip = n.private_ip, priority = n.priority }]
+  # instance_id: a private_ip that is not its instance's address is refused.
+  nodes = [for name, n in var.nodes : { name = name, private_ip = n.private_ip, instance_id = n.instance_id, priority = n.priority }]
 }
 
 output "failover_seconds" {

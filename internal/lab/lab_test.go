@@ -293,6 +293,26 @@ func runLab(t *testing.T, profile string) {
 	}
 	t.Logf("%s profile, %.1f s:\n%s", profile, time.Since(start).Seconds(), Table(results))
 	writeTimelines(t, profile, results)
+	// The crash's timeline marks it on the crashed node, and that node's
+	// band (it keeps the address, dead) ends there.
+	for _, r := range results {
+		if !strings.HasPrefix(r.Scenario, "crash of ") || r.Timeline == nil {
+			continue
+		}
+		crashed := strings.TrimPrefix(r.Scenario, "crash of ")
+		marked := false
+		for _, e := range r.Timeline.Events {
+			marked = marked || (e.Kind == EventFault && e.Node == crashed && !e.At.Before(r.Timeline.Fault))
+		}
+		if !marked {
+			t.Errorf("%s: no fault event on %s in its timeline", r.Scenario, crashed)
+		}
+		for _, s := range r.Timeline.Holding {
+			if s.Node == crashed && s.To.After(r.Timeline.Fault.Add(time.Second)) {
+				t.Errorf("%s: %s's band runs to %+.2f s, past its crash", r.Scenario, crashed, s.To.Sub(r.Timeline.Fault).Seconds())
+			}
+		}
+	}
 
 	// The lab's own teardown must already have removed the namespaces,
 	// before Close.

@@ -496,7 +496,9 @@ func (r *runner) timelineFor(res *Result, nodes []*instance) *Timeline {
 			continue
 		}
 		for _, n := range tl.Nodes {
-			has := contains(s.all, n)
+			// A crashed node keeps the address on its interface, but
+			// nothing answers there: its band ends with the crash.
+			has := contains(s.live, n)
 			from, holding := open[n]
 			switch {
 			case has && !holding:

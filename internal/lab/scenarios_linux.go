@@ -161,6 +161,7 @@ func (r *runner) scenarios(ctx context.Context) []Result {
 	// the network, so the VIP it still carries cannot answer ARP.
 	step(names[2], second.Name, second.CrashBudget, false, func(res *Result) bool {
 		t0 := time.Now()
+		r.fault(primary, t0)
 		primary.down.Store(true)
 		if err := r.stopKA(primary, false); err != nil {
 			return fail(res, err)

@@ -175,9 +175,21 @@ func (t Timeline) SVG() []byte {
 	// rows above the plot unless a label there is in the way.
 	bottom := rowY(rows)
 	var placed []textBox
+	// A marker past either end of the picture (a budget the takeover
+	// beat by more than the second drawn after it) gets no line, which
+	// would stand at the edge, at the wrong time: its label points the
+	// way instead.
 	marker := func(sec float64, c, dash, label string, anchor string) {
 		mx := xs(sec)
-		fmt.Fprintf(&b, `<line x1="%.1f" y1="%d" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="1.5" stroke-dasharray="%s"/>`+"\n", mx, top-6, mx, bottom, c, dash)
+		at := t.Fault.Add(time.Duration(sec * float64(time.Second)))
+		switch {
+		case at.After(t.End):
+			label += " →"
+		case at.Before(t.Start):
+			label = "← " + label
+		default:
+			fmt.Fprintf(&b, `<line x1="%.1f" y1="%d" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="1.5" stroke-dasharray="%s"/>`+"\n", mx, top-6, mx, bottom, c, dash)
+		}
 		w := textWidth(label, 12)
 		switch {
 		case anchor == "start" && mx+w > width-4:

@@ -1,9 +1,12 @@
 package lab
 
 import (
+	"bytes"
 	"encoding/xml"
+	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -69,46 +72,97 @@ func TestTimelineSVGTextLayout(t *testing.T) {
 	hold.Hold, hold.Observed, hold.Budget = true, -1, 4.99
 	cases["hold"] = hold
 	for name, tl := range cases {
-		svg := tl.SVG()
-		var doc struct {
-			Width  float64 `xml:"width,attr"`
-			Height float64 `xml:"height,attr"`
-			Texts  []struct {
-				X        float64 `xml:"x,attr"`
-				Y        float64 `xml:"y,attr"`
-				Anchor   string  `xml:"text-anchor,attr"`
-				Baseline string  `xml:"dominant-baseline,attr"`
-				Size     float64 `xml:"font-size,attr"`
-				Body     string  `xml:",chardata"`
-			} `xml:"text"`
-		}
-		if err := xml.Unmarshal(svg, &doc); err != nil {
+		problems, err := textLayoutProblems(tl.SVG())
+		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		var boxes []textBox
-		for _, x := range doc.Texts {
-			size := x.Size
-			if size == 0 {
-				size = 12
-			}
-			y := x.Y
-			if x.Baseline == "middle" {
-				y += 0.3 * size // the box's middle on y
-			}
-			b := newTextBox(x.X, y, textWidth(x.Body, size), size, x.Anchor)
-			if b.x0 < 0 || b.y0 < 0 || b.x1 > doc.Width || b.y1 > doc.Height {
-				t.Errorf("%s: %q lies outside the %gx%g viewBox: %+v", name, x.Body, doc.Width, doc.Height, b)
-			}
-			for i, o := range boxes {
-				if b.overlaps(o) {
-					t.Errorf("%s: %q overlaps %q", name, x.Body, doc.Texts[i].Body)
-				}
-			}
-			boxes = append(boxes, b)
+		for _, p := range problems {
+			t.Errorf("%s: %s", name, p)
 		}
 	}
 }
 
+// textLayoutProblems lists the texts of an SVG that lie outside its
+// viewBox or overlap another, with text boxes estimated as the layout
+// estimates them.
+func textLayoutProblems(svg []byte) ([]string, error) {
+	var doc struct {
+		ViewBox string `xml:"viewBox,attr"`
+		Texts   []struct {
+			X        float64 `xml:"x,attr"`
+			Y        float64 `xml:"y,attr"`
+			Anchor   string  `xml:"text-anchor,attr"`
+			Baseline string  `xml:"dominant-baseline,attr"`
+			Size     float64 `xml:"font-size,attr"`
+			Body     string  `xml:",chardata"`
+		} `xml:"text"`
+	}
+	if err := xml.Unmarshal(svg, &doc); err != nil {
+		return nil, err
+	}
+	var minX, minY, width, height float64
+	if _, err := fmt.Sscanf(doc.ViewBox, "%g %g %g %g", &minX, &minY, &width, &height); err != nil {
+		return nil, fmt.Errorf("viewBox %q: %v", doc.ViewBox, err)
+	}
+	var problems []string
+	var boxes []textBox
+	for _, x := range doc.Texts {
+		size := x.Size
+		if size == 0 {
+			size = 12
+		}
+		y := x.Y
+		if x.Baseline == "middle" {
+			y += 0.3 * size // the box's middle on y
+		}
+		b := newTextBox(x.X, y, textWidth(x.Body, size), size, x.Anchor)
+		if b.x0 < minX || b.y0 < minY || b.x1 > minX+width || b.y1 > minY+height {
+			problems = append(problems, fmt.Sprintf("%q lies outside the viewBox %s: %+v", x.Body, doc.ViewBox, b))
+		}
+		for i, o := range boxes {
+			if b.overlaps(o) {
+				problems = append(problems, fmt.Sprintf("%q overlaps %q", x.Body, doc.Texts[i].Body))
+			}
+		}
+		boxes = append(boxes, b)
+	}
+	return problems, nil
+}
+
+// The timelines the guides show are lab output committed under
+// templates/images (and copied to docs/images by make docs): each keeps
+// to the same layout rules, so an image left over from an older layout
+// fails here until it is drawn again (make timelines).
+func TestCommittedTimelinesLayout(t *testing.T) {
+	for _, dir := range []string{"../../templates/images", "../../docs/images"} {
+		files, err := filepath.Glob(filepath.Join(dir, "*.svg"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(files) < 3 {
+			t.Fatalf("%s holds %d timelines; the keepalived guide shows 3", dir, len(files))
+		}
+		for _, f := range files {
+			svg, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			problems, err := textLayoutProblems(svg)
+			if err != nil {
+				t.Errorf("%s: %v", f, err)
+			}
+			for _, p := range problems {
+				t.Errorf("%s: %s", f, p)
+			}
+			if dir == "../../docs/images" {
+				src, err := os.ReadFile(filepath.Join("../../templates/images", filepath.Base(f)))
+				if err != nil || !bytes.Equal(src, svg) {
+					t.Errorf("%s differs from its source in templates/images (%v); run make docs", f, err)
+				}
+			}
+		}
+	}
+}
 func TestWriteTimelines(t *testing.T) {
 	dir := t.TempDir()
 	t0 := time.Unix(1000, 0)
@@ -125,5 +179,26 @@ func TestWriteTimelines(t *testing.T) {
 	}
 	if got := TimelineFile("", "ecs1 returns (nopreempt)"); got != "ecs1-returns-nopreempt.svg" {
 		t.Errorf("TimelineFile = %q", got)
+	}
+}
+
+// A budget past the end of the picture (the lab stops drawing a second
+// after the takeover) has no line at the edge, where it would mark the
+// wrong time; its label says it lies further on. Inside the picture it
+// has its line.
+func TestTimelineMarkerPastTheEnd(t *testing.T) {
+	t0 := time.Unix(1000, 0)
+	at := func(s float64) time.Time { return t0.Add(time.Duration(s * float64(time.Second))) }
+	tl := Timeline{Title: "check on ecs1 hangs", Fault: t0, Start: at(-1), End: at(3.3), Budget: 5.16, Observed: 3.18,
+		Nodes: []string{"ecs1", "ecs2"}}
+	budgetLine := regexp.MustCompile(`<line [^>]*stroke="#2ca02c"`)
+	svg := string(tl.SVG())
+	if budgetLine.MatchString(svg) || !strings.Contains(svg, ">budget 5.16 s →</text>") {
+		t.Errorf("a budget past the end should have no line and an arrow:\n%s", svg)
+	}
+	tl.End = at(6.16)
+	svg = string(tl.SVG())
+	if !budgetLine.MatchString(svg) || !strings.Contains(svg, ">budget 5.16 s</text>") {
+		t.Errorf("a budget inside the picture should have its line and a plain label:\n%s", svg)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/havip-oss/terraform-provider-havip/internal/keepalived"
@@ -21,13 +22,23 @@ import (
 var (
 	_ datasource.DataSource                   = &keepalivedConfigDataSource{}
 	_ datasource.DataSourceWithValidateConfig = &keepalivedConfigDataSource{}
+	_ datasource.DataSourceWithConfigure      = &keepalivedConfigDataSource{}
 )
 
-type keepalivedConfigDataSource struct{}
+// keepalivedConfigDataSource renders locally; data (and through it the
+// API) is used only for nodes that name their instance_id.
+type keepalivedConfigDataSource struct{ data *providerData }
 
 // NewKeepalivedConfigDataSource is the factory of data source
-// "havip_keepalived_config". It renders locally and makes no API call.
+// "havip_keepalived_config". It renders locally and makes an API call
+// only to check the address of a node that names its instance.
 func NewKeepalivedConfigDataSource() datasource.DataSource { return &keepalivedConfigDataSource{} }
+
+func (d *keepalivedConfigDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	if data := configureData(req.ProviderData, &resp.Diagnostics); data != nil {
+		d.data = data
+	}
+}
 
 var kaOutputType = map[string]attr.Type{
 	"config":                      types.StringType,
@@ -50,7 +61,8 @@ func (d *keepalivedConfigDataSource) Schema(_ context.Context, _ datasource.Sche
 	}
 	resp.Schema = schema.Schema{
 		Description: "Renders unicast keepalived configurations and boot scripts for every member of a HaVip cluster from one model, " +
-			"checks them for what `keepalived -t` misses, and states the failover time each node gives. Makes no API call.",
+			"checks them for what `keepalived -t` misses, and states the failover time each node gives. Makes no API call, " +
+			"and needs no credentials, unless a node sets `instance_id`.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true, Description: "Checksum of the rendered output."},
 			"name": schema.StringAttribute{Optional: true,
@@ -86,9 +98,20 @@ func (d *keepalivedConfigDataSource) Schema(_ context.Context, _ datasource.Sche
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"name":       schema.StringAttribute{Required: true, Description: "Node name: the key of `configs`."},
 					"private_ip": schema.StringAttribute{Required: true, Description: "The node's primary private IPv4 address (unicast source)."},
-					"priority":   schema.Int64Attribute{Optional: true, Description: "1–254, distinct. Omitted on every node: 100, 90, 80… in list order."},
-					"interface":  schema.StringAttribute{Optional: true, Description: "Overrides `interface` for this node."},
-					"state":      schema.StringAttribute{Optional: true, Description: "Initial state, `BACKUP` (default) or `MASTER` (only without nopreempt and preempt_delay)."},
+					"instance_id": schema.StringAttribute{Optional: true,
+						Validators: []validator.String{prefixValidator{prefixes: []string{"i-", "eni-"}, what: "an ECS instance or ENI"}},
+						Description: "The ECS instance (`i-…`) or ENI (`eni-…`) this node is. When set, the data source reads it " +
+							"(`ecs:DescribeInstances` or `ecs:DescribeNetworkInterfaces`, so the provider needs credentials) and fails, " +
+							"on this node, when `private_ip` is not its primary private IPv4 address (the error names that address) " +
+							"or when it does not exist; nothing is rendered then. The check runs when Terraform reads the data source: at plan " +
+							"when every argument is known, otherwise during the apply once they are (an instance or HaVip created in the " +
+							"same apply). A refusal then stops the apply there, before anything that uses the rendered configs, though " +
+							"resources that do not depend on them may already be created. An instance whose `user_data` comes from this " +
+							"data source cannot be named here (a cycle). Without `instance_id`, `private_ip` is taken as given and no " +
+							"API call is made."},
+					"priority":  schema.Int64Attribute{Optional: true, Description: "1–254, distinct. Omitted on every node: 100, 90, 80… in list order."},
+					"interface": schema.StringAttribute{Optional: true, Description: "Overrides `interface` for this node."},
+					"state":     schema.StringAttribute{Optional: true, Description: "Initial state, `BACKUP` (default) or `MASTER` (only without nopreempt and preempt_delay)."},
 				}}},
 			"health_check": schema.SingleNestedAttribute{Optional: true,
 				Description: "One health check: a TCP port on 127.0.0.1, a script, or a process (vrrp_track_process). Weight 0 (default) puts a failing node in FAULT, the only kind that works with nopreempt.",
@@ -163,6 +186,12 @@ func (d *keepalivedConfigDataSource) ValidateConfig(ctx context.Context, req dat
 func (d *keepalivedConfigDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m kaModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// A node whose address is not its instance's would render configs
+	// that keepalived accepts and that do not work: render nothing.
+	checkNodeInstances(ctx, d.data, m.Nodes, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -151,11 +151,12 @@ type havipsModel struct {
 // Data source havip_keepalived_config.
 
 type kaNodeModel struct {
-	Name      types.String `tfsdk:"name"`
-	PrivateIP types.String `tfsdk:"private_ip"`
-	Priority  types.Int64  `tfsdk:"priority"`
-	Interface types.String `tfsdk:"interface"`
-	State     types.String `tfsdk:"state"`
+	Name       types.String `tfsdk:"name"`
+	PrivateIP  types.String `tfsdk:"private_ip"`
+	InstanceID types.String `tfsdk:"instance_id"`
+	Priority   types.Int64  `tfsdk:"priority"`
+	Interface  types.String `tfsdk:"interface"`
+	State      types.String `tfsdk:"state"`
 }
 
 type kaHealthCheckModel struct {

@@ -105,7 +105,10 @@ var ramPermissions = []RAMPermissions{
 		{Action: "vpc:CreateRouteEntry", Resources: []string{arnRouteTable}, Steps: []string{StepCreate}},
 		{Action: "vpc:DeleteRouteEntry", Resources: []string{arnRouteTable}, Steps: []string{StepDelete}},
 	}},
-	{Type: "havip_keepalived_config", Kind: "data source"},
+	{Type: "havip_keepalived_config", Kind: "data source", Uses: []RAMUse{
+		{Action: "ecs:DescribeInstances", Resources: []string{arnAny}, Steps: []string{StepRead}, Only: "for nodes whose instance_id is an ECS instance"},
+		{Action: "ecs:DescribeNetworkInterfaces", Resources: []string{arnAny}, Steps: []string{StepRead}, Only: "for nodes whose instance_id is an ENI"},
+	}},
 	{Type: "havip_havips", Kind: "data source", Uses: []RAMUse{
 		{Action: "vpc:DescribeHaVips", Resources: []string{arnAny}, Steps: []string{StepRead}},
 	}},

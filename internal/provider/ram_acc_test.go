@@ -20,7 +20,8 @@ import (
 )
 
 // The RAM tests run the seed topology (a HaVip, two ECS attachments, the
-// EIP, the keepalived data source), a HaVip with an ENI member, a HaVip
+// EIP, the keepalived data source with its nodes' instances), a HaVip
+// with an ENI member (and a keepalived data source naming the ENI), a HaVip
 // whose members a havip_members holds, a route to the first HaVip and the
 // havip_havips data source, so that every resource and data source runs
 // and every action of the documented policy is called, through a whole
@@ -77,8 +78,17 @@ data "havip_keepalived_config" "web" {
   virtual_router_id = 51
   auth_pass         = "1111"
   nodes = [
-    { name = "ecs1", private_ip = "192.168.0.25", priority = 100 },
-    { name = "ecs2", private_ip = "192.168.0.26", priority = 10 },
+    { name = "ecs1", private_ip = "192.168.0.25", priority = 100, instance_id = %[5]q },
+    { name = "ecs2", private_ip = "192.168.0.26", priority = 10, instance_id = %[6]q },
+  ]
+}
+
+data "havip_keepalived_config" "eni" {
+  virtual_ips       = [havip.eni.ip_address]
+  virtual_router_id = 52
+  nodes = [
+    { name = "eni", private_ip = "192.168.0.40", instance_id = "eni-bp1ramtest0000000001" },
+    { name = "ecs2", private_ip = "192.168.0.26" },
   ]
 }
 
@@ -479,9 +489,10 @@ func eachActionIsNeeded(t *testing.T, newEnv func(t *testing.T, policy string) *
 			for _, ty := range types {
 				quoted = append(quoted, regexp.QuoteMeta(ty))
 			}
-			// Terraform names the resource of a failed plan or apply; a
-			// failed destroy's diagnostic has only its summary.
-			with := `\s+with (?:` + strings.Join(quoted, "|") + `)\.[a-z0-9_]+,`
+			// Terraform names the resource (or data source) of a failed
+			// plan or apply; a failed destroy's diagnostic has only its
+			// summary.
+			with := `\s+with (?:data\.)?(?:` + strings.Join(quoted, "|") + `)\.[a-z0-9_]+,`
 			if step == 5 {
 				with = ""
 			}

@@ -40,6 +40,11 @@ tfplugindocs() {
 
 case $mode in
 generate)
+  # tfplugindocs copies the other files of templates/ (the guides' images)
+  # into docs/ but never over a file already there, so a redrawn image
+  # would stay stale in docs/: remove those copies first.
+  (cd "$root/templates" && find . -type f ! -name '*.tmpl' ! -name '*.md' -print0) |
+    while IFS= read -r -d '' f; do rm -f "$root/docs/$f"; done
   tfplugindocs generate --provider-dir "$root" --provider-name havip >"$tmp/log" 2>&1 || { cat "$tmp/log" >&2; die "tfplugindocs generate failed"; }
   tfplugindocs validate --provider-dir "$root" --provider-name havip >"$tmp/vlog" 2>&1 || { cat "$tmp/vlog" >&2; die "tfplugindocs validate failed"; }
   echo "docs: regenerated $(find "$root/docs" -name '*.md' | wc -l) pages in docs/"
