@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 
 	"github.com/havip-oss/terraform-provider-havip/internal/alicloud"
+	"github.com/havip-oss/terraform-provider-havip/internal/rulebook"
 )
 
 // A keepalived node's private_ip is its unicast_src_ip and every other
@@ -34,14 +35,14 @@ type nodeAddress struct {
 // instance (the first of its VPC addresses, that of its primary ENI) or
 // of an ENI: the address keepalived sends from on that interface.
 func readNodeAddress(ctx context.Context, client *alicloud.Client, id string) nodeAddress {
-	if alicloud.MemberTypeOf(id) == alicloud.MemberENI {
-		eni, err := client.DescribeENI(ctx, id)
+	if rulebook.MemberTypeOf(id) == alicloud.MemberENI {
+		eni, err := client.ReadENI(ctx, id)
 		if err != nil {
 			return nodeAddress{what: nodeIsENI, err: err}
 		}
 		return nodeAddress{what: nodeIsENI, ip: eni.PrivateIP}
 	}
-	in, err := client.DescribeInstance(ctx, id)
+	in, err := client.ReadInstance(ctx, id)
 	if err != nil {
 		return nodeAddress{what: nodeIsECS, err: err}
 	}
