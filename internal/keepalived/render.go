@@ -3,7 +3,9 @@ package keepalived
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -72,12 +74,7 @@ func Render(c Cluster) (map[string]NodeOutput, Findings, error) {
 // SortedNodeNames returns the keys of a Render result in order, for callers
 // that need deterministic iteration.
 func SortedNodeNames(m map[string]NodeOutput) []string {
-	names := make([]string, 0, len(m))
-	for n := range m {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
+	return slices.Sorted(maps.Keys(m))
 }
 
 // checkName is the shared name of the vrrp_script or vrrp_track_process.

@@ -13,12 +13,13 @@ package main
 import (
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -310,7 +311,7 @@ func render(results []result, runs, parallelism int) string {
 		f, h := byCase[c.key()]["floor"], byCase[c.key()]["havip"]
 		var calls []string
 		total := 0
-		for _, k := range sortedKeys(h.calls) {
+		for _, k := range slices.Sorted(maps.Keys(h.calls)) {
 			calls = append(calls, fmt.Sprintf("%s %d", k, h.calls[k]))
 			total += h.calls[k]
 		}
@@ -323,15 +324,6 @@ func render(results []result, runs, parallelism int) string {
 			ratio, verdict, total, strings.Join(calls, ", "))
 	}
 	return b.String()
-}
-
-func sortedKeys(m map[string]int) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 func scaleConfig(srv *mockcloud.Server, cred mockcloud.Credential, n int) string {
@@ -469,7 +461,7 @@ func loadavg() string {
 
 func fmtCounts(m map[string]int) string {
 	var parts []string
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		parts = append(parts, fmt.Sprintf("%s %d", k, m[k]))
 	}
 	return strings.Join(parts, ", ")
