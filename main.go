@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
+	"github.com/havip-oss/terraform-provider-havip/internal/pluginlog"
 	"github.com/havip-oss/terraform-provider-havip/internal/provider"
 )
 
@@ -18,7 +19,7 @@ func main() {
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "run with support for debuggers like delve")
 	flag.Parse()
-	silenceDiscardedLogs(debug)
+	pluginlog.SilenceDiscarded(debug)
 
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address: provider.Address,

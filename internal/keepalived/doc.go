@@ -31,6 +31,10 @@
 //     node name, the config, a POSIX sh user_data script that installs
 //     keepalived and refuses to start it unless `keepalived -t` is silent,
 //     the initial state, the priority and the failover [Timing].
+//   - [ParseConf] reads a config back ([ConfInfo]): the renderer's output and
+//     hand-written files in the same style, which the failover lab runs. Read
+//     back, every node's config gives the model it was rendered from and the
+//     same [Timing], a property the tests check over random clusters.
 //
 // # Target
 //

@@ -99,7 +99,8 @@ func CheckKeywords(conf string, target Version) []error {
 	var errs []error
 	var stack []string
 	for i, raw := range strings.Split(conf, "\n") {
-		fields := strings.Fields(stripComment(raw))
+		code, _ := SplitComment(raw)
+		fields := strings.Fields(code)
 		if len(fields) == 0 {
 			continue
 		}
@@ -131,21 +132,4 @@ func CheckKeywords(conf string, target Version) []error {
 		errs = append(errs, fmt.Errorf("%d block(s) not closed", len(stack)))
 	}
 	return errs
-}
-
-// stripComment cuts a line at the first '#' or '!' outside double quotes,
-// as keepalived's parser does.
-func stripComment(line string) string {
-	quoted := false
-	for i := 0; i < len(line); i++ {
-		switch line[i] {
-		case '"':
-			quoted = !quoted
-		case '#', '!':
-			if !quoted {
-				return line[:i]
-			}
-		}
-	}
-	return line
 }

@@ -3,7 +3,9 @@ package keepalived
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -72,12 +74,7 @@ func Render(c Cluster) (map[string]NodeOutput, Findings, error) {
 // SortedNodeNames returns the keys of a Render result in order, for callers
 // that need deterministic iteration.
 func SortedNodeNames(m map[string]NodeOutput) []string {
-	names := make([]string, 0, len(m))
-	for n := range m {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
+	return slices.Sorted(maps.Keys(m))
 }
 
 // checkName is the shared name of the vrrp_script or vrrp_track_process.
@@ -240,10 +237,24 @@ func renderCheck(w *confWriter, d Cluster) {
 	w.blank()
 }
 
+// renderInstance writes the node's vrrp_instance: how it elects, how it
+// reaches its peers, the HaVip itself, what it tracks and what it runs.
 func renderInstance(w *confWriter, d Cluster, n Node) {
-	noPreempt := d.Preempt.NoPreempt != nil && *d.Preempt.NoPreempt
 	w.open("vrrp_instance %s", d.Name)
+	renderElection(w, d, n)
+	renderAuthentication(w, d)
+	renderUnicast(w, d, n)
+	renderVIPs(w, d, n)
+	renderGARP(w, d.GARP)
+	renderTracking(w, d)
+	renderNotify(w, d.Notify)
+	w.close()
+}
 
+// renderElection writes what decides the MASTER: state, identity, priority,
+// VRRP timers and preemption.
+func renderElection(w *confWriter, d Cluster, n Node) {
+	noPreempt := d.Preempt.NoPreempt != nil && *d.Preempt.NoPreempt
 	switch {
 	case n.State == StateMaster:
 		w.comment("Starts as MASTER so the first election does not wait for the master-down timer.")
@@ -282,15 +293,20 @@ func renderInstance(w *confWriter, d Cluster, n Node) {
 	default:
 		w.comment("Preemption (keepalived's default): a recovered higher-priority node takes the HaVip back.")
 	}
+}
 
-	if d.AuthType == AuthPASS {
-		w.open("authentication")
-		w.comment("Clear text on the wire: it keeps apart clusters that share a VRID, nothing more.")
-		w.line("auth_type PASS")
-		w.line("auth_pass %s", d.AuthPass)
-		w.close()
+func renderAuthentication(w *confWriter, d Cluster) {
+	if d.AuthType != AuthPASS {
+		return
 	}
+	w.open("authentication")
+	w.comment("Clear text on the wire: it keeps apart clusters that share a VRID, nothing more.")
+	w.line("auth_type PASS")
+	w.line("auth_pass %s", d.AuthPass)
+	w.close()
+}
 
+func renderUnicast(w *confWriter, d Cluster, n Node) {
 	w.comment("HaVip carries no multicast: adverts go from this node's private IP to every other member.")
 	w.line("unicast_src_ip %s", n.PrivateIP)
 	w.open("unicast_peer")
@@ -304,15 +320,18 @@ func renderInstance(w *confWriter, d Cluster, n Node) {
 		w.comment("Never fall back to multicast, which a HaVip does not carry, if the peer list ends up empty.")
 		w.line("unicast_fault_no_peer")
 	}
+}
 
+func renderVIPs(w *confWriter, d Cluster, n Node) {
 	w.open("virtual_ipaddress")
 	w.comment("/32 so the HaVip never becomes a primary address whose removal takes others with it.")
 	for _, vip := range d.VirtualIPs {
 		w.line("%s/32 dev %s", vip, n.Interface)
 	}
 	w.close()
+}
 
-	g := d.GARP
+func renderGARP(w *confWriter, g GARP) {
 	w.comment(
 		"HaVip follows the MASTER's ARP: a second GARP burst soon after takeover,",
 		"then periodic GARP while MASTER so one lost packet cannot strand traffic.",
@@ -333,7 +352,11 @@ func renderInstance(w *confWriter, d Cluster, n Node) {
 		w.comment("When a split brain heals, the MASTER that stays re-announces the HaVip.")
 		w.line("garp_lower_prio_repeat %d", *g.LowerPrioRepeat)
 	}
+}
 
+// renderTracking writes what else puts the node in FAULT: interfaces and
+// the health check.
+func renderTracking(w *confWriter, d Cluster) {
 	if len(d.TrackInterfaces) > 0 {
 		w.comment("Losing any of these puts the node in FAULT; the VRRP interface is tracked already.")
 		w.open("track_interface")
@@ -352,12 +375,14 @@ func renderInstance(w *confWriter, d Cluster, n Node) {
 		w.line("%s", checkName(d))
 		w.close()
 	}
+}
 
+func renderNotify(w *confWriter, n Notify) {
 	notifies := []struct{ key, cmd string }{
-		{"notify_master", d.Notify.Master},
-		{"notify_backup", d.Notify.Backup},
-		{"notify_fault", d.Notify.Fault},
-		{"notify_stop", d.Notify.Stop},
+		{"notify_master", n.Master},
+		{"notify_backup", n.Backup},
+		{"notify_fault", n.Fault},
+		{"notify_stop", n.Stop},
 	}
 	first := true
 	for _, nt := range notifies {
@@ -370,7 +395,6 @@ func renderInstance(w *confWriter, d Cluster, n Node) {
 		}
 		w.line("%s %s", nt.key, quoteCommand(nt.cmd))
 	}
-	w.close()
 }
 
 // peersOf lists every other node, sorted by name so the file does not depend

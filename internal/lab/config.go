@@ -4,10 +4,8 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"net/netip"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/havip-oss/terraform-provider-havip/internal/keepalived"
@@ -152,9 +150,9 @@ func FromConfigs(configs map[string]string) (Config, error) {
 	sort.Strings(names)
 
 	cfg := Config{Configs: map[string]string{}, Prefix: 24}
-	var first ConfInfo
+	var first keepalived.ConfInfo
 	for i, name := range names {
-		info, err := ParseConf(configs[name])
+		info, err := keepalived.ParseConf(configs[name])
 		if err != nil {
 			return Config{}, fmt.Errorf("node %s: %w", name, err)
 		}
@@ -169,7 +167,7 @@ func FromConfigs(configs map[string]string) (Config, error) {
 			cfg.NoPreempt = info.NoPreempt
 			if info.Check != nil {
 				cfg.CheckInterval, cfg.CheckTimeout, cfg.CheckRise = info.Check.Interval, info.Check.Timeout, info.Check.Rise
-				cfg.CheckHangs = strings.Contains(info.CheckScript, "/"+CheckScriptName)
+				cfg.CheckHangs = strings.Contains(info.Check.Script, "/"+CheckScriptName)
 			}
 		} else {
 			if strings.Join(info.VIPs, ",") != strings.Join(first.VIPs, ",") {
@@ -200,270 +198,6 @@ func FromConfigs(configs map[string]string) (Config, error) {
 	return cfg, nil
 }
 
-func round2(v float64) float64 { return math.Round(v*100) / 100 }
-
-// ConfInfo is what the lab needs from one keepalived.conf: the first
-// vrrp_instance's settings and a few global_defs.
-type ConfInfo struct {
-	Instance         string
-	State            string
-	Interface        string
-	Priority         int
-	Version          int
-	AdvertInt        float64
-	DownTimerAdverts int
-	NoPreempt        bool
-	SrcIP            string
-	Peers            []string
-	VIPs             []string
-	NotifyMaster     string
-	StartupDelay     float64
-	ScriptSecurity   bool
-	ScriptUser       string
-	// RTPriority is vrrp_rt_priority: the VRRP process switches to
-	// realtime scheduling once it has started up (0: it never does).
-	RTPriority int
-	// Check is the vrrp_script the instance tracks (nil if none), with
-	// keepalived's defaults for what the file leaves out; CheckScript its
-	// command line.
-	Check       *keepalived.HealthCheck
-	CheckScript string
-}
-
-// confTokens splits one line into tokens with comments removed and quotes
-// kept, so `notify_master "/x y"` is two tokens and braces are tokens of
-// their own.
-func confTokens(line string) []string {
-	var toks []string
-	var cur strings.Builder
-	inQuote, has := false, false
-	flush := func() {
-		if has {
-			toks = append(toks, cur.String())
-			cur.Reset()
-			has = false
-		}
-	}
-	for _, r := range line {
-		switch {
-		case inQuote:
-			cur.WriteRune(r)
-			if r == '"' {
-				inQuote = false
-			}
-		case r == '"':
-			inQuote, has = true, true
-			cur.WriteRune(r)
-		case r == '#' || r == '!':
-			flush()
-			return toks
-		case r == ' ' || r == '\t' || r == '\r':
-			flush()
-		case r == '{' || r == '}':
-			flush()
-			toks = append(toks, string(r))
-		default:
-			cur.WriteRune(r)
-			has = true
-		}
-	}
-	flush()
-	return toks
-}
-
-// ParseConf reads the settings the lab needs. It understands the subset
-// of keepalived's grammar the renderer emits (one keyword per line, blocks
-// opened at the end of a line), which hand-written configs also follow.
-func ParseConf(conf string) (ConfInfo, error) {
-	info := ConfInfo{Version: 2, AdvertInt: 1, DownTimerAdverts: keepalived.DefaultDownTimerAdverts}
-	var stack []string
-	globalVersion, globalDTA := 0, 0
-	instances := 0
-	scripts := map[string]*keepalived.HealthCheck{}
-	scriptCmd := map[string]string{}
-	var curScript, tracked string
-	for n, raw := range strings.Split(conf, "\n") {
-		toks := confTokens(raw)
-		if len(toks) == 0 {
-			continue
-		}
-		bad := func(format string, args ...any) error {
-			return fmt.Errorf("line %d: %s", n+1, fmt.Sprintf(format, args...))
-		}
-		block := ""
-		if len(stack) > 0 {
-			block = stack[len(stack)-1]
-		}
-		outer := ""
-		if len(stack) > 0 {
-			outer = stack[0]
-		}
-		key := toks[0]
-		if key == "}" {
-			if len(stack) == 0 {
-				return ConfInfo{}, bad("unbalanced }")
-			}
-			stack = stack[:len(stack)-1]
-			continue
-		}
-		opens := toks[len(toks)-1] == "{"
-		args := toks[1:]
-		if opens {
-			args = toks[1 : len(toks)-1]
-		}
-		arg := func() (string, error) {
-			if len(args) == 0 {
-				return "", bad("%s needs a value", key)
-			}
-			return args[0], nil
-		}
-		if outer == "vrrp_instance" && instances > 1 {
-			// Only the first instance is tested.
-		} else {
-			switch {
-			case block == "global_defs":
-				switch key {
-				case "vrrp_startup_delay":
-					v, err := arg()
-					if err == nil {
-						info.StartupDelay, err = strconv.ParseFloat(v, 64)
-					}
-					if err != nil {
-						return ConfInfo{}, bad("vrrp_startup_delay: %v", err)
-					}
-				case "enable_script_security":
-					info.ScriptSecurity = true
-				case "script_user":
-					info.ScriptUser = strings.Join(args, " ")
-				case "vrrp_rt_priority":
-					v, _ := arg()
-					info.RTPriority, _ = strconv.Atoi(v)
-				case "vrrp_version":
-					v, _ := arg()
-					globalVersion, _ = strconv.Atoi(v)
-				case "vrrp_down_timer_adverts":
-					v, _ := arg()
-					globalDTA, _ = strconv.Atoi(v)
-				}
-			case block == "vrrp_instance":
-				var err error
-				switch key {
-				case "state":
-					info.State, err = arg()
-				case "interface":
-					info.Interface, err = arg()
-				case "priority":
-					var v string
-					if v, err = arg(); err == nil {
-						info.Priority, err = strconv.Atoi(v)
-					}
-				case "version":
-					var v string
-					if v, err = arg(); err == nil {
-						info.Version, err = strconv.Atoi(v)
-						globalVersion = 0
-					}
-				case "advert_int":
-					var v string
-					if v, err = arg(); err == nil {
-						info.AdvertInt, err = strconv.ParseFloat(v, 64)
-					}
-				case "down_timer_adverts":
-					var v string
-					if v, err = arg(); err == nil {
-						info.DownTimerAdverts, err = strconv.Atoi(v)
-						globalDTA = 0
-					}
-				case "nopreempt":
-					info.NoPreempt = true
-				case "unicast_src_ip":
-					info.SrcIP, err = arg()
-				case "notify_master":
-					info.NotifyMaster = strings.Trim(strings.Join(args, " "), `"`)
-				}
-				if err != nil {
-					return ConfInfo{}, bad("%s: %v", key, err)
-				}
-			case block == "vrrp_script" && len(stack) == 1:
-				hc := scripts[curScript]
-				v, _ := arg()
-				switch key {
-				case "script":
-					scriptCmd[curScript] = strings.Trim(strings.Join(args, " "), `"`)
-				case "interval":
-					hc.Interval, _ = strconv.ParseFloat(v, 64)
-				case "timeout":
-					hc.Timeout, _ = strconv.ParseFloat(v, 64)
-				case "fall":
-					hc.Fall, _ = strconv.Atoi(v)
-				case "rise":
-					hc.Rise, _ = strconv.Atoi(v)
-				case "weight":
-					hc.Weight, _ = strconv.Atoi(v)
-				}
-			case block == "track_script" && outer == "vrrp_instance" && tracked == "":
-				tracked = key
-			case block == "unicast_peer" && outer == "vrrp_instance":
-				info.Peers = append(info.Peers, key)
-			case block == "virtual_ipaddress" && outer == "vrrp_instance":
-				ip, _, _ := strings.Cut(key, "/")
-				info.VIPs = append(info.VIPs, ip)
-			}
-		}
-		if opens {
-			if len(stack) == 0 && key == "vrrp_script" && len(args) > 0 {
-				curScript = args[0]
-				// keepalived's defaults: interval 1, timeout = interval,
-				// fall 1, rise 1, weight 0.
-				scripts[curScript] = &keepalived.HealthCheck{Script: "?", Interval: 1, Fall: 1, Rise: 1}
-			}
-			if len(stack) == 0 && key == "vrrp_instance" {
-				instances++
-				if instances == 1 && len(args) > 0 {
-					info.Instance = args[0]
-				}
-			}
-			stack = append(stack, key)
-		}
-	}
-	if len(stack) != 0 {
-		return ConfInfo{}, fmt.Errorf("unclosed block %s", stack[len(stack)-1])
-	}
-	if instances == 0 {
-		return ConfInfo{}, fmt.Errorf("no vrrp_instance")
-	}
-	if globalVersion != 0 {
-		info.Version = globalVersion
-	}
-	if hc, ok := scripts[tracked]; ok {
-		if hc.Timeout == 0 {
-			hc.Timeout = hc.Interval
-		}
-		info.Check, info.CheckScript = hc, scriptCmd[tracked]
-	}
-	if globalDTA != 0 {
-		info.DownTimerAdverts = globalDTA
-	}
-	if info.Interface == "" {
-		return ConfInfo{}, fmt.Errorf("vrrp_instance %s has no interface", info.Instance)
-	}
-	if info.Priority < 1 || info.Priority > 255 {
-		return ConfInfo{}, fmt.Errorf("vrrp_instance %s: priority %d (the lab needs an explicit 1..255)", info.Instance, info.Priority)
-	}
-	if len(info.VIPs) == 0 {
-		return ConfInfo{}, fmt.Errorf("vrrp_instance %s has no virtual_ipaddress", info.Instance)
-	}
-	for _, ip := range append([]string{info.SrcIP}, info.VIPs...) {
-		if ip == "" {
-			continue
-		}
-		if a, err := netip.ParseAddr(ip); err != nil || !a.Is4() {
-			return ConfInfo{}, fmt.Errorf("%q is not an IPv4 address", ip)
-		}
-	}
-	return info, nil
-}
-
 var (
 	ifaceKeyword = regexp.MustCompile(`^(\s*)interface(\s+)(\S+)(.*)$`)
 	devKeyword   = regexp.MustCompile(`(\sdev\s+)(\S+)`)
@@ -480,7 +214,7 @@ func AdaptInterface(conf, from, to string) string {
 	lines := strings.Split(conf, "\n")
 	var stack []string
 	for i, line := range lines {
-		toks := confTokens(line)
+		toks := keepalived.Tokens(line)
 		if len(toks) == 0 {
 			continue
 		}
@@ -490,7 +224,7 @@ func AdaptInterface(conf, from, to string) string {
 			}
 			continue
 		}
-		code, comment := splitComment(line)
+		code, comment := keepalived.SplitComment(line)
 		if m := ifaceKeyword.FindStringSubmatch(code); m != nil && m[3] == from {
 			code = m[1] + "interface" + m[2] + to + m[4]
 		}
@@ -512,27 +246,12 @@ func AdaptInterface(conf, from, to string) string {
 	return strings.Join(lines, "\n")
 }
 
-// splitComment separates a line's code from a trailing comment, honouring
-// quotes, so rewrites never touch comment text.
-func splitComment(line string) (code, comment string) {
-	inQuote := false
-	for i, r := range line {
-		switch {
-		case r == '"':
-			inQuote = !inQuote
-		case !inQuote && (r == '#' || r == '!'):
-			return line[:i], line[i:]
-		}
-	}
-	return line, ""
-}
-
 // InjectNotify makes every vrrp_instance run script on becoming MASTER,
 // replacing any notify_master there, and adds the script security settings
 // keepalived 2.2.7 insists on before running scripts. A config that already
 // calls script is returned unchanged.
 func InjectNotify(conf, script string) (string, error) {
-	info, err := ParseConf(conf)
+	info, err := keepalived.ParseConf(conf)
 	if err != nil {
 		return "", err
 	}
@@ -543,7 +262,7 @@ func InjectNotify(conf, script string) (string, error) {
 	var stack []string
 	sawGlobals := false
 	for _, line := range strings.Split(strings.TrimRight(conf, "\n"), "\n") {
-		toks := confTokens(line)
+		toks := keepalived.Tokens(line)
 		if len(toks) == 0 {
 			out = append(out, line)
 			continue

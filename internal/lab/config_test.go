@@ -1,8 +1,6 @@
 package lab
 
 import (
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -22,25 +20,6 @@ func render(t *testing.T, profile string, notify string) map[string]keepalived.N
 		t.Fatal(err)
 	}
 	return out
-}
-
-func TestParseConfSeedGolden(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join("..", "keepalived", "testdata", "seed_ecs1.conf.golden"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := ParseConf(string(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := ConfInfo{
-		Instance: "havip_web", State: "BACKUP", Interface: "eth0", Priority: 100, Version: 2, AdvertInt: 1,
-		DownTimerAdverts: 3, NoPreempt: true, SrcIP: "192.168.0.25", Peers: []string{"192.168.0.26"},
-		VIPs: []string{"192.168.0.24"}, RTPriority: 10,
-	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("ParseConf:\n got %+v\nwant %+v", got, want)
-	}
 }
 
 // Budgets derived from config text must equal the renderer's, so the
@@ -96,7 +75,7 @@ func TestInjectNotify(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	info, err := ParseConf(got)
+	info, err := keepalived.ParseConf(got)
 	if err != nil {
 		t.Fatalf("injected config does not parse: %v\n%s", err, got)
 	}
@@ -129,7 +108,7 @@ func TestInjectNotify(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if info, err := ParseConf(got); err != nil || !info.ScriptSecurity || info.NotifyMaster != script {
+	if info, err := keepalived.ParseConf(got); err != nil || !info.ScriptSecurity || info.NotifyMaster != script {
 		t.Errorf("bare config: %v %+v\n%s", err, info, got)
 	}
 }
@@ -147,7 +126,7 @@ func TestAdaptInterface(t *testing.T) {
 	}
 	conf := out["ecs1"].Config
 	got := AdaptInterface(conf, "ens5", "eth0")
-	info, err := ParseConf(got)
+	info, err := keepalived.ParseConf(got)
 	if err != nil {
 		t.Fatal(err)
 	}

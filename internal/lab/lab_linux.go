@@ -19,6 +19,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/havip-oss/terraform-provider-havip/internal/keepalived"
 )
 
 // NamespacePrefix starts every namespace and run directory the lab creates;
@@ -545,7 +547,7 @@ func (r *runner) setup(ctx context.Context) error {
 		if conf, err = InjectNotify(conf, r.l.script); err != nil {
 			return fmt.Errorf("node %s: %w", n.Name, err)
 		}
-		if info, err := ParseConf(conf); err == nil {
+		if info, err := keepalived.ParseConf(conf); err == nil {
 			in.realtime = info.RTPriority > 0
 		}
 		base := filepath.Join(r.l.dir, nsSuffix(n.Name))

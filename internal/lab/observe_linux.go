@@ -281,13 +281,13 @@ func (r *runner) observe(t0 time.Time, want *instance, all bool) ownership {
 	return o
 }
 
+// sleepCtx waits d or until ctx ends. Since Go 1.23 an unreferenced timer
+// is collected whether or not it fired, so time.After needs no Stop.
 func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
 	select {
 	case <-ctx.Done():
 		return ctx.Err()
-	case <-t.C:
+	case <-time.After(d):
 		return nil
 	}
 }

@@ -122,13 +122,9 @@ type result struct {
 }
 
 func run(runs int, sizesFlag, out string, parallelism int) error {
-	var sizes []int
-	for _, s := range strings.Split(sizesFlag, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil || n < 1 {
-			return fmt.Errorf("bad size %q", s)
-		}
-		sizes = append(sizes, n)
+	sizes, err := parseSizes(sizesFlag)
+	if err != nil {
+		return err
 	}
 	if _, err := exec.LookPath("terraform"); err != nil {
 		return fmt.Errorf("terraform is not on PATH")
@@ -142,13 +138,9 @@ func run(runs int, sizesFlag, out string, parallelism int) error {
 	if err != nil {
 		return err
 	}
-	dirs := map[string]string{"havip": filepath.Join(work, "real"), "floor": filepath.Join(work, "floor")}
-	for name, pkg := range map[string]string{"havip": ".", "floor": "./tools/bench/floor"} {
-		cmd := exec.Command("go", "build", "-o", filepath.Join(dirs[name], "terraform-provider-havip"), pkg)
-		cmd.Dir, cmd.Stderr = root, os.Stderr
-		if err := cmd.Run(); err != nil {
-			return fmt.Errorf("building %s: %w", name, err)
-		}
+	dirs, err := buildProviders(root, work)
+	if err != nil {
+		return err
 	}
 	fx := mockcloud.SeedFixtures()
 	fx.Quotas = map[string]int{mockcloud.QuotaHaVipsPerAccount: 1000, mockcloud.QuotaHaVipsPerVPC: 1000}
@@ -159,7 +151,6 @@ func run(runs int, sizesFlag, out string, parallelism int) error {
 		return err
 	}
 	defer srv.Close()
-	cred := srv.Credentials()
 
 	var cases []benchCase
 	for _, size := range sizes {
@@ -168,81 +159,21 @@ func run(runs int, sizesFlag, out string, parallelism int) error {
 	if opts.scale > 0 {
 		cases = append(cases, benchCase{size: opts.scale, scale: true})
 	}
+	b := bench{srv: srv, cred: srv.Credentials(), work: work, dirs: dirs, runs: runs, parallelism: parallelism}
 	var results []result
 	var life lifecycle
 	for _, bc := range cases {
-		size := bc.size
-		provs := []string{"floor", "havip"}
-		cycles := map[string]func() (time.Duration, error){}
-		for _, prov := range provs {
-			d, err := newTFDir(work, fmt.Sprintf("%s-%s", prov, bc.key()), dirs[prov], config(srv, cred, bc))
-			if err != nil {
-				return err
-			}
-			cycles[prov] = func() (time.Duration, error) {
-				up, err := d.run(applyArgs(parallelism)...)
-				if err != nil {
-					return 0, err
-				}
-				down, err := d.run(destroyArgs(parallelism)...)
-				return up + down, err
-			}
-			warmFrom := srv.JournalSeq()
-			if _, err := cycles[prov](); err != nil { // warm-up: page cache, plugin start
-				return err
-			}
-			if prov == "havip" && !bc.scale && size == 1 {
-				life = classify(srv.Journal(mockcloud.JournalFilter{Account: cred.AccountID, Since: warmFrom}))
-			}
+		rs, err := b.runCase(bc, &life)
+		if err != nil {
+			return err
 		}
-		// The providers take turns, run by run, so that a change of load
-		// on the machine slows both alike. The floor makes no API calls:
-		// every call in the journal meanwhile is the provider's.
-		all := map[string][]time.Duration{}
-		before := srv.JournalCounts(cred.AccountID)
-		for i := 0; i < runs; i++ {
-			for _, prov := range provs {
-				d, err := cycles[prov]()
-				if err != nil {
-					return err
-				}
-				all[prov] = append(all[prov], d)
-			}
-		}
-		after := srv.JournalCounts(cred.AccountID)
-		for _, prov := range provs {
-			r := result{provider: prov, c: bc, size: size, all: all[prov], calls: map[string]int{}}
-			if prov == "havip" {
-				for k, v := range after {
-					if d := v - before[k]; d > 0 {
-						r.calls[k] = d / runs
-					}
-				}
-			}
-			r.median = median(r.all)
-			results = append(results, r)
-			fmt.Fprintf(os.Stderr, "bench: %-5s %s: median %v of %v\n", prov, bc.label(), r.median.Round(time.Millisecond), r.all)
-		}
+		results = append(results, rs...)
 	}
 	var waiters string
 	if opts.seedRuns > 0 {
-		var seeds []seedResult
-		for _, profile := range opts.seedProfiles {
-			runs := opts.seedRuns
-			if profile == mockcloud.ProfileImmediate {
-				runs = opts.seedRunsImmediate
-			}
-			sr, err := benchSeed(work, dirs, profile, runs)
-			if err != nil {
-				return err
-			}
-			seeds = append(seeds, sr)
+		if waiters, err = benchWaiters(work, dirs, parallelism); err != nil {
+			return err
 		}
-		sc := scaleResult{err: fmt.Errorf("-scale 0")}
-		if opts.scale > 0 {
-			sc = benchScaleWaiters(work, dirs, opts.scale, parallelism, opts.realisticScale)
-		}
-		waiters = renderWaiters(seeds, sc, opts.scale, map[string]int{mockcloud.ProfileImmediate: opts.seedRunsImmediate, mockcloud.ProfileRealistic: opts.seedRuns})
 	}
 	load1 := loadavg()
 	var tput throughput
@@ -256,6 +187,122 @@ func run(runs int, sizesFlag, out string, parallelism int) error {
 		return os.WriteFile(out, []byte(report), 0o644)
 	}
 	return nil
+}
+
+func parseSizes(sizesFlag string) ([]int, error) {
+	var sizes []int
+	for _, s := range strings.Split(sizesFlag, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("bad size %q", s)
+		}
+		sizes = append(sizes, n)
+	}
+	return sizes, nil
+}
+
+// buildProviders builds the provider and the floor, each into a directory
+// of its own (provider name → directory).
+func buildProviders(root, work string) (map[string]string, error) {
+	dirs := map[string]string{"havip": filepath.Join(work, "real"), "floor": filepath.Join(work, "floor")}
+	for name, pkg := range map[string]string{"havip": ".", "floor": "./tools/bench/floor"} {
+		cmd := exec.Command("go", "build", "-o", filepath.Join(dirs[name], "terraform-provider-havip"), pkg)
+		cmd.Dir, cmd.Stderr = root, os.Stderr
+		if err := cmd.Run(); err != nil {
+			return nil, fmt.Errorf("building %s: %w", name, err)
+		}
+	}
+	return dirs, nil
+}
+
+// bench is what every case of the apply/destroy benchmark shares.
+type bench struct {
+	srv               *mockcloud.Server
+	cred              mockcloud.Credential
+	work              string
+	dirs              map[string]string
+	runs, parallelism int
+}
+
+// runCase times apply + destroy of one case on the floor and the provider;
+// the provider's warm-up with one HaVip classifies its lifecycle into life.
+func (b bench) runCase(bc benchCase, life *lifecycle) ([]result, error) {
+	srv, cred, size := b.srv, b.cred, bc.size
+	provs := []string{"floor", "havip"}
+	cycles := map[string]func() (time.Duration, error){}
+	for _, prov := range provs {
+		d, err := newTFDir(b.work, fmt.Sprintf("%s-%s", prov, bc.key()), b.dirs[prov], config(srv, cred, bc))
+		if err != nil {
+			return nil, err
+		}
+		cycles[prov] = func() (time.Duration, error) {
+			up, err := d.run(applyArgs(b.parallelism)...)
+			if err != nil {
+				return 0, err
+			}
+			down, err := d.run(destroyArgs(b.parallelism)...)
+			return up + down, err
+		}
+		warmFrom := srv.JournalSeq()
+		if _, err := cycles[prov](); err != nil { // warm-up: page cache, plugin start
+			return nil, err
+		}
+		if prov == "havip" && !bc.scale && size == 1 {
+			*life = classify(srv.Journal(mockcloud.JournalFilter{Account: cred.AccountID, Since: warmFrom}))
+		}
+	}
+	// The providers take turns, run by run, so that a change of load
+	// on the machine slows both alike. The floor makes no API calls:
+	// every call in the journal meanwhile is the provider's.
+	all := map[string][]time.Duration{}
+	before := srv.JournalCounts(cred.AccountID)
+	for i := 0; i < b.runs; i++ {
+		for _, prov := range provs {
+			d, err := cycles[prov]()
+			if err != nil {
+				return nil, err
+			}
+			all[prov] = append(all[prov], d)
+		}
+	}
+	after := srv.JournalCounts(cred.AccountID)
+	var results []result
+	for _, prov := range provs {
+		r := result{provider: prov, c: bc, size: size, all: all[prov], calls: map[string]int{}}
+		if prov == "havip" {
+			for k, v := range after {
+				if d := v - before[k]; d > 0 {
+					r.calls[k] = d / b.runs
+				}
+			}
+		}
+		r.median = median(r.all)
+		results = append(results, r)
+		fmt.Fprintf(os.Stderr, "bench: %-5s %s: median %v of %v\n", prov, bc.label(), r.median.Round(time.Millisecond), r.all)
+	}
+	return results, nil
+}
+
+// benchWaiters times the seed stack on each waiter profile and, with
+// -scale, the waiters at scale, as a report section.
+func benchWaiters(work string, dirs map[string]string, parallelism int) (string, error) {
+	var seeds []seedResult
+	for _, profile := range opts.seedProfiles {
+		runs := opts.seedRuns
+		if profile == mockcloud.ProfileImmediate {
+			runs = opts.seedRunsImmediate
+		}
+		sr, err := benchSeed(work, dirs, profile, runs)
+		if err != nil {
+			return "", err
+		}
+		seeds = append(seeds, sr)
+	}
+	sc := scaleResult{err: fmt.Errorf("-scale 0")}
+	if opts.scale > 0 {
+		sc = benchScaleWaiters(work, dirs, opts.scale, parallelism, opts.realisticScale)
+	}
+	return renderWaiters(seeds, sc, opts.scale, map[string]int{mockcloud.ProfileImmediate: opts.seedRunsImmediate, mockcloud.ProfileRealistic: opts.seedRuns}), nil
 }
 
 func config(srv *mockcloud.Server, cred mockcloud.Credential, bc benchCase) string {

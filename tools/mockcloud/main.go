@@ -108,45 +108,16 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	opts := mockcloud.Options{Addr: cfg.addr, Seed: cfg.seed, SignatureMode: cfg.signature, Loose: cfg.loose, TLS: cfg.tls,
-		TLSListener: cfg.tlsListener, MetadataTokenRequired: cfg.metadataHardened}
-	var caPEM []byte
-	if cfg.tlsListener {
-		if caPEM, opts.TLSCert, err = issueCert(cfg.tlsHosts); err != nil {
-			return err
-		}
-	}
-	level := slog.LevelInfo
-	if cfg.verbose {
-		level = slog.LevelDebug
-	}
-	opts.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
-	if cfg.fixtures != "" {
-		if opts.Fixtures, err = mockcloud.LoadFixturesFile(cfg.fixtures); err != nil {
-			return err
-		}
-	}
-	if cfg.transitions != "" {
-		if opts.Transitions, err = mockcloud.TransitionProfile(cfg.transitions); err != nil {
-			return fmt.Errorf("-transitions: %w", err)
-		}
-	}
-	if cfg.accessKeyID != "" {
-		opts.Credentials = []mockcloud.Credential{{AccessKeyID: cfg.accessKeyID, AccessKeySecret: cfg.accessKeySecret, AccountID: cfg.accountID}}
+	opts, caPEM, err := serverOptions(cfg, stderr)
+	if err != nil {
+		return err
 	}
 	srv, err := mockcloud.New(opts)
 	if err != nil {
 		return err
 	}
-	if cfg.state != "" {
-		if b, err := os.ReadFile(cfg.state); err == nil {
-			if err := srv.Restore(b); err != nil {
-				return fmt.Errorf("%s: %w", cfg.state, err)
-			}
-			fmt.Fprintf(stderr, "mockcloud: restored state from %s\n", cfg.state)
-		} else if !errors.Is(err, os.ErrNotExist) {
-			return err
-		}
+	if err := restoreState(srv, cfg.state, stderr); err != nil {
+		return err
 	}
 	if err := srv.Listen(); err != nil {
 		return err
@@ -164,29 +135,96 @@ func run(args []string, stdout, stderr io.Writer) error {
 	// state saved, not a process killed by the default SIGTERM action.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	withdraw, err := announce(srv, cfg, caPEM != nil, stdout)
+	defer withdraw()
+	if err != nil {
+		return err
+	}
+	return serve(ctx, srv, cfg, stderr)
+}
+
+// serverOptions turns the flags into the mock's options; with -tls-listener
+// it also returns the PEM of the fresh CA that issued the certificate.
+func serverOptions(cfg *config, stderr io.Writer) (mockcloud.Options, []byte, error) {
+	opts := mockcloud.Options{Addr: cfg.addr, Seed: cfg.seed, SignatureMode: cfg.signature, Loose: cfg.loose, TLS: cfg.tls,
+		TLSListener: cfg.tlsListener, MetadataTokenRequired: cfg.metadataHardened}
+	var caPEM []byte
+	var err error
+	if cfg.tlsListener {
+		if caPEM, opts.TLSCert, err = issueCert(cfg.tlsHosts); err != nil {
+			return opts, nil, err
+		}
+	}
+	level := slog.LevelInfo
+	if cfg.verbose {
+		level = slog.LevelDebug
+	}
+	opts.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	if cfg.fixtures != "" {
+		if opts.Fixtures, err = mockcloud.LoadFixturesFile(cfg.fixtures); err != nil {
+			return opts, nil, err
+		}
+	}
+	if cfg.transitions != "" {
+		if opts.Transitions, err = mockcloud.TransitionProfile(cfg.transitions); err != nil {
+			return opts, nil, fmt.Errorf("-transitions: %w", err)
+		}
+	}
+	if cfg.accessKeyID != "" {
+		opts.Credentials = []mockcloud.Credential{{AccessKeyID: cfg.accessKeyID, AccessKeySecret: cfg.accessKeySecret, AccountID: cfg.accountID}}
+	}
+	return opts, caPEM, nil
+}
+
+// restoreState loads the state file when there is one.
+func restoreState(srv *mockcloud.Server, state string, stderr io.Writer) error {
+	if state == "" {
+		return nil
+	}
+	b, err := os.ReadFile(state)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if err := srv.Restore(b); err != nil {
+		return fmt.Errorf("%s: %w", state, err)
+	}
+	fmt.Fprintf(stderr, "mockcloud: restored state from %s\n", state)
+	return nil
+}
+
+// announce prints the endpoints and the provider environment and writes
+// the env and ready files. Those describe this process only: written whole
+// (a waiting script never reads half of one) and removed by withdraw when
+// it stops, so that no later script finds one naming a port nobody serves.
+func announce(srv *mockcloud.Server, cfg *config, hasCA bool, stdout io.Writer) (withdraw func(), err error) {
+	var written []string
+	withdraw = func() {
+		for _, f := range written {
+			os.Remove(f)
+		}
+	}
 	env := srv.Env()
-	keys := slices.Sorted(maps.Keys(env))
 	fmt.Fprintf(stdout, "mockcloud: serving Vpc 2016-04-28, Ecs 2014-05-26 and Sts 2015-04-01 at %s (admin: %s%s)\n", srv.URL(), srv.URL(), mockcloud.AdminPrefix)
 	if ep := srv.TLSEndpoint(); ep != "" {
 		fmt.Fprintf(stdout, "mockcloud: HTTPS (STS included) at https://%s; ECS metadata through the HTTP proxy http://%s\n", ep, srv.Endpoint())
 	}
 	var envLines strings.Builder
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(env)) {
 		fmt.Fprintf(stdout, "export %s=%s\n", k, env[k])
 		fmt.Fprintf(&envLines, "%s=%s\n", k, env[k])
 	}
-	if caPEM != nil && cfg.caFile != "" {
+	if hasCA && cfg.caFile != "" {
 		fmt.Fprintf(stdout, "export SSL_CERT_FILE=%s\n", cfg.caFile)
 		fmt.Fprintf(&envLines, "SSL_CERT_FILE=%s\n", cfg.caFile)
 	}
-	// The env and ready files describe this process only: written whole
-	// (a waiting script never reads half of one) and removed when it stops,
-	// so that no later script finds one naming a port nobody serves.
 	if cfg.envFile != "" {
 		if err := writeWhole(cfg.envFile, []byte(envLines.String())); err != nil {
-			return err
+			return withdraw, err
 		}
-		defer os.Remove(cfg.envFile)
+		written = append(written, cfg.envFile)
 	}
 	if cfg.readyFile != "" {
 		c := srv.Credentials()
@@ -196,11 +234,16 @@ func run(args []string, stdout, stderr io.Writer) error {
 			"tls_endpoint": srv.TLSEndpoint(), "ca_file": cfg.caFile,
 		}, "", " ")
 		if err := writeWhole(cfg.readyFile, b); err != nil {
-			return err
+			return withdraw, err
 		}
-		defer os.Remove(cfg.readyFile)
+		written = append(written, cfg.readyFile)
 	}
+	return withdraw, nil
+}
 
+// serve runs until ctx ends, saving the state every -save-every when
+// something changed, and once more after shutting down.
+func serve(ctx context.Context, srv *mockcloud.Server, cfg *config, stderr io.Writer) error {
 	saved := srv.Generation()
 	save := func() error {
 		if cfg.state == "" {

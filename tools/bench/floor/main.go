@@ -108,9 +108,7 @@ func (r *floorHaVip) Create(ctx context.Context, req resource.CreateRequest, res
 func (r *floorHaVip) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
 
 func (r *floorHaVip) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var m floorModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	storePlan[floorModel](ctx, req, resp)
 }
 
 func (r *floorHaVip) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
@@ -162,9 +160,7 @@ func (r *floorAttachment) Create(ctx context.Context, req resource.CreateRequest
 func (r *floorAttachment) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
 
 func (r *floorAttachment) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var m floorAttachmentModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	storePlan[floorAttachmentModel](ctx, req, resp)
 }
 
 func (r *floorAttachment) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
@@ -207,10 +203,16 @@ func (r *floorEIPAssociation) Create(ctx context.Context, req resource.CreateReq
 func (r *floorEIPAssociation) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
 
 func (r *floorEIPAssociation) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var m floorEIPModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	storePlan[floorEIPModel](ctx, req, resp)
 }
 
 func (r *floorEIPAssociation) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
+}
+
+// storePlan is every floor resource's Update: the plan, read through the
+// resource's model as the real provider reads it, becomes the state.
+func storePlan[M any](ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var m M
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

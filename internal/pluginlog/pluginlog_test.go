@@ -1,4 +1,4 @@
-package main
+package pluginlog
 
 import (
 	"os"
@@ -26,14 +26,14 @@ func TestLogsSilencedOnlyWhenTerraformDropsThem(t *testing.T) {
 			map[string]string{"TF_LOG_SDK": "", "TF_LOG_SDK_PROTO": "", "TF_LOG_SDK_FRAMEWORK": "", "TF_LOG_PROVIDER": ""}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			for _, v := range append([]string{"TF_LOG"}, pluginLogLevels...) {
+			for _, v := range append([]string{"TF_LOG"}, levels...) {
 				t.Setenv(v, "")
 				os.Unsetenv(v)
 			}
 			for k, v := range c.env {
 				t.Setenv(k, v)
 			}
-			silenceDiscardedLogs(c.debug)
+			SilenceDiscarded(c.debug)
 			for k, want := range c.want {
 				if got := os.Getenv(k); got != want {
 					t.Errorf("%s = %q, want %q", k, got, want)

@@ -1,16 +1,19 @@
-package main
+// Package pluginlog keeps the provider process from writing logs nobody
+// reads: the plugin SDK's trace output, which Terraform parses and drops
+// unless the user asked for provider logs.
+package pluginlog
 
 import (
 	"os"
 	"strings"
 )
 
-// pluginLogLevels are the variables that set the log levels of the plugin
+// levels are the variables that set the log levels of the plugin
 // SDK (its protocol and framework parts) and of this provider's own logs.
 // Unset, each of them means "trace".
-var pluginLogLevels = []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER"}
+var levels = []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER"}
 
-// silenceDiscardedLogs turns this process's logs off when Terraform will
+// SilenceDiscarded turns this process's logs off when Terraform will
 // drop them unread. Terraform launches the provider with its own
 // environment and shows provider logs only when TF_LOG or TF_LOG_PROVIDER
 // asks for them; the plugin SDK, though, logs at trace level unless told
@@ -20,11 +23,11 @@ var pluginLogLevels = []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRA
 // the seed stack (tools/bench). A level the user set is left as it is, and
 // so is everything in debug mode, where the provider's stderr is the
 // user's terminal.
-func silenceDiscardedLogs(debug bool) {
+func SilenceDiscarded(debug bool) {
 	if debug || logsWanted(os.Getenv("TF_LOG")) || logsWanted(os.Getenv("TF_LOG_PROVIDER")) {
 		return
 	}
-	for _, v := range pluginLogLevels {
+	for _, v := range levels {
 		if _, set := os.LookupEnv(v); !set {
 			os.Setenv(v, "off")
 		}
