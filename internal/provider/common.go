@@ -11,6 +11,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/havip-oss/terraform-provider-havip/internal/alicloud"
@@ -125,4 +126,25 @@ func withTimeout(ctx context.Context, get func(context.Context, time.Duration) (
 	d, dd := get(ctx, def)
 	diags.Append(dd...)
 	return context.WithTimeout(ctx, d)
+}
+
+// planCompositeID sets a child resource's planned id, HAVIP_ID:OTHER_ID,
+// as soon as both parts are known, so that the plan shows it.
+func planCompositeID(ctx context.Context, resp *resource.ModifyPlanResponse, havipID, otherID types.String) {
+	if !havipID.IsUnknown() && !otherID.IsUnknown() {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), havipID.ValueString()+":"+otherID.ValueString())...)
+	}
+}
+
+// storePlan is Update for a resource whose in-place changes are settings
+// of its own (timeouts, force) that no API call carries: the plan becomes
+// the state, and the resource identity stays.
+func storePlan[M any](ctx context.Context, id identity, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer id.keep(ctx, &resp.State, req.Identity, resp.Identity, &resp.Diagnostics)
+	var plan M
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }

@@ -67,28 +67,27 @@ func (d *providerData) allHaVips(ctx context.Context) ([]alicloud.HaVip, error) 
 
 // vswitch returns a vSwitch, from the cache when it was seen before.
 func (d *providerData) vswitch(ctx context.Context, id string) (*alicloud.VSwitch, error) {
-	if v, ok := d.vswitches.Load(id); ok {
-		return v.(*alicloud.VSwitch), nil
-	}
-	v, err := d.client.FreshVSwitch(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	d.vswitches.Store(id, v)
-	return v, nil
+	return lookedUpOnce(ctx, &d.vswitches, id, d.client.FreshVSwitch)
 }
 
 // routeTable returns a route table, from the cache when it was seen before.
 func (d *providerData) routeTable(ctx context.Context, id string) (*alicloud.RouteTable, error) {
-	if v, ok := d.routeTables.Load(id); ok {
-		return v.(*alicloud.RouteTable), nil
+	return lookedUpOnce(ctx, &d.routeTables, id, d.client.FreshRouteTable)
+}
+
+// lookedUpOnce serves an object that never changes from the process's
+// cache, asking the API the first time. Two concurrent first lookups may
+// both ask; either answer is the same object.
+func lookedUpOnce[T any](ctx context.Context, cache *sync.Map, id string, fetch func(context.Context, string) (*T, error)) (*T, error) {
+	if v, ok := cache.Load(id); ok {
+		return v.(*T), nil
 	}
-	t, err := d.client.FreshRouteTable(ctx, id)
+	v, err := fetch(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	d.routeTables.Store(id, t)
-	return t, nil
+	cache.Store(id, v)
+	return v, nil
 }
 
 func (p *havipProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {

@@ -123,9 +123,7 @@ func (r *attachmentResource) ModifyPlan(ctx context.Context, req resource.Modify
 			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("instance_type"), t)...)
 		}
 	}
-	if !plan.HaVipID.IsUnknown() && !plan.InstanceID.IsUnknown() {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), plan.HaVipID.ValueString()+":"+plan.InstanceID.ValueString())...)
-	}
+	planCompositeID(ctx, resp, plan.HaVipID, plan.InstanceID)
 	replacing := r.replacing(ctx, req, plan, &resp.Diagnostics)
 	if !req.State.Raw.IsNull() && !replacing {
 		var status types.String

@@ -79,9 +79,7 @@ func (r *eipAssociationResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !plan.HaVipID.IsUnknown() && !plan.AllocationID.IsUnknown() {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), plan.HaVipID.ValueString()+":"+plan.AllocationID.ValueString())...)
-	}
+	planCompositeID(ctx, resp, plan.HaVipID, plan.AllocationID)
 	if released(ctx, req.Private) {
 		// A warning, not an error: Terraform runs this same plan before a
 		// destroy, which must remove the dead association.
@@ -222,13 +220,7 @@ func (r *eipAssociationResource) Read(ctx context.Context, req resource.ReadRequ
 }
 
 func (r *eipAssociationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	defer eipAssociationIdentity.keep(ctx, &resp.State, req.Identity, resp.Identity, &resp.Diagnostics)
-	var plan eipAssociationModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	storePlan[eipAssociationModel](ctx, eipAssociationIdentity, req, resp)
 }
 
 func (r *eipAssociationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

@@ -315,14 +315,8 @@ func (r *routeEntryResource) Read(ctx context.Context, req resource.ReadRequest,
 }
 
 func (r *routeEntryResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	defer routeEntryIdentity.keep(ctx, &resp.State, req.Identity, resp.Identity, &resp.Diagnostics)
 	// Only the timeouts can change in place.
-	var plan routeEntryModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	storePlan[routeEntryModel](ctx, routeEntryIdentity, req, resp)
 }
 
 func (r *routeEntryResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
