@@ -189,30 +189,8 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 		sc.UserAgent = cfg.UserAgent
 		return sc
 	}
-	c.vpc = newPool(sdkClientsPerProduct, func(rt *boundTransport) (*vpc.Client, error) {
-		cli, err := vpc.NewClientWithOptions(cfg.Region, sdkConfig(), cred)
-		if err != nil {
-			return nil, err
-		}
-		if cfg.VPCEndpoint != "" {
-			cli.Domain = cfg.VPCEndpoint
-		}
-		cli.SetTransport(rt)
-		cli.SetReadTimeout(cfg.ReadTimeout)
-		return cli, nil
-	}, rc)
-	c.ecs = newPool(sdkClientsPerProduct, func(rt *boundTransport) (*ecs.Client, error) {
-		cli, err := ecs.NewClientWithOptions(cfg.Region, sdkConfig(), cred)
-		if err != nil {
-			return nil, err
-		}
-		if cfg.ECSEndpoint != "" {
-			cli.Domain = cfg.ECSEndpoint
-		}
-		cli.SetTransport(rt)
-		cli.SetReadTimeout(cfg.ReadTimeout)
-		return cli, nil
-	}, rc)
+	c.vpc = newPool(sdkClientsPerProduct, productClient(cfg, sdkConfig, cred, cfg.VPCEndpoint, vpc.NewClientWithOptions), rc)
+	c.ecs = newPool(sdkClientsPerProduct, productClient(cfg, sdkConfig, cred, cfg.ECSEndpoint, ecs.NewClientWithOptions), rc)
 	c.initReaders()
 	if c.vpc.err != nil {
 		return nil, fmt.Errorf("alicloud: building the VPC client: %w", c.vpc.err)
@@ -255,6 +233,31 @@ type sdkPool[T any] struct {
 type sdkConn[T any] struct {
 	cli T
 	rt  *boundTransport
+}
+
+// productClient builds one product's SDK client on a pool's transport:
+// its own endpoint when one is set, and the read timeout.
+func productClient[T *vpc.Client | *ecs.Client](cfg Config, sdkConfig func() *sdk.Config, cred auth.Credential, endpoint string,
+	newClient func(string, *sdk.Config, auth.Credential) (T, error)) func(*boundTransport) (T, error) {
+	return func(rt *boundTransport) (T, error) {
+		cli, err := newClient(cfg.Region, sdkConfig(), cred)
+		if err != nil {
+			return cli, err
+		}
+		var base *sdk.Client
+		switch c := any(cli).(type) {
+		case *vpc.Client:
+			base = &c.Client
+		case *ecs.Client:
+			base = &c.Client
+		}
+		if endpoint != "" {
+			base.Domain = endpoint
+		}
+		base.SetTransport(rt)
+		base.SetReadTimeout(cfg.ReadTimeout)
+		return cli, nil
+	}
 }
 
 func newPool[T any](n int, build func(*boundTransport) (T, error), rc *retryablehttp.Client) *sdkPool[T] {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"reflect"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/responses"
@@ -43,4 +44,27 @@ func send[R responses.AcsResponse](cli actor, req requests.AcsRequest, newResp f
 	resp = newResp()
 	err := responses.Unmarshal(resp, &http.Response{StatusCode: http.StatusOK, Header: http.Header{}, Body: io.NopCloser(bytes.NewReader(body))}, "JSON")
 	return resp, err
+}
+
+// answered sends a request whose answer matters only as proof that the
+// service took it: the RequestId, for the log and the error.
+func answered[R responses.AcsResponse](cli actor, req requests.AcsRequest, newResp func() R) (string, error) {
+	resp, err := send(cli, req, newResp)
+	if err != nil {
+		return "", err
+	}
+	return requestIDOf(resp), nil
+}
+
+// requestIDOf reads the RequestId field every API answer has; the SDK's
+// response types share no method for it.
+func requestIDOf(resp any) string {
+	v := reflect.Indirect(reflect.ValueOf(resp))
+	if v.Kind() != reflect.Struct {
+		return ""
+	}
+	if f := v.FieldByName("RequestId"); f.Kind() == reflect.String {
+		return f.String()
+	}
+	return ""
 }

@@ -61,3 +61,28 @@ func TestSendDecodesAsTheSDKDoes(t *testing.T) {
 		})
 	}
 }
+
+// answered gives the RequestId of a mutating call's answer, which every
+// log line and error of the operation carries.
+func TestAnsweredGivesTheRequestID(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"RequestId":"r-42"}`)
+	}))
+	defer srv.Close()
+	PrepareSDK()
+	cli, err := vpc.NewClientWithAccessKey("cn-hangzhou", "LTAI5testkey000000000000", "secret")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cli.Domain = strings.TrimPrefix(srv.URL, "http://")
+	req := vpc.CreateDeleteHaVipRequest()
+	req.Scheme = "http"
+	id, err := answered(cli, req, vpc.CreateDeleteHaVipResponse)
+	if err != nil || id != "r-42" {
+		t.Fatalf("answered = %q, %v; want r-42", id, err)
+	}
+	if got := requestIDOf(struct{ Other string }{"x"}); got != "" {
+		t.Fatalf("an answer without RequestId gave %q", got)
+	}
+}

@@ -52,19 +52,13 @@ func (c *Client) AssociateEIP(ctx context.Context, havipID, allocationID string)
 		}
 		return defaultJudge(ctx, e)
 	}
-	err = c.untilSettled(ctx, op, func(ctx context.Context) error {
-		return c.vpcCall(ctx, op, func(cli *vpc.Client) (string, error) {
-			req := vpc.CreateAssociateEipAddressRequest()
-			req.ClientToken = token
-			req.AllocationId = allocationID
-			req.InstanceId = havipID
-			req.InstanceType = "HaVip"
-			resp, err := send(cli, req, vpc.CreateAssociateEipAddressResponse)
-			if err != nil {
-				return "", err
-			}
-			return resp.RequestId, nil
-		})
+	err = c.settleVPC(ctx, op, func(cli *vpc.Client) (string, error) {
+		req := vpc.CreateAssociateEipAddressRequest()
+		req.ClientToken = token
+		req.AllocationId = allocationID
+		req.InstanceId = havipID
+		req.InstanceType = "HaVip"
+		return answered(cli, req, vpc.CreateAssociateEipAddressResponse)
 	}, judge)
 	changed()
 	if err != nil {
@@ -107,22 +101,16 @@ func (c *Client) UnassociateEIP(ctx context.Context, havipID, allocationID strin
 		}
 		return fail, e
 	}
-	err = c.untilSettled(ctx, op, func(ctx context.Context) error {
-		return c.vpcCall(ctx, op, func(cli *vpc.Client) (string, error) {
-			req := vpc.CreateUnassociateEipAddressRequest()
-			req.ClientToken = token
-			req.AllocationId = allocationID
-			req.InstanceId = havipID
-			req.InstanceType = "HaVip"
-			if force {
-				req.Force = requests.NewBoolean(true)
-			}
-			resp, err := send(cli, req, vpc.CreateUnassociateEipAddressResponse)
-			if err != nil {
-				return "", err
-			}
-			return resp.RequestId, nil
-		})
+	err = c.settleVPC(ctx, op, func(cli *vpc.Client) (string, error) {
+		req := vpc.CreateUnassociateEipAddressRequest()
+		req.ClientToken = token
+		req.AllocationId = allocationID
+		req.InstanceId = havipID
+		req.InstanceType = "HaVip"
+		if force {
+			req.Force = requests.NewBoolean(true)
+		}
+		return answered(cli, req, vpc.CreateUnassociateEipAddressResponse)
 	}, judge)
 	changed()
 	if err != nil {

@@ -36,25 +36,23 @@ func (c *Client) CreateHaVip(ctx context.Context, in CreateHaVipInput) (*HaVip, 
 	var id string
 	changed := c.changing(nil, nil)
 	c.listing.startCreate()
-	err := c.untilSettled(ctx, op, func(ctx context.Context) error {
-		return c.vpcCall(ctx, op, func(cli *vpc.Client) (string, error) {
-			req := vpc.CreateCreateHaVipRequest()
-			req.ClientToken = token
-			req.VSwitchId = in.VSwitchID
-			req.IpAddress = in.IPAddress
-			req.Name = in.Name
-			req.Description = in.Description
-			req.ResourceGroupId = in.ResourceGroupID
-			if len(tags) > 0 {
-				req.Tag = &tags
-			}
-			resp, err := send(cli, req, vpc.CreateCreateHaVipResponse)
-			if err != nil {
-				return "", err
-			}
-			id = resp.HaVipId
-			return resp.RequestId, nil
-		})
+	err := c.settleVPC(ctx, op, func(cli *vpc.Client) (string, error) {
+		req := vpc.CreateCreateHaVipRequest()
+		req.ClientToken = token
+		req.VSwitchId = in.VSwitchID
+		req.IpAddress = in.IPAddress
+		req.Name = in.Name
+		req.Description = in.Description
+		req.ResourceGroupId = in.ResourceGroupID
+		if len(tags) > 0 {
+			req.Tag = &tags
+		}
+		resp, err := send(cli, req, vpc.CreateCreateHaVipResponse)
+		if err != nil {
+			return "", err
+		}
+		id = resp.HaVipId
+		return resp.RequestId, nil
 	}, nil)
 	c.listing.endCreate(id, err, c.haVipEpoch.Load())
 	changed()
@@ -90,23 +88,17 @@ func (c *Client) ModifyHaVip(ctx context.Context, id string, name, description *
 	defer unlock()
 	token := newClientToken()
 	defer c.changing([]string{id}, nil)()
-	return c.untilSettled(ctx, op, func(ctx context.Context) error {
-		return c.vpcCall(ctx, op, func(cli *vpc.Client) (string, error) {
-			req := vpc.CreateModifyHaVipAttributeRequest()
-			req.ClientToken = token
-			req.HaVipId = id
-			if name != nil {
-				req.Name = *name
-			}
-			if description != nil {
-				req.Description = *description
-			}
-			resp, err := send(cli, req, vpc.CreateModifyHaVipAttributeResponse)
-			if err != nil {
-				return "", err
-			}
-			return resp.RequestId, nil
-		})
+	return c.settleVPC(ctx, op, func(cli *vpc.Client) (string, error) {
+		req := vpc.CreateModifyHaVipAttributeRequest()
+		req.ClientToken = token
+		req.HaVipId = id
+		if name != nil {
+			req.Name = *name
+		}
+		if description != nil {
+			req.Description = *description
+		}
+		return answered(cli, req, vpc.CreateModifyHaVipAttributeResponse)
 	}, nil)
 }
 
@@ -161,17 +153,11 @@ func (c *Client) DeleteHaVip(ctx context.Context, id string) error {
 		}
 		return retry, nil
 	}
-	err = c.untilSettled(ctx, op, func(ctx context.Context) error {
-		return c.vpcCall(ctx, op, func(cli *vpc.Client) (string, error) {
-			req := vpc.CreateDeleteHaVipRequest()
-			req.ClientToken = token
-			req.HaVipId = id
-			resp, err := send(cli, req, vpc.CreateDeleteHaVipResponse)
-			if err != nil {
-				return "", err
-			}
-			return resp.RequestId, nil
-		})
+	err = c.settleVPC(ctx, op, func(cli *vpc.Client) (string, error) {
+		req := vpc.CreateDeleteHaVipRequest()
+		req.ClientToken = token
+		req.HaVipId = id
+		return answered(cli, req, vpc.CreateDeleteHaVipResponse)
 	}, judge)
 	changed()
 	if err != nil {
@@ -212,10 +198,6 @@ func (c *Client) MoveHaVipResourceGroup(ctx context.Context, id, group string) e
 		req.ResourceType = "HaVip"
 		req.ResourceId = id
 		req.NewResourceGroupId = group
-		resp, err := send(cli, req, vpc.CreateMoveResourceGroupResponse)
-		if err != nil {
-			return "", err
-		}
-		return resp.RequestId, nil
+		return answered(cli, req, vpc.CreateMoveResourceGroupResponse)
 	}, func(h *HaVip) bool { return h.ResourceGroupID == group })
 }

@@ -61,19 +61,13 @@ func (c *Client) AssociateHaVip(ctx context.Context, havipID, instanceID, instan
 		}
 		return defaultJudge(ctx, e)
 	}
-	err = c.untilSettled(ctx, op, func(ctx context.Context) error {
-		return c.vpcCall(ctx, op, func(cli *vpc.Client) (string, error) {
-			req := vpc.CreateAssociateHaVipRequest()
-			req.ClientToken = token
-			req.HaVipId = havipID
-			req.InstanceId = instanceID
-			req.InstanceType = typ
-			resp, err := send(cli, req, vpc.CreateAssociateHaVipResponse)
-			if err != nil {
-				return "", err
-			}
-			return resp.RequestId, nil
-		})
+	err = c.settleVPC(ctx, op, func(cli *vpc.Client) (string, error) {
+		req := vpc.CreateAssociateHaVipRequest()
+		req.ClientToken = token
+		req.HaVipId = havipID
+		req.InstanceId = instanceID
+		req.InstanceType = typ
+		return answered(cli, req, vpc.CreateAssociateHaVipResponse)
 	}, judge)
 	changed()
 	if err != nil {
@@ -126,20 +120,14 @@ func (c *Client) UnassociateHaVip(ctx context.Context, havipID, instanceID, inst
 		}
 		return fail, e
 	}
-	err = c.untilSettled(ctx, op, func(ctx context.Context) error {
-		return c.vpcCall(ctx, op, func(cli *vpc.Client) (string, error) {
-			req := vpc.CreateUnassociateHaVipRequest()
-			req.ClientToken = token
-			req.HaVipId = havipID
-			req.InstanceId = instanceID
-			req.InstanceType = typ
-			req.Force = forceStr
-			resp, err := send(cli, req, vpc.CreateUnassociateHaVipResponse)
-			if err != nil {
-				return "", err
-			}
-			return resp.RequestId, nil
-		})
+	err = c.settleVPC(ctx, op, func(cli *vpc.Client) (string, error) {
+		req := vpc.CreateUnassociateHaVipRequest()
+		req.ClientToken = token
+		req.HaVipId = havipID
+		req.InstanceId = instanceID
+		req.InstanceType = typ
+		req.Force = forceStr
+		return answered(cli, req, vpc.CreateUnassociateHaVipResponse)
 	}, judge)
 	changed()
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/vpc"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
@@ -28,6 +29,12 @@ func defaultJudge(_ context.Context, e *Error) (verdict, error) {
 		return retry, nil
 	}
 	return fail, e
+}
+
+// settleVPC sends one VPC request until it is settled: untilSettled with
+// the request as the call.
+func (c *Client) settleVPC(ctx context.Context, op string, call func(*vpc.Client) (string, error), judge judgeFunc) error {
+	return c.untilSettled(ctx, op, func(ctx context.Context) error { return c.vpcCall(ctx, op, call) }, judge)
 }
 
 // untilSettled calls call until it succeeds, judge says stop, or ctx

@@ -72,23 +72,21 @@ func (c *Client) CreateRouteEntry(ctx context.Context, in CreateRouteEntryInput)
 	}
 	token := newClientToken()
 	var id string
-	err = c.untilSettled(ctx, op, func(ctx context.Context) error {
-		return c.vpcCall(ctx, op, func(cli *vpc.Client) (string, error) {
-			req := vpc.CreateCreateRouteEntryRequest()
-			req.ClientToken = token
-			req.RouteTableId = in.TableID
-			req.DestinationCidrBlock = in.Destination
-			req.NextHopType = NextHopHaVip
-			req.NextHopId = in.HaVipID
-			req.RouteEntryName = in.Name
-			req.Description = in.Description
-			resp, err := send(cli, req, vpc.CreateCreateRouteEntryResponse)
-			if err != nil {
-				return "", err
-			}
-			id = resp.RouteEntryId
-			return resp.RequestId, nil
-		})
+	err = c.settleVPC(ctx, op, func(cli *vpc.Client) (string, error) {
+		req := vpc.CreateCreateRouteEntryRequest()
+		req.ClientToken = token
+		req.RouteTableId = in.TableID
+		req.DestinationCidrBlock = in.Destination
+		req.NextHopType = NextHopHaVip
+		req.NextHopId = in.HaVipID
+		req.RouteEntryName = in.Name
+		req.Description = in.Description
+		resp, err := send(cli, req, vpc.CreateCreateRouteEntryResponse)
+		if err != nil {
+			return "", err
+		}
+		id = resp.RouteEntryId
+		return resp.RequestId, nil
 	}, nil)
 	unlockHaVip()
 	if err != nil {
@@ -137,17 +135,11 @@ func (c *Client) DeleteRouteEntry(ctx context.Context, tableID, id string) error
 		}
 		return retry, nil
 	}
-	err = c.untilSettled(ctx, op, func(ctx context.Context) error {
-		return c.vpcCall(ctx, op, func(cli *vpc.Client) (string, error) {
-			req := vpc.CreateDeleteRouteEntryRequest()
-			req.RouteTableId = tableID
-			req.RouteEntryId = id
-			resp, err := send(cli, req, vpc.CreateDeleteRouteEntryResponse)
-			if err != nil {
-				return "", err
-			}
-			return resp.RequestId, nil
-		})
+	err = c.settleVPC(ctx, op, func(cli *vpc.Client) (string, error) {
+		req := vpc.CreateDeleteRouteEntryRequest()
+		req.RouteTableId = tableID
+		req.RouteEntryId = id
+		return answered(cli, req, vpc.CreateDeleteRouteEntryResponse)
 	}, judge)
 	if err != nil {
 		return err

@@ -20,27 +20,24 @@ func inTransition(status string) bool {
 type statusFunc[T any] func(ctx context.Context) (*T, string, error)
 
 func (c *Client) statusHaVip(id string) statusFunc[HaVip] {
-	return func(ctx context.Context) (*HaVip, string, error) {
-		h, err := c.FreshHaVip(ctx, id)
-		if IsNotFound(err) {
-			return nil, "", nil
-		}
-		if err != nil {
-			return nil, "", err
-		}
-		return h, h.Status, nil
-	}
+	return statusOf(id, c.FreshHaVip, func(h *HaVip) string { return h.Status })
 }
 
 func (c *Client) statusEIP(allocationID string) statusFunc[EIP] {
-	return func(ctx context.Context) (*EIP, string, error) {
-		e, err := c.FreshEIP(ctx, allocationID)
+	return statusOf(allocationID, c.FreshEIP, func(e *EIP) string { return e.Status })
+}
+
+// statusOf makes a waiter's read of one object from a fresh read and the
+// object's status field; a NotFoundError is "does not exist".
+func statusOf[T any](id string, read func(context.Context, string) (*T, error), status func(*T) string) statusFunc[T] {
+	return func(ctx context.Context) (*T, string, error) {
+		o, err := read(ctx, id)
 		if IsNotFound(err) {
 			return nil, "", nil
 		}
 		if err != nil {
 			return nil, "", err
 		}
-		return e, e.Status, nil
+		return o, status(o), nil
 	}
 }

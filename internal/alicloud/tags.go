@@ -35,11 +35,7 @@ func (c *Client) SetHaVipTags(ctx context.Context, id string, set map[string]str
 			req.ResourceId = &[]string{id}
 			k := append([]string(nil), keys...)
 			req.TagKey = &k
-			resp, err := send(cli, req, vpc.CreateUnTagResourcesResponse)
-			if err != nil {
-				return "", err
-			}
-			return resp.RequestId, nil
+			return answered(cli, req, vpc.CreateUnTagResourcesResponse)
 		}, func(h *HaVip) bool {
 			for _, k := range keys {
 				if _, ok := h.Tags[k]; ok {
@@ -69,11 +65,7 @@ func (c *Client) SetHaVipTags(ctx context.Context, id string, set map[string]str
 			req.ResourceId = &[]string{id}
 			t := append([]vpc.TagResourcesTag(nil), tags...)
 			req.Tag = &t
-			resp, err := send(cli, req, vpc.CreateTagResourcesResponse)
-			if err != nil {
-				return "", err
-			}
-			return resp.RequestId, nil
+			return answered(cli, req, vpc.CreateTagResourcesResponse)
 		}, func(h *HaVip) bool {
 			for _, t := range tags {
 				if v, ok := h.Tags[t.Key]; !ok || v != t.Value {
