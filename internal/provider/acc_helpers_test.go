@@ -361,3 +361,22 @@ func checkDestroyed(env *acctest.Env, t *testing.T) resource.TestCheckFunc {
 }
 
 func mockcloudOptions() mockcloud.Options { return mockcloud.Options{} }
+
+// kaCluster is a keepalived_config data source "x" over the given nodes.
+func kaCluster(nodes string) string {
+	return `
+data "havip_keepalived_config" "x" {
+  virtual_ips       = ["192.168.0.24"]
+  virtual_router_id = 51
+  nodes = [` + nodes + `
+  ]
+}
+`
+}
+
+func kaNode(name, ip, instance string) string {
+	if instance == "" {
+		return fmt.Sprintf("\n    { name = %q, private_ip = %q },", name, ip)
+	}
+	return fmt.Sprintf("\n    { name = %q, private_ip = %q, instance_id = %s },", name, ip, instance)
+}

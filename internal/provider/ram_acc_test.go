@@ -6,6 +6,7 @@ import (
 	"maps"
 	"regexp"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -583,5 +584,88 @@ func TestAccRAM_denyOverridesAllow(t *testing.T) {
 			}
 			return nil
 		},
+	})
+}
+
+// The data source's own permissions, proven alone: with instance_id it
+// needs exactly ecs:DescribeInstances (ECS nodes) and
+// ecs:DescribeNetworkInterfaces (ENI nodes), and each one refused stops
+// the read on the data source, naming the action; without instance_id it
+// needs no permission at all.
+func TestAccRAM_keepalivedConfigInstances(t *testing.T) {
+	acctest.PreCheck(t)
+	const self = "havip_keepalived_config"
+	withIDs := kaCluster(kaNode("ecs1", "192.168.0.25", fmt.Sprintf("%q", acctest.SeedECS1)) +
+		kaNode("eni", "192.168.0.40", `"eni-bp1ramtest0000000001"`))
+	// called lists what the data source asked for: the provider's
+	// sign-in also lists HaVips once to check the region, and goes on
+	// when that is refused.
+	called := func(env *ramEnv) []string {
+		_, c, _ := env.calls(0)
+		var out []string
+		for a := range c {
+			if a != "vpc:DescribeHaVips" {
+				out = append(out, a)
+			}
+		}
+		sort.Strings(out)
+		return out
+	}
+	documented := func() []string {
+		var out []string
+		for _, p := range provider.RAMTable() {
+			if p.Type == self {
+				for _, u := range p.Uses {
+					out = append(out, u.Action)
+				}
+			}
+		}
+		sort.Strings(out)
+		return out
+	}()
+	t.Run("documented policy", func(t *testing.T) {
+		env := newRAMEnv(t, provider.RAMPolicy([]string{self}))
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: acctest.ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config: env.block + withIDs,
+				Check: func(*terraform.State) error {
+					if got := called(env); strings.Join(got, " ") != strings.Join(documented, " ") {
+						return fmt.Errorf("the data source called %v; its documented actions are %v", got, documented)
+					}
+					return nil
+				},
+			}},
+		})
+	})
+	for _, action := range documented {
+		t.Run("without "+action, func(t *testing.T) {
+			env := newRAMEnv(t, provider.RAMPolicy([]string{self}, action))
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config: env.block + withIDs,
+					ExpectError: regexp.MustCompile(`(?s)Error: Cannot read [^\n]+\s+with data\.` + self + `\.x,.*?` +
+						words("access denied to "+action) + `.*?` + words("Grant "+action) + `.*?guides/ram-policy`),
+				}},
+			})
+		})
+	}
+	t.Run("no instance_id, no permission", func(t *testing.T) {
+		// A RAM policy needs a statement: this one allows only the
+		// sign-in's region check.
+		env := newRAMEnv(t, `{"Version": "1", "Statement": [{"Effect": "Allow", "Action": ["vpc:DescribeHaVips"], "Resource": ["*"]}]}`)
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: acctest.ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config: env.block + kaCluster(kaNode("ecs1", "192.168.0.25", "")+kaNode("ecs2", "192.168.0.26", "")),
+				Check: func(*terraform.State) error {
+					if got := called(env); len(got) != 0 {
+						return fmt.Errorf("without instance_id the data source called %v", got)
+					}
+					return nil
+				},
+			}},
+		})
 	})
 }
