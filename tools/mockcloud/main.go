@@ -107,31 +107,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	opts := mockcloud.Options{Addr: cfg.addr, Seed: cfg.seed, SignatureMode: cfg.signature, Loose: cfg.loose, TLS: cfg.tls,
-		TLSListener: cfg.tlsListener, MetadataTokenRequired: cfg.metadataHardened}
-	var caPEM []byte
-	if cfg.tlsListener {
-		if caPEM, opts.TLSCert, err = issueCert(cfg.tlsHosts); err != nil {
-			return err
-		}
-	}
-	level := slog.LevelInfo
-	if cfg.verbose {
-		level = slog.LevelDebug
-	}
-	opts.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
-	if cfg.fixtures != "" {
-		if opts.Fixtures, err = mockcloud.LoadFixturesFile(cfg.fixtures); err != nil {
-			return err
-		}
-	}
-	if cfg.transitions != "" {
-		if opts.Transitions, err = mockcloud.TransitionProfile(cfg.transitions); err != nil {
-			return fmt.Errorf("-transitions: %w", err)
-		}
-	}
-	if cfg.accessKeyID != "" {
-		opts.Credentials = []mockcloud.Credential{{AccessKeyID: cfg.accessKeyID, AccessKeySecret: cfg.accessKeySecret, AccountID: cfg.accountID}}
+	opts, caPEM, err := cfg.options(stderr)
+	if err != nil {
+		return err
 	}
 	srv, err := mockcloud.New(opts)
 	if err != nil {
@@ -163,6 +141,57 @@ func run(args []string, stdout, stderr io.Writer) error {
 	// state saved, not a process killed by the default SIGTERM action.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	withdraw, err := cfg.announce(srv, caPEM != nil, stdout)
+	defer withdraw()
+	if err != nil {
+		return err
+	}
+	return cfg.serve(ctx, srv, stderr)
+}
+
+// options turns the flags into the server's options; caPEM is the CA of
+// the -tls-listener certificate, if any.
+func (cfg *config) options(stderr io.Writer) (opts mockcloud.Options, caPEM []byte, err error) {
+	opts = mockcloud.Options{Addr: cfg.addr, Seed: cfg.seed, SignatureMode: cfg.signature, Loose: cfg.loose, TLS: cfg.tls,
+		TLSListener: cfg.tlsListener, MetadataTokenRequired: cfg.metadataHardened}
+	if cfg.tlsListener {
+		if caPEM, opts.TLSCert, err = issueCert(cfg.tlsHosts); err != nil {
+			return opts, nil, err
+		}
+	}
+	level := slog.LevelInfo
+	if cfg.verbose {
+		level = slog.LevelDebug
+	}
+	opts.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	if cfg.fixtures != "" {
+		if opts.Fixtures, err = mockcloud.LoadFixturesFile(cfg.fixtures); err != nil {
+			return opts, nil, err
+		}
+	}
+	if cfg.transitions != "" {
+		if opts.Transitions, err = mockcloud.TransitionProfile(cfg.transitions); err != nil {
+			return opts, nil, fmt.Errorf("-transitions: %w", err)
+		}
+	}
+	if cfg.accessKeyID != "" {
+		opts.Credentials = []mockcloud.Credential{{AccessKeyID: cfg.accessKeyID, AccessKeySecret: cfg.accessKeySecret, AccountID: cfg.accountID}}
+	}
+	return opts, caPEM, nil
+}
+
+// announce prints the endpoint and the provider's environment and writes
+// the env and ready files. Those describe this process only: written
+// whole (a waiting script never reads half of one) and removed by
+// withdraw when it stops, so that no later script finds one naming a port
+// nobody serves.
+func (cfg *config) announce(srv *mockcloud.Server, haveCA bool, stdout io.Writer) (withdraw func(), err error) {
+	var written []string
+	withdraw = func() {
+		for _, f := range written {
+			os.Remove(f)
+		}
+	}
 	env := srv.Env()
 	keys := make([]string, 0, len(env))
 	for k := range env {
@@ -178,18 +207,15 @@ func run(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "export %s=%s\n", k, env[k])
 		fmt.Fprintf(&envLines, "%s=%s\n", k, env[k])
 	}
-	if caPEM != nil && cfg.caFile != "" {
+	if haveCA && cfg.caFile != "" {
 		fmt.Fprintf(stdout, "export SSL_CERT_FILE=%s\n", cfg.caFile)
 		fmt.Fprintf(&envLines, "SSL_CERT_FILE=%s\n", cfg.caFile)
 	}
-	// The env and ready files describe this process only: written whole
-	// (a waiting script never reads half of one) and removed when it stops,
-	// so that no later script finds one naming a port nobody serves.
 	if cfg.envFile != "" {
 		if err := writeWhole(cfg.envFile, []byte(envLines.String())); err != nil {
-			return err
+			return withdraw, err
 		}
-		defer os.Remove(cfg.envFile)
+		written = append(written, cfg.envFile)
 	}
 	if cfg.readyFile != "" {
 		c := srv.Credentials()
@@ -199,11 +225,16 @@ func run(args []string, stdout, stderr io.Writer) error {
 			"tls_endpoint": srv.TLSEndpoint(), "ca_file": cfg.caFile,
 		}, "", " ")
 		if err := writeWhole(cfg.readyFile, b); err != nil {
-			return err
+			return withdraw, err
 		}
-		defer os.Remove(cfg.readyFile)
+		written = append(written, cfg.readyFile)
 	}
+	return withdraw, nil
+}
 
+// serve runs until ctx is cancelled, saving the state (with -state) every
+// saveEvery when something changed, and once more after shutting down.
+func (cfg *config) serve(ctx context.Context, srv *mockcloud.Server, stderr io.Writer) error {
 	saved := srv.Generation()
 	save := func() error {
 		if cfg.state == "" {
@@ -213,12 +244,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		// Write then rename, so a crash mid-save never leaves half a file.
-		tmp := cfg.state + ".tmp"
-		if err := os.WriteFile(tmp, b, 0o600); err != nil {
-			return err
-		}
-		return os.Rename(tmp, cfg.state)
+		// Through a rename, so a crash mid-save never leaves half a file.
+		return writeWhole(cfg.state, b)
 	}
 	var tick <-chan time.Time
 	if cfg.state != "" && cfg.saveEvery > 0 {
