@@ -18,46 +18,29 @@ func (a *account) load(fx *Fixtures, now time.Time) error {
 		return err
 	}
 	l := &fixtureLoader{a: a, now: now, seen: map[string]bool{}}
-	for _, v := range fx.VPCs {
-		if err := l.vpc(v); err != nil {
+	for _, kind := range []func() error{
+		func() error { return each(fx.VPCs, l.vpc) },
+		func() error { return each(fx.VSwitches, l.vswitch) },
+		func() error { return each(fx.Instances, l.instance) },
+		func() error { return each(fx.ENIs, l.eni) },
+		func() error { return each(fx.EIPs, l.eip) },
+		func() error { return each(fx.HaVips, l.havip) },
+		// Every VPC has a System table; a route entry's next hop is a HaVip.
+		func() error { a.ensureSystemTables(now); return nil },
+		func() error { return each(fx.RouteTables, l.routeTable) },
+		func() error { return each(fx.RouteEntries, l.routeEntry) },
+	} {
+		if err := kind(); err != nil {
 			return err
 		}
 	}
-	for _, v := range fx.VSwitches {
-		if err := l.vswitch(v); err != nil {
-			return err
-		}
-	}
-	for _, v := range fx.Instances {
-		if err := l.instance(v); err != nil {
-			return err
-		}
-	}
-	for _, v := range fx.ENIs {
-		if err := l.eni(v); err != nil {
-			return err
-		}
-	}
-	for _, v := range fx.EIPs {
-		if err := l.eip(v); err != nil {
-			return err
-		}
-	}
-	for _, v := range fx.HaVips {
-		if err := l.havip(v); err != nil {
-			return err
-		}
-	}
-	// Route tables come after HaVips: every VPC gets its System table,
-	// and a route entry's next hop is a HaVip.
-	a.ensureSystemTables(now)
-	for _, v := range fx.RouteTables {
-		if err := l.routeTable(v); err != nil {
-			return err
-		}
-	}
-	for _, v := range fx.RouteEntries {
-		if err := l.routeEntry(v); err != nil {
+	return nil
+}
+
+// each loads items in order, stopping at the first refusal.
+func each[T any](items []T, load func(T) error) error {
+	for _, v := range items {
+		if err := load(v); err != nil {
 			return err
 		}
 	}
