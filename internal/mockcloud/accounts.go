@@ -4,7 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
+	"slices"
+	"sort"
 	"time"
 )
 
@@ -127,4 +130,16 @@ func (s *Server) resolveAccount(ref string) (*account, error) {
 		return s.accounts[c.AccountID], nil
 	}
 	return nil, fmt.Errorf("mockcloud: no account or AccessKeyId %q", ref)
+}
+
+// Accounts lists every credential.
+func (s *Server) Accounts() []Credential {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]Credential, 0, len(s.keys))
+	for _, k := range slices.Sorted(maps.Keys(s.keys)) {
+		out = append(out, s.keys[k])
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].AccountID < out[j].AccountID })
+	return out
 }

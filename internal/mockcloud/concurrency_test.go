@@ -206,3 +206,47 @@ func TestConcurrentMixed(t *testing.T) {
 		t.Fatalf("%d HaVips left; every create was paired with a delete", n)
 	}
 }
+
+// TestConcurrentAdminAndAPI: fixture loads, restores and resets racing
+// with API calls and the accessors the command and tests use.
+func TestConcurrentAdminAndAPI(t *testing.T) {
+	t.Parallel()
+	s, _, _ := richServer(t, nil)
+	dump, err := s.Dump()
+	must(t, err)
+	vcs := make([]*vpc.Client, 4)
+	for i := range vcs {
+		vcs[i], _ = clients(t, s, s.Credentials())
+	}
+	var wg sync.WaitGroup
+	run := func(f func(i int)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 15; i++ {
+				f(i)
+			}
+		}()
+	}
+	run(func(int) { _ = s.LoadFixtures(richFixtures()) })
+	run(func(int) { _ = s.Restore(dump) })
+	run(func(int) { _ = s.Reset("") })
+	run(func(int) { _ = s.Region(); _ = s.Env(); _ = s.Accounts(); _, _ = s.Dump() })
+	run(func(int) {
+		if st, m := rawGet(t, s.URL()+"/_mockcloud/health"); st != 200 {
+			t.Errorf("health: %d %v", st, m)
+		}
+	})
+	for _, vc := range vcs {
+		vc := vc
+		run(func(int) {
+			if _, err := tryCreate(vc, vswA1, ""); err != nil && !isServerError(err) {
+				t.Errorf("create: %v", err)
+			}
+			if _, err := vc.DescribeHaVips(vpc.CreateDescribeHaVipsRequest()); err != nil {
+				t.Errorf("describe: %v", err)
+			}
+		})
+	}
+	wg.Wait()
+}

@@ -217,3 +217,14 @@ func conflictFor(action string) *APIError {
 	}
 	return apiErr(http.StatusConflict, "OperationConflict", "The request conflicts with another operation in progress; try again later.")
 }
+
+// AddFault installs a fault rule and returns its ID.
+func (s *Server) AddFault(r FaultRule) (string, error) { return s.faults.add(r) }
+
+// RemoveFault deletes one rule; ClearFaults all of them.
+func (s *Server) RemoveFault(id string) bool { return s.faults.remove(id) }
+func (s *Server) ClearFaults()               { s.faults.clear() }
+func (s *Server) Faults() []FaultRule        { return s.faults.list() }
+
+// Fault returns a rule with its match and fire counters.
+func (s *Server) Fault(id string) (FaultRule, bool) { return s.faults.get(id) }

@@ -294,3 +294,21 @@ func checkEnvelope(t testing.TB, status int, m map[string]any) string {
 	}
 	return m["Code"].(string)
 }
+
+func instanceCount(t testing.TB, ec *ecs.Client, id string) int {
+	t.Helper()
+	req := ecs.CreateDescribeInstancesRequest()
+	req.InstanceIds = `["` + id + `"]`
+	r, err := ec.DescribeInstances(req)
+	must(t, err)
+	return r.TotalCount
+}
+
+func eniCount(t testing.TB, ec *ecs.Client, instanceID string) int {
+	t.Helper()
+	req := ecs.CreateDescribeNetworkInterfacesRequest()
+	req.InstanceId = instanceID
+	r, err := ec.DescribeNetworkInterfaces(req)
+	must(t, err)
+	return r.TotalCount
+}

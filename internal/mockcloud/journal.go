@@ -173,3 +173,14 @@ func (s *Server) record(req *request, status int, body []byte, dropped bool) {
 	s.changes.Add(1)
 	s.log.Debug("request", "request_id", req.requestID, "action", req.action, "status", e.Status, "code", e.Code, "fault", req.fault)
 }
+
+// Journal lists recorded requests; JournalCounts counts calls per action.
+func (s *Server) Journal(f JournalFilter) []JournalEntry { return s.journal.list(f) }
+func (s *Server) JournalCounts(account string) map[string]int {
+	if a, err := s.resolveAccount(account); err == nil && account != "" {
+		account = a.ID
+	}
+	return s.journal.countsFor(account)
+}
+func (s *Server) JournalSeq() int64 { return s.journal.lastSeq() }
+func (s *Server) ClearJournal()     { s.journal.clear() }

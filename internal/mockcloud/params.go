@@ -1,7 +1,9 @@
 package mockcloud
 
 import (
+	"maps"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -46,118 +48,16 @@ func parseParams(meta *actionMeta, raw url.Values, strict bool) (*params, *APIEr
 	if len(raw) > maxParams {
 		return nil, badRequest(rulebook.CodeInvalidParameter, "The request carries %d parameters; this mock accepts at most %d.", len(raw), maxParams)
 	}
-	p := &params{scalars: map[string]string{}, lists: map[string][]listItem{}}
-	type nested struct {
-		idx  int
-		vals map[int]string
-	}
-	nestedLists := map[string]map[int]map[string]*nested{} // list -> item index -> sub -> values
-
-	keys := make([]string, 0, len(raw))
-	for k := range raw {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		vs := raw[k]
-		if len(vs) != 1 {
-			return nil, invalidParam(k, "The parameter is given %d times.", len(vs))
-		}
-		v := vs[0]
-		if len(v) > maxValueLen {
-			return nil, invalidParam(k, "The value is %d bytes long; this mock accepts at most %d.", len(v), maxValueLen)
-		}
-		if commonParams[k] {
-			if k == "RegionId" {
-				p.scalars[k] = v
-			}
-			continue
-		}
-		if pm := meta.param(k); pm != nil && pm.Type != "RepeatList" {
-			if err := checkType(k, pm.Type, v); err != nil {
-				return nil, err
-			}
-			p.scalars[k] = v
-			continue
-		}
-		parts := strings.Split(k, ".")
-		pm := meta.param(parts[0])
-		if pm == nil || pm.Type != "RepeatList" || len(parts) < 2 || len(parts) > 4 {
-			if !strict {
-				continue
-			}
-			return nil, badRequest(rulebook.CodeInvalidParameter, "The parameter %q is not recognized by %s.", k, meta.Name)
-		}
-		idx, ok := repeatIndex(parts[1], maxRepeatIndex)
-		if !ok {
-			return nil, invalidParam(k, "Repeat-list indexes are 1-based integers up to %d.", maxRepeatIndex)
-		}
-		item := findItem(p, parts[0], idx)
-		switch len(parts) {
-		case 2:
-			if len(pm.Sub) > 0 {
-				return nil, invalidParam(k, "%s items have fields (%s.N.%s).", parts[0], parts[0], pm.Sub[0].Name)
-			}
-			item.value = v
-		case 3:
-			sm := pm.sub(parts[2])
-			if sm == nil || sm.Type == "RepeatList" {
-				return nil, badRequest(rulebook.CodeInvalidParameter, "The parameter %q is not recognized by %s.", k, meta.Name)
-			}
-			if err := checkType(k, sm.Type, v); err != nil {
-				return nil, err
-			}
-			if item.fields == nil {
-				item.fields = map[string]string{}
-			}
-			item.fields[parts[2]] = v
-		case 4:
-			sm := pm.sub(parts[2])
-			if sm == nil || sm.Type != "RepeatList" {
-				return nil, badRequest(rulebook.CodeInvalidParameter, "The parameter %q is not recognized by %s.", k, meta.Name)
-			}
-			m, ok := repeatIndex(parts[3], maxNestedIndexes)
-			if !ok {
-				return nil, invalidParam(k, "Repeat-list indexes are 1-based integers up to %d.", maxNestedIndexes)
-			}
-			byItem := nestedLists[parts[0]]
-			if byItem == nil {
-				byItem = map[int]map[string]*nested{}
-				nestedLists[parts[0]] = byItem
-			}
-			bySub := byItem[idx]
-			if bySub == nil {
-				bySub = map[string]*nested{}
-				byItem[idx] = bySub
-			}
-			n := bySub[parts[2]]
-			if n == nil {
-				n = &nested{vals: map[int]string{}}
-				bySub[parts[2]] = n
-			}
-			n.vals[m] = v
+	pp := &paramParser{meta: meta, strict: strict, nested: map[string]map[int]map[string]map[int]string{},
+		p: &params{scalars: map[string]string{}, lists: map[string][]listItem{}}}
+	for _, k := range slices.Sorted(maps.Keys(raw)) {
+		if err := pp.add(k, raw[k]); err != nil {
+			return nil, err
 		}
 	}
-	for name, byItem := range nestedLists {
-		for idx, bySub := range byItem {
-			item := findItem(p, name, idx)
-			for sub, n := range bySub {
-				ms := make([]int, 0, len(n.vals))
-				for m := range n.vals {
-					ms = append(ms, m)
-				}
-				sort.Ints(ms)
-				if item.lists == nil {
-					item.lists = map[string][]string{}
-				}
-				for _, m := range ms {
-					item.lists[sub] = append(item.lists[sub], n.vals[m])
-				}
-			}
-		}
-	}
-	for name := range p.lists {
-		items := p.lists[name]
+	pp.gatherNested()
+	for name := range pp.p.lists {
+		items := pp.p.lists[name]
 		sort.Slice(items, func(i, j int) bool { return items[i].index < items[j].index })
 	}
 	for _, pm := range meta.Params {
@@ -165,14 +65,136 @@ func parseParams(meta *actionMeta, raw url.Values, strict bool) (*params, *APIEr
 			continue
 		}
 		if pm.Type == "RepeatList" {
-			if len(p.lists[pm.Name]) == 0 {
+			if len(pp.p.lists[pm.Name]) == 0 {
 				return nil, missingParam(pm.Name)
 			}
-		} else if p.scalars[pm.Name] == "" {
+		} else if pp.p.scalars[pm.Name] == "" {
 			return nil, missingParam(pm.Name)
 		}
 	}
-	return p, nil
+	return pp.p, nil
+}
+
+// paramParser is one parseParams in progress.
+type paramParser struct {
+	meta   *actionMeta
+	strict bool
+	p      *params
+	// nested holds Name.N.Sub.M values until every key is read, as
+	// list -> N -> Sub -> M -> value: M may arrive in any order.
+	nested map[string]map[int]map[string]map[int]string
+}
+
+// add takes one parameter: a common one, a scalar, or a repeat-list item.
+func (pp *paramParser) add(k string, vs []string) *APIError {
+	if len(vs) != 1 {
+		return invalidParam(k, "The parameter is given %d times.", len(vs))
+	}
+	v := vs[0]
+	if len(v) > maxValueLen {
+		return invalidParam(k, "The value is %d bytes long; this mock accepts at most %d.", len(v), maxValueLen)
+	}
+	if commonParams[k] {
+		if k == "RegionId" {
+			pp.p.scalars[k] = v
+		}
+		return nil
+	}
+	if pm := pp.meta.param(k); pm != nil && pm.Type != "RepeatList" {
+		if err := checkType(k, pm.Type, v); err != nil {
+			return err
+		}
+		pp.p.scalars[k] = v
+		return nil
+	}
+	parts := strings.Split(k, ".")
+	pm := pp.meta.param(parts[0])
+	if pm == nil || pm.Type != "RepeatList" || len(parts) < 2 || len(parts) > 4 {
+		if !pp.strict {
+			return nil
+		}
+		return pp.unknown(k)
+	}
+	idx, ok := repeatIndex(parts[1], maxRepeatIndex)
+	if !ok {
+		return invalidParam(k, "Repeat-list indexes are 1-based integers up to %d.", maxRepeatIndex)
+	}
+	return pp.addItem(k, parts, pm, idx, v)
+}
+
+func (pp *paramParser) unknown(k string) *APIError {
+	return badRequest(rulebook.CodeInvalidParameter, "The parameter %q is not recognized by %s.", k, pp.meta.Name)
+}
+
+// addItem takes Name.N (a plain item), Name.N.Sub (a field of item N) or
+// Name.N.Sub.M (the Mth value of a list field of item N).
+func (pp *paramParser) addItem(k string, parts []string, pm *paramMeta, idx int, v string) *APIError {
+	item := findItem(pp.p, parts[0], idx)
+	switch len(parts) {
+	case 2:
+		if len(pm.Sub) > 0 {
+			return invalidParam(k, "%s items have fields (%s.N.%s).", parts[0], parts[0], pm.Sub[0].Name)
+		}
+		item.value = v
+	case 3:
+		sm := pm.sub(parts[2])
+		if sm == nil || sm.Type == "RepeatList" {
+			return pp.unknown(k)
+		}
+		if err := checkType(k, sm.Type, v); err != nil {
+			return err
+		}
+		if item.fields == nil {
+			item.fields = map[string]string{}
+		}
+		item.fields[parts[2]] = v
+	case 4:
+		sm := pm.sub(parts[2])
+		if sm == nil || sm.Type != "RepeatList" {
+			return pp.unknown(k)
+		}
+		m, ok := repeatIndex(parts[3], maxNestedIndexes)
+		if !ok {
+			return invalidParam(k, "Repeat-list indexes are 1-based integers up to %d.", maxNestedIndexes)
+		}
+		byItem := pp.nested[parts[0]]
+		if byItem == nil {
+			byItem = map[int]map[string]map[int]string{}
+			pp.nested[parts[0]] = byItem
+		}
+		bySub := byItem[idx]
+		if bySub == nil {
+			bySub = map[string]map[int]string{}
+			byItem[idx] = bySub
+		}
+		if bySub[parts[2]] == nil {
+			bySub[parts[2]] = map[int]string{}
+		}
+		bySub[parts[2]][m] = v
+	}
+	return nil
+}
+
+// gatherNested puts each item's nested list values in M order.
+func (pp *paramParser) gatherNested() {
+	for name, byItem := range pp.nested {
+		for idx, bySub := range byItem {
+			item := findItem(pp.p, name, idx)
+			for sub, vals := range bySub {
+				ms := make([]int, 0, len(vals))
+				for m := range vals {
+					ms = append(ms, m)
+				}
+				sort.Ints(ms)
+				if item.lists == nil {
+					item.lists = map[string][]string{}
+				}
+				for _, m := range ms {
+					item.lists[sub] = append(item.lists[sub], vals[m])
+				}
+			}
+		}
+	}
 }
 
 func repeatIndex(s string, max int) (int, bool) {

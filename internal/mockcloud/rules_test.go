@@ -278,3 +278,107 @@ func TestMemberLimits(t *testing.T) {
 		must(t, associate(vc, hvs[5], m.id, m.typ))
 	}
 }
+
+// TestEipRules: one EIP per HaVip, the EIP in the HaVip's region and
+// Available.
+func TestEipRules(t *testing.T) {
+	t.Parallel()
+	srv, vc, _ := richServer(t, nil)
+	h1 := mkHaVip(t, vc, vswA1, "").HaVipId
+	h2 := mkHaVip(t, vc, vswA1, "").HaVipId
+	must(t, assocEip(vc, eipHZ1, h1, "HaVip"))
+
+	serverErr(t, assocEip(vc, eipHZ1, h1, "HaVip"), 400, "InvalidAssociation.Duplicated") // same pair again
+	serverErr(t, assocEip(vc, eipHZ2, h1, "HaVip"), 400, "InvalidAssociation.Duplicated") // a second EIP
+	serverErr(t, assocEip(vc, eipHZ1, h2, "HaVip"), 400, "IncorrectEipStatus")            // EIP busy elsewhere
+	serverErr(t, assocEip(vc, eipSH, h2, "HaVip"), 400, "InvalidParameter.Mismatch")      // other region
+	if h := haVip(t, vc, h2); len(h.AssociatedEipAddresses.AssociatedEipAddresse) != 0 {
+		t.Fatalf("a refused EIP was bound: %+v", h)
+	}
+	// The Shanghai EIP is Available and usable with a Shanghai HaVip.
+	sh := vpcClientIn(t, srv, srv.Credentials(), rgSH)
+	shHV := mkHaVip(t, sh, vswSH, "").HaVipId
+	must(t, assocEip(sh, eipSH, shHV, "HaVip"))
+	if h := haVip(t, sh, shHV); fmt.Sprint(h.AssociatedEipAddresses.AssociatedEipAddresse) != "[198.51.100.12]" {
+		t.Fatalf("Shanghai HaVip EIPs %v", h.AssociatedEipAddresses.AssociatedEipAddresse)
+	}
+	// A Shanghai HaVip is not found from Hangzhou.
+	serverErr(t, assocEip(vc, eipHZ2, shHV, "HaVip"), 404, "InvalidInstanId.NotFound")
+}
+
+// TestDeleteRules: delete only without members and without an EIP.
+func TestDeleteRules(t *testing.T) {
+	t.Parallel()
+	_, vc, _ := richServer(t, nil)
+	id := mkHaVip(t, vc, vswA1, "").HaVipId
+	must(t, associate(vc, id, ecs1, ""))
+	serverErr(t, delHaVip(vc, id), 400, "IncorrectStatus")
+	must(t, unassociate(vc, id, ecs1, "", ""))
+	must(t, assocEip(vc, eipHZ1, id, "HaVip"))
+	serverErr(t, delHaVip(vc, id), 400, "DependencyViolation.HaVipAssociatedWithEIP")
+	if n := len(listHaVips(t, vc, nil)); n != 1 {
+		t.Fatalf("refused delete removed the HaVip (%d left)", n)
+	}
+	ureq := vpc.CreateUnassociateEipAddressRequest()
+	ureq.AllocationId = eipHZ1
+	ureq.InstanceId = id
+	ureq.InstanceType = "HaVip"
+	_, err := vc.UnassociateEipAddress(ureq)
+	must(t, err)
+	must(t, delHaVip(vc, id))
+	if n := len(listHaVips(t, vc, nil)); n != 0 {
+		t.Fatalf("%d HaVips after delete", n)
+	}
+}
+
+// TestUnassociateMaster: the master leaves only with Force=True; the
+// master is set by SetMaster or by fixtures auto_master.
+func TestUnassociateMaster(t *testing.T) {
+	t.Parallel()
+	t.Run("SetMaster", func(t *testing.T) {
+		t.Parallel()
+		s, vc, _ := richServer(t, nil)
+		id := mkHaVip(t, vc, vswA1, "").HaVipId
+		must(t, associate(vc, id, ecs1, ""))
+		must(t, associate(vc, id, ecs2, ""))
+		if h := haVip(t, vc, id); h.MasterInstanceId != "" {
+			t.Fatalf("master %q without auto_master", h.MasterInstanceId)
+		}
+		must(t, s.SetMaster("", id, ecs2))
+		if h := haVip(t, vc, id); h.MasterInstanceId != ecs2 {
+			t.Fatalf("MasterInstanceId %q", h.MasterInstanceId)
+		}
+		if err := s.SetMaster("", id, ecsStopped); err == nil {
+			t.Fatal("a non-member became master")
+		}
+		serverErr(t, unassociate(vc, id, ecs2, "", ""), 400, "Forbidden.UnassociateMaster")
+		serverErr(t, unassociate(vc, id, ecs2, "", "False"), 400, "Forbidden.UnassociateMaster")
+		serverErr(t, unassociate(vc, id, ecs2, "", "maybe"), 400, "InvalidParameter")
+		must(t, unassociate(vc, id, ecs1, "", "")) // not the master: no Force needed
+		must(t, unassociate(vc, id, ecs2, "", "True"))
+		if h := haVip(t, vc, id); h.MasterInstanceId != "" || h.Status != rulebook.StatusAvailable || len(h.AssociatedInstances.AssociatedInstance) != 0 {
+			t.Fatalf("after forced unassociate: %+v", h)
+		}
+	})
+	t.Run("auto_master", func(t *testing.T) {
+		t.Parallel()
+		fx := richFixtures()
+		fx.AutoMaster = true
+		s, vc, _ := richServer(t, func(o *Options) { o.Fixtures = fx })
+		id := mkHaVip(t, vc, vswA1, "").HaVipId
+		must(t, associate(vc, id, eniID(1), InstanceTypeEni))
+		must(t, associate(vc, id, eniID(2), InstanceTypeEni))
+		if h := haVip(t, vc, id); h.MasterInstanceId != eniID(1) {
+			t.Fatalf("auto master %q, want the first member", h.MasterInstanceId)
+		}
+		serverErr(t, unassociate(vc, id, eniID(1), InstanceTypeEni, ""), 400, "Forbidden.UnassociateMaster")
+		must(t, unassociate(vc, id, eniID(1), InstanceTypeEni, "True"))
+		// set_master "" clears it; set_auto_master 0 turns the knob off.
+		must(t, s.Apply(Event{Type: EventSetAutoMaster, Value: 0}))
+		id2 := mkHaVip(t, vc, vswA1, "").HaVipId
+		must(t, associate(vc, id2, eniID(3), InstanceTypeEni))
+		if h := haVip(t, vc, id2); h.MasterInstanceId != "" {
+			t.Fatalf("master %q after auto_master was turned off", h.MasterInstanceId)
+		}
+	})
+}

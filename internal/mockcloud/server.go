@@ -76,6 +76,8 @@ type Server struct {
 	sessions sessions
 	metadata metadataTokens
 
+	admin *http.ServeMux // adminRoutes, built once
+
 	listener    net.Listener
 	http        *http.Server
 	scheme      string
@@ -120,6 +122,7 @@ func New(opts Options) (*Server, error) {
 		journal:  newJournal(opts.JournalLimit),
 		reqRng:   rand.New(rand.NewPCG(opts.Seed, opts.Seed+7)),
 	}
+	s.admin = s.adminRoutes()
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}

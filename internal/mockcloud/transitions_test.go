@@ -148,3 +148,196 @@ func TestShortProfileHoldsEachStateForADescribe(t *testing.T) {
 		t.Fatalf("after the delay and a describe: %s", st)
 	}
 }
+
+// TestTransitionSettlesToMembers: members removed by an event while a
+// transition runs decide the settled status.
+func TestTransitionSettlesToMembers(t *testing.T) {
+	t.Parallel()
+	t.Run("delay, instance deleted while Associating", func(t *testing.T) {
+		t.Parallel()
+		fx := richFixtures()
+		fx.Transitions = map[string]Transition{"havip": {Mode: "delay", Delay: Duration(30 * time.Second)}}
+		s, vc, _ := richServer(t, func(o *Options) { o.Fixtures = fx })
+		id := mkHaVip(t, vc, vswA1, "").HaVipId
+		s.SetClockOffset(31 * time.Second)
+		must(t, associate(vc, id, ecs1, ""))
+		must(t, s.DeleteInstance("", ecs1))
+		s.SetClockOffset(62 * time.Second)
+		if h := haVip(t, vc, id); h.Status != rulebook.StatusAvailable || len(h.AssociatedInstances.AssociatedInstance) != 0 {
+			t.Fatalf("settled as %s with members %v; want Available with none", h.Status, h.AssociatedInstances.AssociatedInstance)
+		}
+		must(t, delHaVip(vc, id)) // deletable, since it has no members
+	})
+	t.Run("describes, ENI deleted while Unassociating", func(t *testing.T) {
+		t.Parallel()
+		s, vc, _ := richServer(t, nil)
+		id := mkHaVip(t, vc, vswA1, "").HaVipId
+		must(t, associate(vc, id, eniID(1), InstanceTypeEni))
+		must(t, associate(vc, id, eniID(2), InstanceTypeEni))
+		must(t, s.Apply(Event{Type: EventSetTransition, Kind: "havip", Transition: &Transition{Mode: "describes", Describes: 1}}))
+		must(t, unassociate(vc, id, eniID(1), InstanceTypeEni, ""))
+		must(t, s.Apply(Event{Type: EventDeleteENI, ENIID: eniID(2)}))
+		if h := haVip(t, vc, id); h.Status != rulebook.StatusUnassociating {
+			t.Fatalf("first describe: %s", h.Status)
+		}
+		if h := haVip(t, vc, id); h.Status != rulebook.StatusAvailable || len(h.AssociatedInstances.AssociatedInstance) != 0 {
+			t.Fatalf("settled as %s with %v", h.Status, h.AssociatedInstances.AssociatedInstance)
+		}
+	})
+}
+
+// TestTransitions drives every transitional status with the three latency
+// modes, and checks that a HaVip in transition refuses mutations.
+func TestTransitions(t *testing.T) {
+	t.Parallel()
+	t.Run("immediate", func(t *testing.T) {
+		t.Parallel()
+		_, vc, _ := richServer(t, nil)
+		id := mkHaVip(t, vc, vswA1, "").HaVipId
+		if st := haVip(t, vc, id).Status; st != rulebook.StatusAvailable {
+			t.Fatalf("after create: %s", st)
+		}
+		must(t, associate(vc, id, ecs1, ""))
+		must(t, associate(vc, id, ecs2, "")) // no cooldown in immediate mode
+		if st := haVip(t, vc, id).Status; st != rulebook.StatusInUse {
+			t.Fatalf("after associate: %s", st)
+		}
+	})
+
+	t.Run("delay", func(t *testing.T) {
+		t.Parallel()
+		fx := richFixtures()
+		fx.Transitions = map[string]Transition{"havip": {Mode: "delay", Delay: Duration(30 * time.Second)}}
+		s, vc, _ := richServer(t, func(o *Options) { o.Fixtures = fx })
+		var offset time.Duration
+		advance := func() { offset += 31 * time.Second; s.SetClockOffset(offset) }
+		status := func(id string) string { return haVip(t, vc, id).Status }
+
+		id := mkHaVip(t, vc, vswA1, "").HaVipId
+		if st := status(id); st != rulebook.StatusCreating {
+			t.Fatalf("just created: %s", st)
+		}
+		if st := listHaVips(t, vc, map[string][]string{"Status": {rulebook.StatusCreating}}); len(st) != 1 {
+			t.Fatal("Status filter does not see Creating")
+		}
+		// Every mutation is refused while Creating.
+		mreq := vpc.CreateModifyHaVipAttributeRequest()
+		mreq.HaVipId = id
+		mreq.Name = "x"
+		_, err := vc.ModifyHaVipAttribute(mreq)
+		serverErr(t, err, 400, "IncorrectStatus")
+		serverErr(t, associate(vc, id, ecs1, ""), 400, "IncorrectHaVipStatus")
+		serverErr(t, delHaVip(vc, id), 400, "IncorrectHaVipStatus")
+		serverErr(t, assocEip(vc, eipHZ1, id, "HaVip"), 400, "IncorrectHaVipStatus")
+		advance()
+		if st := status(id); st != rulebook.StatusAvailable {
+			t.Fatalf("after the delay: %s", st)
+		}
+
+		must(t, associate(vc, id, ecs1, ""))
+		if st := status(id); st != rulebook.StatusAssociating {
+			t.Fatalf("just associated: %s", st)
+		}
+		serverErr(t, associate(vc, id, ecs2, ""), 400, "IncorrectHaVipStatus")
+		serverErr(t, unassociate(vc, id, ecs1, "", ""), 400, "IncorrectHaVipStatus")
+		advance()
+		if st := status(id); st != rulebook.StatusInUse {
+			t.Fatalf("after associating: %s", st)
+		}
+		must(t, associate(vc, id, ecs2, ""))
+		advance()
+
+		must(t, unassociate(vc, id, ecs2, "", ""))
+		if st := status(id); st != rulebook.StatusUnassociating {
+			t.Fatalf("just unassociated: %s", st)
+		}
+		advance()
+		if st := status(id); st != rulebook.StatusInUse {
+			t.Fatalf("Unassociating with a member left → %s, want InUse", st)
+		}
+		must(t, unassociate(vc, id, ecs1, "", ""))
+		advance()
+		if st := status(id); st != rulebook.StatusAvailable {
+			t.Fatalf("Unassociating with no member left → %s, want Available", st)
+		}
+
+		must(t, delHaVip(vc, id))
+		if st := status(id); st != rulebook.StatusDeleting {
+			t.Fatalf("just deleted: %s", st)
+		}
+		serverErr(t, delHaVip(vc, id), 400, "IncorrectHaVipStatus")
+		advance()
+		if got := listHaVips(t, vc, nil); len(got) != 0 {
+			t.Fatalf("Deleting HaVip did not go: %+v", got)
+		}
+		if offset > 10*time.Minute {
+			t.Fatal("test moved the clock so far that signatures would expire")
+		}
+	})
+
+	t.Run("describes", func(t *testing.T) {
+		t.Parallel()
+		s, vc, _ := richServer(t, nil)
+		must(t, s.Apply(Event{Type: EventSetTransition, Kind: "havip", Transition: &Transition{Mode: "describes", Describes: 2}}))
+		id := mkHaVip(t, vc, vswA1, "").HaVipId
+		var seen []string
+		for i := 0; i < 4; i++ {
+			seen = append(seen, haVip(t, vc, id).Status)
+		}
+		want := []string{rulebook.StatusCreating, rulebook.StatusCreating, rulebook.StatusAvailable, rulebook.StatusAvailable}
+		if fmt.Sprint(seen) != fmt.Sprint(want) {
+			t.Fatalf("describes=2: statuses %v, want %v", seen, want)
+		}
+		must(t, associate(vc, id, ecs1, ""))
+		seen = nil
+		for i := 0; i < 3; i++ {
+			seen = append(seen, haVip(t, vc, id).Status)
+		}
+		if want := []string{rulebook.StatusAssociating, rulebook.StatusAssociating, rulebook.StatusInUse}; fmt.Sprint(seen) != fmt.Sprint(want) {
+			t.Fatalf("associate with describes=2: %v, want %v", seen, want)
+		}
+		// The same count for EIPs, seen through DescribeEipAddresses.
+		must(t, s.Apply(Event{Type: EventSetTransition, Kind: "eip", Transition: &Transition{Mode: "describes", Describes: 1}}))
+		must(t, assocEip(vc, eipHZ1, id, "HaVip"))
+		seen = nil
+		for i := 0; i < 2; i++ {
+			req := vpc.CreateDescribeEipAddressesRequest()
+			req.AllocationId = eipHZ1
+			r, err := vc.DescribeEipAddresses(req)
+			must(t, err)
+			seen = append(seen, r.EipAddresses.EipAddress[0].Status)
+		}
+		if want := []string{rulebook.StatusAssociating, rulebook.StatusInUse}; fmt.Sprint(seen) != fmt.Sprint(want) {
+			t.Fatalf("EIP associate with describes=1: %v, want %v", seen, want)
+		}
+		if err := s.Apply(Event{Type: EventSetTransition, Kind: "havip", Transition: &Transition{Mode: "describes"}}); err == nil {
+			t.Fatal("describes mode without a count was accepted")
+		}
+	})
+
+	t.Run("eip delay", func(t *testing.T) {
+		t.Parallel()
+		s, vc, _ := richServer(t, nil)
+		must(t, s.Apply(Event{Type: EventSetTransition, Kind: "eip", Transition: &Transition{Mode: "delay", Delay: Duration(time.Minute)}}))
+		id := mkHaVip(t, vc, vswA1, "").HaVipId
+		must(t, assocEip(vc, eipHZ1, id, "HaVip"))
+		eipStatus := func() string {
+			req := vpc.CreateDescribeEipAddressesRequest()
+			req.AllocationId = eipHZ1
+			r, err := vc.DescribeEipAddresses(req)
+			must(t, err)
+			return r.EipAddresses.EipAddress[0].Status
+		}
+		if st := eipStatus(); st != rulebook.StatusAssociating {
+			t.Fatalf("EIP just associated: %s", st)
+		}
+		ureq := vpc.CreateUnassociateEipAddressRequest()
+		ureq.AllocationId = eipHZ1
+		_, err := vc.UnassociateEipAddress(ureq)
+		serverErr(t, err, 400, "IncorrectEipStatus")
+		s.SetClockOffset(61 * time.Second)
+		if st := eipStatus(); st != rulebook.StatusInUse {
+			t.Fatalf("EIP after the delay: %s", st)
+		}
+	})
+}

@@ -17,10 +17,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"maps"
 	"os"
 	"os/signal"
-	"slices"
+	"sort"
 	"strings"
 	"syscall"
 	"time"
@@ -108,7 +107,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	opts, caPEM, err := serverOptions(cfg, stderr)
+	opts, caPEM, err := cfg.options(stderr)
 	if err != nil {
 		return err
 	}
@@ -116,8 +115,15 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := restoreState(srv, cfg.state, stderr); err != nil {
-		return err
+	if cfg.state != "" {
+		if b, err := os.ReadFile(cfg.state); err == nil {
+			if err := srv.Restore(b); err != nil {
+				return fmt.Errorf("%s: %w", cfg.state, err)
+			}
+			fmt.Fprintf(stderr, "mockcloud: restored state from %s\n", cfg.state)
+		} else if !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
 	}
 	if err := srv.Listen(); err != nil {
 		return err
@@ -135,21 +141,19 @@ func run(args []string, stdout, stderr io.Writer) error {
 	// state saved, not a process killed by the default SIGTERM action.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	withdraw, err := announce(srv, cfg, caPEM != nil, stdout)
+	withdraw, err := cfg.announce(srv, caPEM != nil, stdout)
 	defer withdraw()
 	if err != nil {
 		return err
 	}
-	return serve(ctx, srv, cfg, stderr)
+	return cfg.serve(ctx, srv, stderr)
 }
 
-// serverOptions turns the flags into the mock's options; with -tls-listener
-// it also returns the PEM of the fresh CA that issued the certificate.
-func serverOptions(cfg *config, stderr io.Writer) (mockcloud.Options, []byte, error) {
-	opts := mockcloud.Options{Addr: cfg.addr, Seed: cfg.seed, SignatureMode: cfg.signature, Loose: cfg.loose, TLS: cfg.tls,
+// options turns the flags into the server's options; caPEM is the CA of
+// the -tls-listener certificate, if any.
+func (cfg *config) options(stderr io.Writer) (opts mockcloud.Options, caPEM []byte, err error) {
+	opts = mockcloud.Options{Addr: cfg.addr, Seed: cfg.seed, SignatureMode: cfg.signature, Loose: cfg.loose, TLS: cfg.tls,
 		TLSListener: cfg.tlsListener, MetadataTokenRequired: cfg.metadataHardened}
-	var caPEM []byte
-	var err error
 	if cfg.tlsListener {
 		if caPEM, opts.TLSCert, err = issueCert(cfg.tlsHosts); err != nil {
 			return opts, nil, err
@@ -176,30 +180,12 @@ func serverOptions(cfg *config, stderr io.Writer) (mockcloud.Options, []byte, er
 	return opts, caPEM, nil
 }
 
-// restoreState loads the state file when there is one.
-func restoreState(srv *mockcloud.Server, state string, stderr io.Writer) error {
-	if state == "" {
-		return nil
-	}
-	b, err := os.ReadFile(state)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if err := srv.Restore(b); err != nil {
-		return fmt.Errorf("%s: %w", state, err)
-	}
-	fmt.Fprintf(stderr, "mockcloud: restored state from %s\n", state)
-	return nil
-}
-
-// announce prints the endpoints and the provider environment and writes
-// the env and ready files. Those describe this process only: written whole
-// (a waiting script never reads half of one) and removed by withdraw when
-// it stops, so that no later script finds one naming a port nobody serves.
-func announce(srv *mockcloud.Server, cfg *config, hasCA bool, stdout io.Writer) (withdraw func(), err error) {
+// announce prints the endpoint and the provider's environment and writes
+// the env and ready files. Those describe this process only: written
+// whole (a waiting script never reads half of one) and removed by
+// withdraw when it stops, so that no later script finds one naming a port
+// nobody serves.
+func (cfg *config) announce(srv *mockcloud.Server, haveCA bool, stdout io.Writer) (withdraw func(), err error) {
 	var written []string
 	withdraw = func() {
 		for _, f := range written {
@@ -207,16 +193,21 @@ func announce(srv *mockcloud.Server, cfg *config, hasCA bool, stdout io.Writer) 
 		}
 	}
 	env := srv.Env()
+	keys := make([]string, 0, len(env))
+	for k := range env {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
 	fmt.Fprintf(stdout, "mockcloud: serving Vpc 2016-04-28, Ecs 2014-05-26 and Sts 2015-04-01 at %s (admin: %s%s)\n", srv.URL(), srv.URL(), mockcloud.AdminPrefix)
 	if ep := srv.TLSEndpoint(); ep != "" {
 		fmt.Fprintf(stdout, "mockcloud: HTTPS (STS included) at https://%s; ECS metadata through the HTTP proxy http://%s\n", ep, srv.Endpoint())
 	}
 	var envLines strings.Builder
-	for _, k := range slices.Sorted(maps.Keys(env)) {
+	for _, k := range keys {
 		fmt.Fprintf(stdout, "export %s=%s\n", k, env[k])
 		fmt.Fprintf(&envLines, "%s=%s\n", k, env[k])
 	}
-	if hasCA && cfg.caFile != "" {
+	if haveCA && cfg.caFile != "" {
 		fmt.Fprintf(stdout, "export SSL_CERT_FILE=%s\n", cfg.caFile)
 		fmt.Fprintf(&envLines, "SSL_CERT_FILE=%s\n", cfg.caFile)
 	}
@@ -241,9 +232,9 @@ func announce(srv *mockcloud.Server, cfg *config, hasCA bool, stdout io.Writer) 
 	return withdraw, nil
 }
 
-// serve runs until ctx ends, saving the state every -save-every when
-// something changed, and once more after shutting down.
-func serve(ctx context.Context, srv *mockcloud.Server, cfg *config, stderr io.Writer) error {
+// serve runs until ctx is cancelled, saving the state (with -state) every
+// saveEvery when something changed, and once more after shutting down.
+func (cfg *config) serve(ctx context.Context, srv *mockcloud.Server, stderr io.Writer) error {
 	saved := srv.Generation()
 	save := func() error {
 		if cfg.state == "" {
@@ -253,12 +244,8 @@ func serve(ctx context.Context, srv *mockcloud.Server, cfg *config, stderr io.Wr
 		if err != nil {
 			return err
 		}
-		// Write then rename, so a crash mid-save never leaves half a file.
-		tmp := cfg.state + ".tmp"
-		if err := os.WriteFile(tmp, b, 0o600); err != nil {
-			return err
-		}
-		return os.Rename(tmp, cfg.state)
+		// Through a rename, so a crash mid-save never leaves half a file.
+		return writeWhole(cfg.state, b)
 	}
 	var tick <-chan time.Time
 	if cfg.state != "" && cfg.saveEvery > 0 {

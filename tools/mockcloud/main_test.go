@@ -184,14 +184,15 @@ func TestCommandRejectsBadFixtures(t *testing.T) {
 }
 
 // A supervisor may stop the mock the moment it announces itself. The
-// ready file here is a FIFO, so the mock blocks writing it until the test
-// reads: SIGTERM arrives while the mock is announcing, and it must still
-// stop cleanly (saving its state), not die by the signal's default action.
+// ready file's temporary (writeWhole writes it, then renames it) is a FIFO
+// here, so the mock blocks writing it until the test reads: SIGTERM
+// arrives while the mock is announcing, and it must still stop cleanly
+// (saving its state), not die by the signal's default action.
 func TestCommandStoppedWhileAnnouncingExitsCleanly(t *testing.T) {
 	bin := buildBinary(t)
 	dir := t.TempDir()
 	readyFile, state := filepath.Join(dir, "ready"), filepath.Join(dir, "state.json")
-	if err := syscall.Mkfifo(readyFile, 0o600); err != nil {
+	if err := syscall.Mkfifo(readyFile+".tmp", 0o600); err != nil {
 		t.Fatal(err)
 	}
 	stdout, stderr := &syncBuffer{}, &syncBuffer{}
@@ -220,14 +221,13 @@ func TestCommandStoppedWhileAnnouncingExitsCleanly(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Opening the FIFO lets the blocked write finish; the mock then
-	// handles the signal it has pending.
-	b, err := os.ReadFile(readyFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(b), `"endpoint"`) {
-		t.Errorf("ready file: %q", b)
-	}
+	// handles the signal it has pending. A mock killed by the signal
+	// never opens the FIFO, so the read must not hold the test.
+	ready := make(chan []byte, 1)
+	go func() {
+		b, _ := os.ReadFile(readyFile + ".tmp")
+		ready <- b
+	}()
 	select {
 	case err := <-done:
 		exited = true
@@ -236,6 +236,14 @@ func TestCommandStoppedWhileAnnouncingExitsCleanly(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("mockcloud did not stop on SIGTERM")
+	}
+	select {
+	case b := <-ready:
+		if !strings.Contains(string(b), `"endpoint"`) {
+			t.Errorf("ready file: %q", b)
+		}
+	case <-time.After(5 * time.Second):
+		t.Error("mockcloud exited without writing the ready file")
 	}
 	if _, err := os.Stat(state); err != nil {
 		t.Errorf("no state saved on the way out: %v", err)

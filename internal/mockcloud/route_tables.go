@@ -76,67 +76,6 @@ type FixtureRouteEntry struct {
 	Description string `json:"description,omitempty"`
 }
 
-// loadRoutes gives every VPC its System table and adds the fixtures'
-// Custom tables and route entries. It runs after VPCs, vSwitches and
-// HaVips are loaded.
-func (a *account) loadRoutes(fx *Fixtures, now time.Time, claim func(kind, id string) error) error {
-	a.ensureSystemTables(now)
-	for _, t := range fx.RouteTables {
-		if t.ID == "" {
-			t.ID = a.newID("vtb-")
-		}
-		if err := claim("route table", t.ID); err != nil {
-			return err
-		}
-		if a.routeTables[t.ID] != nil {
-			return fmt.Errorf("fixtures: route table %s is the System table of a VPC", t.ID)
-		}
-		vpc := a.vpcs[t.VpcID]
-		if vpc == nil {
-			return fmt.Errorf("fixtures: route table %s: VPC %q is not declared", t.ID, t.VpcID)
-		}
-		rec := &routeTableRec{ID: t.ID, Region: vpc.Region, VpcID: vpc.ID, RouterID: routerID(vpc.ID), Name: t.Name,
-			Type: RouteTableCustom, Created: now}
-		for _, sid := range t.VSwitches {
-			vsw := a.vswitches[sid]
-			if vsw == nil || vsw.VpcID != vpc.ID {
-				return fmt.Errorf("fixtures: route table %s: vSwitch %q is not declared in VPC %s", t.ID, sid, vpc.ID)
-			}
-			if other := a.customTableOf(sid); other != nil {
-				return fmt.Errorf("fixtures: vSwitch %s is associated with route tables %s and %s", sid, other.ID, t.ID)
-			}
-			rec.VSwitches = append(rec.VSwitches, sid)
-		}
-		a.routeTables[t.ID] = rec
-	}
-	for _, r := range fx.RouteEntries {
-		if r.ID == "" {
-			r.ID = a.newID("rte-")
-		}
-		if err := claim("route entry", r.ID); err != nil {
-			return err
-		}
-		t, h := a.routeTables[r.TableID], a.havips[r.HaVipID]
-		prefix, err := netip.ParsePrefix(r.Destination)
-		switch {
-		case t == nil:
-			return fmt.Errorf("fixtures: route entry %s: route table %q is not declared", r.ID, r.TableID)
-		case h == nil || h.VpcID != t.VpcID:
-			return fmt.Errorf("fixtures: route entry %s: HaVip %q is not declared in VPC %s", r.ID, r.HaVipID, t.VpcID)
-		case err != nil || prefix.Masked() != prefix || !prefix.Addr().Is4():
-			return fmt.Errorf("fixtures: route entry %s: %q is not an IPv4 CIDR block", r.ID, r.Destination)
-		}
-		for _, e := range a.tableEntries(t) {
-			if e.Dest == prefix.String() {
-				return fmt.Errorf("fixtures: route entry %s: %s is already routed in %s", r.ID, r.Destination, t.ID)
-			}
-		}
-		a.routeEntries[r.ID] = &routeEntryRec{ID: r.ID, TableID: t.ID, Region: t.Region, Dest: prefix.String(), NextHopType: NextHopHaVip,
-			NextHopID: h.ID, Name: r.Name, Description: r.Description, Status: rulebook.StatusAvailable, Created: now}
-	}
-	return nil
-}
-
 // ensureSystemTables adds the System table of every VPC that lacks one
 // (a state file written before the mock served route tables).
 func (a *account) ensureSystemTables(now time.Time) {
