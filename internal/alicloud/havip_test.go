@@ -694,3 +694,43 @@ func BenchmarkCreateDeleteHaVip(b *testing.B) {
 	calls := len(journalSince(s, cred, "", since))
 	b.ReportMetric(float64(calls)/float64(b.N), "calls/op")
 }
+
+// ListHaVips reads every page with the filters applied by the service:
+// values of a key ORed, keys ANDed, tags and resource group too.
+func TestListHaVipsFilters(t *testing.T) {
+	fx := mockcloud.SeedFixtures()
+	fx.Quotas = map[string]int{mockcloud.QuotaHaVipsPerAccount: 130, mockcloud.QuotaHaVipsPerVPC: 130}
+	fx.VSwitches = append(fx.VSwitches, mockcloud.FixtureVSwitch{ID: "vsw-bp1seedvsw000000000002", VpcID: seedVPC, CIDR: "192.168.1.0/24"})
+	s, cred, c := setup(t, mockcloud.Options{Fixtures: fx})
+	var ids []string
+	for i := 0; i < 120; i++ {
+		in := CreateHaVipInput{VSwitchID: seedVSwitch, Tags: map[string]string{"n": fmt.Sprint(i % 3)}}
+		if i%2 == 1 {
+			in.VSwitchID = "vsw-bp1seedvsw000000000002"
+		}
+		ids = append(ids, mustCreate(t, c, in).ID)
+	}
+	all, err := c.ListHaVips(testCtx(t), HaVipQuery{})
+	if err != nil || len(all) != 120 {
+		t.Fatalf("all: %v, %d", err, len(all))
+	}
+	if n := len(journal(s, cred, "DescribeHaVips")); n < 3 {
+		t.Fatalf("120 HaVips in %d pages", n)
+	}
+	odd, err := c.ListHaVips(testCtx(t), HaVipQuery{VSwitchIDs: []string{"vsw-bp1seedvsw000000000002"}, Tags: map[string]string{"n": "0"}})
+	if err != nil || len(odd) != 20 { // odd i with i%3==0: 3, 9, …, 117
+		t.Fatalf("vSwitch 2 and n=0: %v, %d", err, len(odd))
+	}
+	both, err := c.ListHaVips(testCtx(t), HaVipQuery{VSwitchIDs: []string{seedVSwitch, "vsw-bp1seedvsw000000000002"}, VpcIDs: []string{seedVPC}})
+	if err != nil || len(both) != 120 {
+		t.Fatalf("either vSwitch: %v, %d", err, len(both))
+	}
+	some, err := c.ListHaVips(testCtx(t), HaVipQuery{IDs: ids[:45], Statuses: []string{"Available"}})
+	if err != nil || len(some) != 45 {
+		t.Fatalf("45 IDs in chunks: %v, %d", err, len(some))
+	}
+	none, err := c.ListHaVips(testCtx(t), HaVipQuery{ResourceGroupID: "rg-other"})
+	if err != nil || len(none) != 0 {
+		t.Fatalf("another resource group: %v, %d", err, len(none))
+	}
+}
