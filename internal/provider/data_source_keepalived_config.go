@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -192,29 +193,72 @@ func (d *keepalivedConfigDataSource) Read(ctx context.Context, req datasource.Re
 	// A node whose address is not its instance's would render configs
 	// that keepalived accepts and that do not work: render nothing.
 	checkNodeInstances(ctx, d.data, m.Nodes, &resp.Diagnostics)
+	var out map[string]keepalived.NodeOutput
+	var findings keepalived.Findings
+	if !resp.Diagnostics.HasError() {
+		out, findings = renderCluster(m.cluster(), &resp.Diagnostics)
+	}
 	if resp.Diagnostics.HasError() {
-		return
-	}
-	out, findings, err := keepalived.Render(m.cluster())
-	if err != nil {
-		for _, f := range findings.Errors() {
-			resp.Diagnostics.AddAttributeError(findingPath(f.Field), "Invalid keepalived cluster: "+f.Field, f.Message)
+		// Terraform reads data sources again in the refresh that terraform
+		// destroy runs first; a refusal there would keep the destroy from
+		// removing what a partly failed apply made. There the refusals are
+		// warnings and every node's outputs are empty, which that plan
+		// never applies.
+		adjustForCommand(&resp.Diagnostics)
+		if resp.Diagnostics.HasError() {
+			return
 		}
-		if !resp.Diagnostics.HasError() {
-			resp.Diagnostics.AddError("Cannot render the keepalived cluster", err.Error())
-		}
-		return
+		out = unrendered(m.Nodes)
 	}
+	m.Configs, m.ID = kaOutputs(out, m.HealthCheck != nil, &resp.Diagnostics)
+	m.Warnings = []types.String{}
+	for _, f := range findings.Warnings() {
+		m.Warnings = append(m.Warnings, types.StringValue(f.Field+": "+f.Message))
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// renderCluster renders the configs or reports why not, on the attribute
+// at fault.
+func renderCluster(c keepalived.Cluster, diags *diag.Diagnostics) (map[string]keepalived.NodeOutput, keepalived.Findings) {
+	out, findings, err := keepalived.Render(c)
+	if err == nil {
+		return out, findings
+	}
+	for _, f := range findings.Errors() {
+		diags.AddAttributeError(findingPath(f.Field), "Invalid keepalived cluster: "+f.Field, f.Message)
+	}
+	if !diags.HasError() {
+		diags.AddError("Cannot render the keepalived cluster", err.Error())
+	}
+	return nil, findings
+}
+
+// unrendered is each named node with empty outputs: what a destroy's
+// refresh reads when the cluster cannot be rendered.
+func unrendered(nodes []kaNodeModel) map[string]keepalived.NodeOutput {
+	out := map[string]keepalived.NodeOutput{}
+	for _, n := range nodes {
+		if !n.Name.IsNull() && !n.Name.IsUnknown() {
+			out[n.Name.ValueString()] = keepalived.NodeOutput{}
+		}
+	}
+	return out
+}
+
+// kaOutputs is the configs attribute and an id that changes with any
+// rendered byte.
+func kaOutputs(out map[string]keepalived.NodeOutput, withChecks bool, diags *diag.Diagnostics) (types.Map, types.String) {
 	h := sha256.New()
 	objs := map[string]attr.Value{}
 	for _, name := range keepalived.SortedNodeNames(out) {
 		n := out[name]
 		fmt.Fprintf(h, "%s\x00%s\x00%s\x00", name, n.Config, n.UserData)
 		check, hung := types.Float64Null(), types.Float64Null()
-		if m.HealthCheck != nil {
+		if withChecks {
 			check, hung = types.Float64Value(n.Failover.CheckSeconds), types.Float64Value(n.Failover.HungCheckSeconds)
 		}
-		obj, diags := types.ObjectValue(kaOutputType, map[string]attr.Value{
+		obj, d := types.ObjectValue(kaOutputType, map[string]attr.Value{
 			"config":                      types.StringValue(n.Config),
 			"user_data":                   types.StringValue(n.UserData),
 			"state":                       types.StringValue(n.State),
@@ -224,18 +268,12 @@ func (d *keepalivedConfigDataSource) Read(ctx context.Context, req datasource.Re
 			"check_failover_seconds":      check,
 			"hung_check_failover_seconds": hung,
 		})
-		resp.Diagnostics.Append(diags...)
+		diags.Append(d...)
 		objs[name] = obj
 	}
-	configs, diags := types.MapValue(types.ObjectType{AttrTypes: kaOutputType}, objs)
-	resp.Diagnostics.Append(diags...)
-	m.Configs = configs
-	m.Warnings = []types.String{}
-	for _, f := range findings.Warnings() {
-		m.Warnings = append(m.Warnings, types.StringValue(f.Field+": "+f.Message))
-	}
-	m.ID = types.StringValue(hex.EncodeToString(h.Sum(nil))[:16])
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	configs, d := types.MapValue(types.ObjectType{AttrTypes: kaOutputType}, objs)
+	diags.Append(d...)
+	return configs, types.StringValue(hex.EncodeToString(h.Sum(nil))[:16])
 }
 
 // cluster maps the configuration onto the keepalived model; null means

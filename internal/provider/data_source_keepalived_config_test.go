@@ -421,3 +421,33 @@ func TestAccKeepalivedConfig_instanceIDNeedsCredentials(t *testing.T) {
 
 // kaInstanceENI is a secondary ENI on the seed's ECS 1, at .40.
 const kaInstanceENI = "eni-bp1kainstance00000001"
+
+// When the provider cannot tell the command (served in-process and
+// attached to), a node's wrong private_ip stays an error in the refresh
+// terraform destroy runs first, and names the way out, which removes
+// what the refused apply made.
+func TestAccKeepalivedConfig_destroyCommandUnknown(t *testing.T) {
+	t.Parallel()
+	env := acctest.NewEnv(t, mockcloud.Options{Fixtures: mockcloud.SeedFixtures()})
+	body := havipConfig("") + strings.Replace(kaCluster(kaNode("ecs1", "192.168.0.25", fmt.Sprintf("%q", acctest.SeedECS1))+
+		kaNode("ecs2", "192.168.0.62", fmt.Sprintf("%q", acctest.SeedECS2))),
+		`["192.168.0.24"]`, "[havip.test.ip_address]", 1)
+	cli := acctest.NewCLI(t, env.Config(body))
+	out, err := cli.Run("apply", "-auto-approve", "-no-color", "-input=false")
+	if err == nil || !strings.Contains(out, "is not the address of") {
+		t.Fatalf("the apply was not refused for the wrong private_ip:\n%s", out)
+	}
+	if hs := env.HaVips(t); len(hs) != 1 {
+		t.Fatalf("want the HaVip the refused apply made, got %+v", hs)
+	}
+	out, err = cli.Run("destroy", "-auto-approve", "-no-color", "-input=false")
+	if err == nil || !strings.Contains(strings.Join(strings.Fields(out), " "), "terraform destroy -refresh=false") {
+		t.Fatalf("with the command unknown, the destroy's refresh does not refuse naming terraform destroy -refresh=false (%v):\n%s", err, out)
+	}
+	if out, err = cli.Run("destroy", "-refresh=false", "-auto-approve", "-no-color", "-input=false"); err != nil {
+		t.Fatalf("terraform destroy -refresh=false failed:\n%s", out)
+	}
+	if hs := env.HaVips(t); len(hs) != 0 {
+		t.Fatalf("%d HaVips left after destroy:\n%s", len(hs), out)
+	}
+}

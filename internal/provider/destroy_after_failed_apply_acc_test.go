@@ -86,6 +86,28 @@ resource "havip_members" "web" {
 			},
 		},
 		{
+			// The data source is read during apply (its virtual_ips wait
+			// for the HaVip), and again in the destroy's refresh, where a
+			// resource reads the outputs of the node at fault.
+			name: "havip_keepalived_config/private_ip not the instance's", fx: mockcloud.SeedFixtures,
+			body: havipConfig("") + strings.Replace(kaCluster(kaNode("ecs1", "192.168.0.25", fmt.Sprintf("%q", acctest.SeedECS1))+
+				kaNode("ecs2", "192.168.0.62", fmt.Sprintf("%q", acctest.SeedECS2))),
+				`["192.168.0.24"]`, "[havip.test.ip_address]", 1) + `
+resource "terraform_data" "ecs2_boot" {
+  input = data.havip_keepalived_config.x.configs["ecs2"].user_data
+}
+`,
+			refusal: "nodes[1].private_ip is not the address of",
+			made: func(t *testing.T, env *acctest.Env, havips []string) {
+				for _, h := range env.HaVips(t) {
+					if h.HaVipId == havips[0] && h.VSwitchId == acctest.SeedVSwitch {
+						return
+					}
+				}
+				t.Fatalf("want the new HaVip in the seed vSwitch after the refused apply, got %+v", env.HaVips(t))
+			},
+		},
+		{
 			name: "havip_route_entry/table of another VPC", fx: routeFixtures,
 			body: havipConfig("") + routeConfig("near", routeCustom, "10.5.0.0/16", "havip.test.id", "") +
 				routeConfig("far", routeTable2, "10.6.0.0/16", "havip.test.id", ""),
