@@ -6,7 +6,6 @@ import (
 	"maps"
 	"net/netip"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -127,14 +126,12 @@ func (a *account) tableEntries(t *routeTableRec) []*routeEntryRec {
 		out = append(out, &routeEntryRec{ID: systemEntryID(t.ID, s.ID),
 			TableID: t.ID, Region: t.Region, Dest: s.CIDR, NextHopType: nextHopLocal, Status: rulebook.StatusAvailable, Created: s.Created})
 	}
-	var custom []*routeEntryRec
-	for _, e := range a.routeEntries {
+	for _, e := range inCreationOrder(a.routeEntries, a.routeSeq) {
 		if e.TableID == t.ID {
-			custom = append(custom, e)
+			out = append(out, e)
 		}
 	}
-	sort.Slice(custom, func(i, j int) bool { return a.routeSeq[custom[i].ID] < a.routeSeq[custom[j].ID] })
-	return append(out, custom...)
+	return out
 }
 
 // systemEntryID is stable per table and vSwitch: System entries are
