@@ -58,3 +58,9 @@ func set(vals []string) map[string]bool {
 	}
 	return m
 }
+
+// listFiltersOut is filtersOut for a filter that takes a list of values
+// (IDs, addresses): given, it lets through only the values it lists.
+func listFiltersOut(list map[string]bool, v string) bool {
+	return len(list) > 0 && !list[v]
+}

@@ -75,13 +75,10 @@ func describeEips(c *call) (any, *APIError) {
 	var match []*eipRec
 	for _, e := range c.a.sortedEIPs() {
 		if e.Region != c.region ||
-			(len(idSet) > 0 && !idSet[e.ID]) ||
-			(len(ipSet) > 0 && !ipSet[e.IP]) ||
-			(c.p.str("Status") != "" && c.p.str("Status") != e.shownStatus()) ||
-			(c.p.str("AssociatedInstanceType") != "" && c.p.str("AssociatedInstanceType") != e.InstanceType) ||
-			(c.p.str("AssociatedInstanceId") != "" && c.p.str("AssociatedInstanceId") != e.InstanceID) ||
-			(c.p.str("EipName") != "" && c.p.str("EipName") != e.Name) ||
-			(c.p.str("ISP") != "" && c.p.str("ISP") != e.ISP) {
+			listFiltersOut(idSet, e.ID) ||
+			listFiltersOut(ipSet, e.IP) ||
+			c.p.filtersOut(map[string]string{"Status": e.shownStatus(), "AssociatedInstanceType": e.InstanceType,
+				"AssociatedInstanceId": e.InstanceID, "EipName": e.Name, "ISP": e.ISP}) {
 			continue
 		}
 		match = append(match, e)

@@ -133,10 +133,9 @@ func describeHaVips(c *call) (any, *APIError) {
 	if terr != nil {
 		return nil, terr
 	}
-	rg := c.p.str("ResourceGroupId")
 	var match []*havipRec
 	for _, h := range c.a.sortedHaVips() {
-		if h.Region != c.region || (rg != "" && h.ResourceGroupID != rg) {
+		if h.Region != c.region || c.p.filtersOut(map[string]string{"ResourceGroupId": h.ResourceGroupID}) {
 			continue
 		}
 		fields := map[string]string{"VpcId": h.VpcID, "VSwitchId": h.VSwitchID, "Status": h.shownStatus(), "HaVipId": h.ID, "HaVipAddress": h.IP}
