@@ -7,11 +7,7 @@ import (
 )
 
 func (c *call) havip(id string) (*havipRec, *APIError) {
-	h := c.a.havips[id]
-	if h == nil || h.Region != c.region {
-		return nil, notFound(rulebook.CodeHaVipNotFound, "The specified HaVip %q does not exist in region %s.", id, c.region)
-	}
-	return h, nil
+	return lookup(c, c.a.havips, id, rulebook.CodeHaVipNotFound, "HaVip")
 }
 
 func parseTags(items []listItem, param string) ([]tagKV, *APIError) {
@@ -35,8 +31,8 @@ func parseTags(items []listItem, param string) ([]tagKV, *APIError) {
 }
 
 func createHaVip(c *call) (any, *APIError) {
-	vsw := c.a.vswitches[c.p.str("VSwitchId")]
-	if vsw == nil || vsw.Region != c.region {
+	vsw, ok := inRegion(c, c.a.vswitches, c.p.str("VSwitchId"))
+	if !ok {
 		return nil, badRequest(rulebook.CodeVSwitchNotFound, "The specified vSwitch %q does not exist in region %s.", c.p.str("VSwitchId"), c.region)
 	}
 	if e := c.checkHaVipText(rulebook.CodeNameMalformed); e != nil {

@@ -105,9 +105,9 @@ func describeVSwitches(c *call) (any, *APIError) {
 }
 
 func describeVSwitchAttributes(c *call) (any, *APIError) {
-	s := c.a.vswitches[c.p.str("VSwitchId")]
-	if s == nil || s.Region != c.region {
-		return nil, notFound(rulebook.CodeVSwitchIDNotFound, "The specified vSwitch %q does not exist in region %s.", c.p.str("VSwitchId"), c.region)
+	s, err := lookup(c, c.a.vswitches, c.p.str("VSwitchId"), rulebook.CodeVSwitchIDNotFound, "vSwitch")
+	if err != nil {
+		return nil, err
 	}
 	w := c.wireVSwitch(s)
 	w.RequestId = c.req.requestID

@@ -10,11 +10,7 @@ import (
 )
 
 func (c *call) routeTable(id string) (*routeTableRec, *APIError) {
-	t := c.a.routeTables[id]
-	if t == nil || t.Region != c.region {
-		return nil, notFound("InvalidRouteTableId.NotFound", "The specified route table %q does not exist in region %s.", id, c.region)
-	}
-	return t, nil
+	return lookup(c, c.a.routeTables, id, "InvalidRouteTableId.NotFound", "route table")
 }
 
 // checkRouteText: names take 1 to 128 characters, descriptions 1 to 256,
