@@ -242,25 +242,23 @@ func associateHaVip(c *call) (any, *APIError) {
 	}
 	id := c.p.str("InstanceId")
 	var vswID string
+	var unfit *rulebook.Violation // what keeps this instance or interface itself from joining
 	switch typ {
 	case InstanceTypeEcs:
-		in := c.a.instances[id]
-		if in == nil || in.Region != c.region {
+		in, ok := inRegion(c, c.a.instances, id)
+		if !ok {
 			return nil, notFound(rulebook.CodeInstanceNotFound, "The specified ECS instance %q does not exist.", id)
 		}
-		if v := rulebook.CheckInstanceStatus(id, in.Status); v != nil {
-			return nil, refuse(v)
-		}
-		vswID = in.VSwitchID
+		vswID, unfit = in.VSwitchID, rulebook.CheckInstanceStatus(id, in.Status)
 	case InstanceTypeEni:
-		e := c.a.enis[id]
-		if e == nil || e.Region != c.region {
+		e, ok := inRegion(c, c.a.enis, id)
+		if !ok {
 			return nil, notFound(rulebook.CodeInstanceNotFound, "The specified network interface %q does not exist.", id)
 		}
-		if v := rulebook.CheckENIAttached(id, e.InstanceID); v != nil {
-			return nil, refuse(v)
-		}
-		vswID = e.VSwitchID
+		vswID, unfit = e.VSwitchID, rulebook.CheckENIAttached(id, e.InstanceID)
+	}
+	if unfit != nil {
+		return nil, refuse(unfit)
 	}
 	if contains(h.Members, id) {
 		return nil, refuse(rulebook.AlreadyAssociated(id, h.ID))
