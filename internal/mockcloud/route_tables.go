@@ -106,13 +106,7 @@ func (a *account) tableOfVSwitch(s *vswitchRec) *routeTableRec {
 }
 
 // sortedTables lists tables in ID order, the stable order paging needs.
-func (a *account) sortedTables() []*routeTableRec {
-	out := make([]*routeTableRec, 0, len(a.routeTables))
-	for _, k := range slices.Sorted(maps.Keys(a.routeTables)) {
-		out = append(out, a.routeTables[k])
-	}
-	return out
-}
+func (a *account) sortedTables() []*routeTableRec { return values(a.routeTables) }
 
 // tableEntries lists a table's entries, System first (one per vSwitch
 // CIDR of the VPC, next hop local), then Custom in creation order.
