@@ -75,13 +75,10 @@ func describeEips(c *call) (any, *APIError) {
 	var match []*eipRec
 	for _, e := range c.a.sortedEIPs() {
 		if e.Region != c.region ||
-			(len(idSet) > 0 && !idSet[e.ID]) ||
-			(len(ipSet) > 0 && !ipSet[e.IP]) ||
-			(c.p.str("Status") != "" && c.p.str("Status") != e.shownStatus()) ||
-			(c.p.str("AssociatedInstanceType") != "" && c.p.str("AssociatedInstanceType") != e.InstanceType) ||
-			(c.p.str("AssociatedInstanceId") != "" && c.p.str("AssociatedInstanceId") != e.InstanceID) ||
-			(c.p.str("EipName") != "" && c.p.str("EipName") != e.Name) ||
-			(c.p.str("ISP") != "" && c.p.str("ISP") != e.ISP) {
+			listFiltersOut(idSet, e.ID) ||
+			listFiltersOut(ipSet, e.IP) ||
+			c.p.filtersOut(map[string]string{"Status": e.shownStatus(), "AssociatedInstanceType": e.InstanceType,
+				"AssociatedInstanceId": e.InstanceID, "EipName": e.Name, "ISP": e.ISP}) {
 			continue
 		}
 		match = append(match, e)
@@ -121,11 +118,7 @@ func (c *call) wireEip(e *eipRec) wireEip {
 }
 
 func (c *call) eip(id string) (*eipRec, *APIError) {
-	e := c.a.eips[id]
-	if e == nil || e.Region != c.region {
-		return nil, notFound(rulebook.CodeAllocationNotFound, "The specified EIP %q does not exist in region %s.", id, c.region)
-	}
-	return e, nil
+	return lookup(c, c.a.eips, id, rulebook.CodeAllocationNotFound, "EIP")
 }
 
 func associateEip(c *call) (any, *APIError) {
@@ -143,9 +136,9 @@ func associateEip(c *call) (any, *APIError) {
 	if e == nil {
 		return nil, notFound(rulebook.CodeAllocationNotFound, "The specified EIP %q does not exist.", c.p.str("AllocationId"))
 	}
-	h := c.a.havips[c.p.str("InstanceId")]
-	if h == nil || h.Region != c.region {
-		return nil, notFound("InvalidInstanId.NotFound", "The specified HaVip %q does not exist in region %s.", c.p.str("InstanceId"), c.region)
+	h, err := lookup(c, c.a.havips, c.p.str("InstanceId"), "InvalidInstanId.NotFound", "HaVip")
+	if err != nil {
+		return nil, err
 	}
 	if e.Region != h.Region {
 		return nil, badRequest("InvalidParameter.Mismatch", "EIP %s is in region %s and HaVip %s in %s; they must be in the same region.", e.ID, e.Region, h.ID, h.Region)

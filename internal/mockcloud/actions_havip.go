@@ -7,11 +7,7 @@ import (
 )
 
 func (c *call) havip(id string) (*havipRec, *APIError) {
-	h := c.a.havips[id]
-	if h == nil || h.Region != c.region {
-		return nil, notFound(rulebook.CodeHaVipNotFound, "The specified HaVip %q does not exist in region %s.", id, c.region)
-	}
-	return h, nil
+	return lookup(c, c.a.havips, id, rulebook.CodeHaVipNotFound, "HaVip")
 }
 
 func parseTags(items []listItem, param string) ([]tagKV, *APIError) {
@@ -35,8 +31,8 @@ func parseTags(items []listItem, param string) ([]tagKV, *APIError) {
 }
 
 func createHaVip(c *call) (any, *APIError) {
-	vsw := c.a.vswitches[c.p.str("VSwitchId")]
-	if vsw == nil || vsw.Region != c.region {
+	vsw, ok := inRegion(c, c.a.vswitches, c.p.str("VSwitchId"))
+	if !ok {
 		return nil, badRequest(rulebook.CodeVSwitchNotFound, "The specified vSwitch %q does not exist in region %s.", c.p.str("VSwitchId"), c.region)
 	}
 	if e := c.checkHaVipText(rulebook.CodeNameMalformed); e != nil {
@@ -133,10 +129,9 @@ func describeHaVips(c *call) (any, *APIError) {
 	if terr != nil {
 		return nil, terr
 	}
-	rg := c.p.str("ResourceGroupId")
 	var match []*havipRec
 	for _, h := range c.a.sortedHaVips() {
-		if h.Region != c.region || (rg != "" && h.ResourceGroupID != rg) {
+		if h.Region != c.region || c.p.filtersOut(map[string]string{"ResourceGroupId": h.ResourceGroupID}) {
 			continue
 		}
 		fields := map[string]string{"VpcId": h.VpcID, "VSwitchId": h.VSwitchID, "Status": h.shownStatus(), "HaVipId": h.ID, "HaVipAddress": h.IP}
@@ -247,25 +242,23 @@ func associateHaVip(c *call) (any, *APIError) {
 	}
 	id := c.p.str("InstanceId")
 	var vswID string
+	var unfit *rulebook.Violation // what keeps this instance or interface itself from joining
 	switch typ {
 	case InstanceTypeEcs:
-		in := c.a.instances[id]
-		if in == nil || in.Region != c.region {
+		in, ok := inRegion(c, c.a.instances, id)
+		if !ok {
 			return nil, notFound(rulebook.CodeInstanceNotFound, "The specified ECS instance %q does not exist.", id)
 		}
-		if v := rulebook.CheckInstanceStatus(id, in.Status); v != nil {
-			return nil, refuse(v)
-		}
-		vswID = in.VSwitchID
+		vswID, unfit = in.VSwitchID, rulebook.CheckInstanceStatus(id, in.Status)
 	case InstanceTypeEni:
-		e := c.a.enis[id]
-		if e == nil || e.Region != c.region {
+		e, ok := inRegion(c, c.a.enis, id)
+		if !ok {
 			return nil, notFound(rulebook.CodeInstanceNotFound, "The specified network interface %q does not exist.", id)
 		}
-		if v := rulebook.CheckENIAttached(id, e.InstanceID); v != nil {
-			return nil, refuse(v)
-		}
-		vswID = e.VSwitchID
+		vswID, unfit = e.VSwitchID, rulebook.CheckENIAttached(id, e.InstanceID)
+	}
+	if unfit != nil {
+		return nil, refuse(unfit)
 	}
 	if contains(h.Members, id) {
 		return nil, refuse(rulebook.AlreadyAssociated(id, h.ID))

@@ -23,9 +23,9 @@ func describeVpcs(c *call) (any, *APIError) {
 	var match []*vpcRec
 	for _, id := range slices.Sorted(maps.Keys(c.a.vpcs)) {
 		v := c.a.vpcs[id]
-		if v.Region != c.region || (len(ids) > 0 && !ids[id]) || (c.p.str("VpcName") != "" && c.p.str("VpcName") != v.Name) ||
-			(c.p.has("IsDefault") && c.p.boolOr("IsDefault", false)) ||
-			(c.p.str("ResourceGroupId") != "" && c.p.str("ResourceGroupId") != defaultResourceGroup(c.a)) {
+		if v.Region != c.region || listFiltersOut(ids, id) ||
+			c.p.filtersOut(map[string]string{"VpcName": v.Name, "ResourceGroupId": defaultResourceGroup(c.a)}) ||
+			(c.p.has("IsDefault") && c.p.boolOr("IsDefault", false)) {
 			continue
 		}
 		match = append(match, v)
@@ -90,10 +90,7 @@ func describeVSwitches(c *call) (any, *APIError) {
 	for _, id := range slices.Sorted(maps.Keys(c.a.vswitches)) {
 		s := c.a.vswitches[id]
 		if s.Region != c.region ||
-			(c.p.str("VpcId") != "" && c.p.str("VpcId") != s.VpcID) ||
-			(c.p.str("VSwitchId") != "" && c.p.str("VSwitchId") != s.ID) ||
-			(c.p.str("ZoneId") != "" && c.p.str("ZoneId") != s.Zone) ||
-			(c.p.str("VSwitchName") != "" && c.p.str("VSwitchName") != s.Name) {
+			c.p.filtersOut(map[string]string{"VpcId": s.VpcID, "VSwitchId": s.ID, "ZoneId": s.Zone, "VSwitchName": s.Name}) {
 			continue
 		}
 		match = append(match, s)
@@ -108,9 +105,9 @@ func describeVSwitches(c *call) (any, *APIError) {
 }
 
 func describeVSwitchAttributes(c *call) (any, *APIError) {
-	s := c.a.vswitches[c.p.str("VSwitchId")]
-	if s == nil || s.Region != c.region {
-		return nil, notFound(rulebook.CodeVSwitchIDNotFound, "The specified vSwitch %q does not exist in region %s.", c.p.str("VSwitchId"), c.region)
+	s, err := lookup(c, c.a.vswitches, c.p.str("VSwitchId"), rulebook.CodeVSwitchIDNotFound, "vSwitch")
+	if err != nil {
+		return nil, err
 	}
 	w := c.wireVSwitch(s)
 	w.RequestId = c.req.requestID
@@ -234,7 +231,7 @@ func listTagResources(c *call) (any, *APIError) {
 	idSet := set(ids)
 	var rows []wireTagResource
 	for _, h := range c.a.sortedHaVips() {
-		if h.Region != c.region || (len(idSet) > 0 && !idSet[h.ID]) {
+		if h.Region != c.region || listFiltersOut(idSet, h.ID) {
 			continue
 		}
 		ok := true
@@ -345,13 +342,10 @@ func describeInstances(c *call) (any, *APIError) {
 	for _, id := range slices.Sorted(maps.Keys(c.a.instances)) {
 		in := c.a.instances[id]
 		if in.Region != c.region ||
-			(len(idSet) > 0 && !idSet[id]) ||
-			(len(ipSet) > 0 && !ipSet[in.PrivateIP]) ||
-			(c.p.str("VpcId") != "" && c.p.str("VpcId") != in.VpcID) ||
-			(c.p.str("VSwitchId") != "" && c.p.str("VSwitchId") != in.VSwitchID) ||
-			(c.p.str("ZoneId") != "" && c.p.str("ZoneId") != in.Zone) ||
-			(c.p.str("Status") != "" && c.p.str("Status") != in.Status) ||
-			(c.p.str("InstanceName") != "" && c.p.str("InstanceName") != in.Name) {
+			listFiltersOut(idSet, id) ||
+			listFiltersOut(ipSet, in.PrivateIP) ||
+			c.p.filtersOut(map[string]string{"VpcId": in.VpcID, "VSwitchId": in.VSwitchID, "ZoneId": in.Zone,
+				"Status": in.Status, "InstanceName": in.Name}) {
 			continue
 		}
 		match = append(match, in)
@@ -408,17 +402,11 @@ func describeENIs(c *call) (any, *APIError) {
 	keys := slices.Sorted(maps.Keys(c.a.enis))
 	for _, id := range keys {
 		e := c.a.enis[id]
-		status := eniStatus(e)
 		if e.Region != c.region ||
-			(len(idSet) > 0 && !idSet[id]) ||
-			(len(ips) > 0 && !ips[e.PrivateIP]) ||
-			(c.p.str("InstanceId") != "" && c.p.str("InstanceId") != e.InstanceID) ||
-			(c.p.str("VpcId") != "" && c.p.str("VpcId") != e.VpcID) ||
-			(c.p.str("VSwitchId") != "" && c.p.str("VSwitchId") != e.VSwitchID) ||
-			(c.p.str("PrimaryIpAddress") != "" && c.p.str("PrimaryIpAddress") != e.PrivateIP) ||
-			(c.p.str("Type") != "" && c.p.str("Type") != e.Type) ||
-			(c.p.str("Status") != "" && c.p.str("Status") != status) ||
-			(c.p.str("NetworkInterfaceName") != "" && c.p.str("NetworkInterfaceName") != e.Name) {
+			listFiltersOut(idSet, id) ||
+			listFiltersOut(ips, e.PrivateIP) ||
+			c.p.filtersOut(map[string]string{"InstanceId": e.InstanceID, "VpcId": e.VpcID, "VSwitchId": e.VSwitchID,
+				"PrimaryIpAddress": e.PrivateIP, "Type": e.Type, "Status": eniStatus(e), "NetworkInterfaceName": e.Name}) {
 			continue
 		}
 		match = append(match, e)

@@ -10,11 +10,7 @@ import (
 )
 
 func (c *call) routeTable(id string) (*routeTableRec, *APIError) {
-	t := c.a.routeTables[id]
-	if t == nil || t.Region != c.region {
-		return nil, notFound("InvalidRouteTableId.NotFound", "The specified route table %q does not exist in region %s.", id, c.region)
-	}
-	return t, nil
+	return lookup(c, c.a.routeTables, id, "InvalidRouteTableId.NotFound", "route table")
 }
 
 // checkRouteText: names take 1 to 128 characters, descriptions 1 to 256,
@@ -190,13 +186,9 @@ func describeRouteEntryList(c *call) (any, *APIError) {
 		if e.NextHopType == nextHopLocal {
 			typ = RouteEntrySystem
 		}
-		if (c.p.str("RouteEntryId") != "" && c.p.str("RouteEntryId") != e.ID) ||
-			(c.p.str("DestinationCidrBlock") != "" && c.p.str("DestinationCidrBlock") != e.Dest) ||
-			(len(dests) > 0 && !dests[e.Dest]) ||
-			(c.p.str("RouteEntryName") != "" && c.p.str("RouteEntryName") != e.Name) ||
-			(c.p.str("RouteEntryType") != "" && c.p.str("RouteEntryType") != typ) ||
-			(c.p.str("NextHopType") != "" && c.p.str("NextHopType") != e.NextHopType) ||
-			(c.p.str("NextHopId") != "" && c.p.str("NextHopId") != e.NextHopID) {
+		if listFiltersOut(dests, e.Dest) ||
+			c.p.filtersOut(map[string]string{"RouteEntryId": e.ID, "DestinationCidrBlock": e.Dest, "RouteEntryName": e.Name,
+				"RouteEntryType": typ, "NextHopType": e.NextHopType, "NextHopId": e.NextHopID}) {
 			continue
 		}
 		match = append(match, e)
@@ -244,12 +236,8 @@ func describeRouteTableList(c *call) (any, *APIError) {
 	var match []*routeTableRec
 	for _, t := range c.a.sortedTables() {
 		if t.Region != c.region ||
-			(c.p.str("VpcId") != "" && c.p.str("VpcId") != t.VpcID) ||
-			(c.p.str("RouteTableId") != "" && c.p.str("RouteTableId") != t.ID) ||
-			(c.p.str("RouteTableName") != "" && c.p.str("RouteTableName") != t.Name) ||
-			(c.p.str("RouteTableType") != "" && c.p.str("RouteTableType") != t.Type) ||
-			(c.p.str("RouterId") != "" && c.p.str("RouterId") != t.RouterID) ||
-			(c.p.str("ResourceGroupId") != "" && c.p.str("ResourceGroupId") != rg) ||
+			c.p.filtersOut(map[string]string{"VpcId": t.VpcID, "RouteTableId": t.ID, "RouteTableName": t.Name,
+				"RouteTableType": t.Type, "RouterId": t.RouterID, "ResourceGroupId": rg}) ||
 			len(tags) > 0 { // route tables carry no tags in this mock
 			continue
 		}

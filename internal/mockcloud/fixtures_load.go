@@ -386,23 +386,19 @@ func (l *fixtureLoader) routeEntry(r FixtureRouteEntry) error {
 
 // fixtureMember checks that a declared member may join h and gives its type.
 func (a *account) fixtureMember(h *havipRec, id string) (string, error) {
+	var typ, vswID string
 	if in := a.instances[id]; in != nil {
-		if in.VSwitchID != h.VSwitchID {
-			return "", fmt.Errorf("fixtures: HaVip %s: member %s is in another vSwitch", h.ID, id)
-		}
-		if h.MemberType == InstanceTypeEni {
-			return "", fmt.Errorf("fixtures: HaVip %s mixes ECS and ENI members", h.ID)
-		}
-		return InstanceTypeEcs, nil
+		typ, vswID = InstanceTypeEcs, in.VSwitchID
+	} else if e := a.enis[id]; e != nil {
+		typ, vswID = InstanceTypeEni, e.VSwitchID
+	} else {
+		return "", fmt.Errorf("fixtures: HaVip %s: member %q is not declared", h.ID, id)
 	}
-	if e := a.enis[id]; e != nil {
-		if e.VSwitchID != h.VSwitchID {
-			return "", fmt.Errorf("fixtures: HaVip %s: member %s is in another vSwitch", h.ID, id)
-		}
-		if h.MemberType == InstanceTypeEcs {
-			return "", fmt.Errorf("fixtures: HaVip %s mixes ECS and ENI members", h.ID)
-		}
-		return InstanceTypeEni, nil
+	if vswID != h.VSwitchID {
+		return "", fmt.Errorf("fixtures: HaVip %s: member %s is in another vSwitch", h.ID, id)
 	}
-	return "", fmt.Errorf("fixtures: HaVip %s: member %q is not declared", h.ID, id)
+	if h.MemberType != "" && h.MemberType != typ {
+		return "", fmt.Errorf("fixtures: HaVip %s mixes ECS and ENI members", h.ID)
+	}
+	return typ, nil
 }

@@ -236,6 +236,19 @@ func checkType(name, typ, v string) *APIError {
 
 func (p *params) str(name string) string { return p.scalars[name] }
 
+// filtersOut reports whether a describe's optional filters leave a record
+// out: fields maps each filter parameter to the record's value, and a
+// filter given with another value leaves it out. A filter left out lets
+// everything through.
+func (p *params) filtersOut(fields map[string]string) bool {
+	for name, v := range fields {
+		if f := p.str(name); f != "" && f != v {
+			return true
+		}
+	}
+	return false
+}
+
 func (p *params) has(name string) bool {
 	_, ok := p.scalars[name]
 	return ok

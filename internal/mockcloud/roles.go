@@ -342,33 +342,19 @@ type identity struct {
 // compileIdentity checks and parses the identity fixtures; a mistake in
 // them is an error when they load, not a refusal in the middle of a test.
 func compileIdentity(fx *Fixtures) (*identity, error) {
-	id := &identity{roles: map[string]*role{}, oidc: map[string]*oidcProvider{},
-		ecsRole: fx.EcsRamRole, minSession: time.Duration(fx.MinSessionDuration), sessionCap: time.Duration(fx.SessionDurationCap)}
+	id := &identity{ecsRole: fx.EcsRamRole, minSession: time.Duration(fx.MinSessionDuration), sessionCap: time.Duration(fx.SessionDurationCap)}
 	if id.minSession < 0 || id.sessionCap < 0 {
 		return nil, errors.New("fixtures: min_session_duration and session_duration_cap must not be negative")
 	}
 	if id.minSession > 0 && id.minSession < time.Second {
 		return nil, errors.New("fixtures: min_session_duration must be at least 1s")
 	}
-	for _, fr := range fx.Roles {
-		r, err := compileRole(fr)
-		if err != nil {
-			return nil, err
-		}
-		if id.roles[r.name] != nil {
-			return nil, fmt.Errorf("fixtures: role %q is declared twice", r.name)
-		}
-		id.roles[r.name] = r
+	var err error
+	if id.roles, err = compileNamed(fx.Roles, compileRole, func(r *role) string { return r.name }, "role"); err != nil {
+		return nil, err
 	}
-	for _, fp := range fx.OIDCProviders {
-		p, err := compileOIDCProvider(fp)
-		if err != nil {
-			return nil, err
-		}
-		if id.oidc[p.name] != nil {
-			return nil, fmt.Errorf("fixtures: OIDC provider %q is declared twice", p.name)
-		}
-		id.oidc[p.name] = p
+	if id.oidc, err = compileNamed(fx.OIDCProviders, compileOIDCProvider, func(p *oidcProvider) string { return p.name }, "OIDC provider"); err != nil {
+		return nil, err
 	}
 	if id.ecsRole != "" {
 		r := id.roles[id.ecsRole]
@@ -380,6 +366,25 @@ func compileIdentity(fx *Fixtures) (*identity, error) {
 		}
 	}
 	return id, nil
+}
+
+// compileNamed compiles declarations into a map by the name each is
+// declared under; kind says what they are when a name is declared twice,
+// which would otherwise let the second replace the first unseen.
+func compileNamed[D, T any](decls []D, compile func(D) (T, error), name func(T) string, kind string) (map[string]T, error) {
+	out := make(map[string]T, len(decls))
+	for _, d := range decls {
+		v, err := compile(d)
+		if err != nil {
+			return nil, err
+		}
+		n := name(v)
+		if _, dup := out[n]; dup {
+			return nil, fmt.Errorf("fixtures: %s %q is declared twice", kind, n)
+		}
+		out[n] = v
+	}
+	return out, nil
 }
 
 // ecsService is the Service principal ECS assumes instance roles as.

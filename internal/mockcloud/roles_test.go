@@ -23,7 +23,7 @@ func TestIdentityFixtures_refusedWhenTheyLoad(t *testing.T) {
 		{"bad role name", func(f *Fixtures) { f.Roles = []FixtureRole{{Name: "a/b", TrustPolicy: trustECS}} }, "role name"},
 		{"duplicate role", func(f *Fixtures) {
 			f.Roles = []FixtureRole{{Name: "r", TrustPolicy: trustECS}, {Name: "r", TrustPolicy: trustECS}}
-		}, "twice"},
+		}, `role "r" is declared twice`},
 		{"max session too long", func(f *Fixtures) {
 			f.Roles = []FixtureRole{{Name: "r", TrustPolicy: trustECS, MaxSessionDuration: 43201}}
 		}, "max_session_duration"},
@@ -50,6 +50,10 @@ func TestIdentityFixtures_refusedWhenTheyLoad(t *testing.T) {
 		{"OIDC provider without client IDs", func(f *Fixtures) {
 			f.OIDCProviders = []FixtureOIDCProvider{{Name: "p", IssuerURL: "https://x"}}
 		}, "client_ids"},
+		{"duplicate OIDC provider", func(f *Fixtures) {
+			p := FixtureOIDCProvider{Name: "p", IssuerURL: "https://x", ClientIDs: []string{"a"}}
+			f.OIDCProviders = []FixtureOIDCProvider{p, p}
+		}, `OIDC provider "p" is declared twice`},
 		{"OIDC issuance limit out of range", func(f *Fixtures) {
 			f.OIDCProviders = []FixtureOIDCProvider{{Name: "p", IssuerURL: "https://x", ClientIDs: []string{"a"}, IssuanceLimitHours: 169}}
 		}, "issuance_limit_hours"},

@@ -6,7 +6,6 @@ import (
 	"maps"
 	"net/netip"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -107,13 +106,7 @@ func (a *account) tableOfVSwitch(s *vswitchRec) *routeTableRec {
 }
 
 // sortedTables lists tables in ID order, the stable order paging needs.
-func (a *account) sortedTables() []*routeTableRec {
-	out := make([]*routeTableRec, 0, len(a.routeTables))
-	for _, k := range slices.Sorted(maps.Keys(a.routeTables)) {
-		out = append(out, a.routeTables[k])
-	}
-	return out
-}
+func (a *account) sortedTables() []*routeTableRec { return values(a.routeTables) }
 
 // tableEntries lists a table's entries, System first (one per vSwitch
 // CIDR of the VPC, next hop local), then Custom in creation order.
@@ -127,14 +120,12 @@ func (a *account) tableEntries(t *routeTableRec) []*routeEntryRec {
 		out = append(out, &routeEntryRec{ID: systemEntryID(t.ID, s.ID),
 			TableID: t.ID, Region: t.Region, Dest: s.CIDR, NextHopType: nextHopLocal, Status: rulebook.StatusAvailable, Created: s.Created})
 	}
-	var custom []*routeEntryRec
-	for _, e := range a.routeEntries {
+	for _, e := range inCreationOrder(a.routeEntries, a.routeSeq) {
 		if e.TableID == t.ID {
-			custom = append(custom, e)
+			out = append(out, e)
 		}
 	}
-	sort.Slice(custom, func(i, j int) bool { return a.routeSeq[custom[i].ID] < a.routeSeq[custom[j].ID] })
-	return append(out, custom...)
+	return out
 }
 
 // systemEntryID is stable per table and vSwitch: System entries are

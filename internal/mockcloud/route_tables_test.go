@@ -3,6 +3,7 @@ package mockcloud
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -398,15 +399,16 @@ func TestCreateRouteEntryClientToken(t *testing.T) {
 	}
 }
 
-// DescribeRouteEntryList pages with MaxResult and NextToken; a token it
-// did not issue is refused.
+// DescribeRouteEntryList pages with MaxResult and NextToken, Custom
+// entries in creation order; a token it did not issue is refused.
 func TestRouteEntryListPaging(t *testing.T) {
 	t.Parallel()
 	s, vc := routeServer(t, nil)
 	must(t, s.SetQuota("", QuotaHaVipRoutesPerTable, 30))
 	h := mkHaVip(t, vc, vswA1, "192.168.0.50").HaVipId
+	var created []string
 	for i := 1; i <= 25; i++ {
-		mkRoute(t, vc, customTable, fmt.Sprintf("10.%d.0.0/16", i), h)
+		created = append(created, mkRoute(t, vc, customTable, fmt.Sprintf("10.%d.0.0/16", i), h))
 	}
 	req := vpc.CreateDescribeRouteEntryListRequest()
 	req.RouteTableId = customTable
@@ -423,6 +425,17 @@ func TestRouteEntryListPaging(t *testing.T) {
 	}
 	if len(all) != 27 || len(seen) != 27 { // 25 Custom + 2 System
 		t.Fatalf("paged %d entries (%d distinct), want 27", len(all), len(seen))
+	}
+	// Custom entries come in creation order, which their random IDs do not
+	// follow, so the pages stay stable as entries come and go.
+	var custom []string
+	for _, e := range all {
+		if e.Type == RouteEntryCustom {
+			custom = append(custom, e.RouteEntryId)
+		}
+	}
+	if !slices.Equal(custom, created) {
+		t.Errorf("Custom entries listed as %v, want creation order %v", custom, created)
 	}
 	bad := vpc.CreateDescribeRouteEntryListRequest()
 	bad.RouteTableId = customTable

@@ -47,6 +47,7 @@ type accountState struct {
 	RouteSeq      map[string]int64      `json:"route_seq,omitempty"`
 }
 
+// values lists m's values in the order of their keys.
 func values[V any](m map[string]V) []V {
 	out := make([]V, 0, len(m))
 	for _, k := range slices.Sorted(maps.Keys(m)) {

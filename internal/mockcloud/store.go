@@ -2,11 +2,13 @@ package mockcloud
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"math/rand/v2"
 	"net/netip"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -259,21 +261,18 @@ func (e *eipRec) shownStatus() string {
 }
 
 // sortedHaVips lists HaVips in creation order, the stable order paging needs.
-func (a *account) sortedHaVips() []*havipRec {
-	out := make([]*havipRec, 0, len(a.havips))
-	for _, h := range a.havips {
-		out = append(out, h)
-	}
-	sort.Slice(out, func(i, j int) bool { return a.havipSeq[out[i].ID] < a.havipSeq[out[j].ID] })
-	return out
-}
+func (a *account) sortedHaVips() []*havipRec { return inCreationOrder(a.havips, a.havipSeq) }
 
-func (a *account) sortedEIPs() []*eipRec {
-	out := make([]*eipRec, 0, len(a.eips))
-	for _, e := range a.eips {
-		out = append(out, e)
+func (a *account) sortedEIPs() []*eipRec { return inCreationOrder(a.eips, a.eipSeq) }
+
+// inCreationOrder lists records by the sequence numbers seq gave them when
+// they were created. The numbers are unique, so the order is total.
+func inCreationOrder[R any](recs map[string]R, seq map[string]int64) []R {
+	ids := slices.SortedFunc(maps.Keys(recs), func(x, y string) int { return cmp.Compare(seq[x], seq[y]) })
+	out := make([]R, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, recs[id])
 	}
-	sort.Slice(out, func(i, j int) bool { return a.eipSeq[out[i].ID] < a.eipSeq[out[j].ID] })
 	return out
 }
 
