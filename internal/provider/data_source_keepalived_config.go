@@ -182,6 +182,10 @@ func (d *keepalivedConfigDataSource) ValidateConfig(ctx context.Context, req dat
 			resp.Diagnostics.AddAttributeError(findingPath(f.Field), "Invalid keepalived cluster: "+f.Field, f.Message)
 		}
 	}
+	// Terraform validates a data source again, with the values now known,
+	// before each read, also in the refresh terraform destroy runs first:
+	// there a finding must not stop the destroy (see Read).
+	adjustForCommand(&resp.Diagnostics)
 }
 
 func (d *keepalivedConfigDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

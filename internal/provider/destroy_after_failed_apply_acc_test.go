@@ -44,6 +44,17 @@ func partialApplies() []partialApply {
 			t.Fatalf("want the new HaVip with %d members after the refused apply, got %+v", n, hs)
 		}
 	}
+	// havipOnly: the data source stops the apply after the HaVip is made
+	// (and maybe its members, made alongside the read).
+	havipOnly := func(t *testing.T, env *acctest.Env, havips []string) {
+		t.Helper()
+		for _, h := range env.HaVips(t) {
+			if h.HaVipId == havips[0] && h.VSwitchId == acctest.SeedVSwitch {
+				return
+			}
+		}
+		t.Fatalf("want the new HaVip in the seed vSwitch after the refused apply, got %+v", env.HaVips(t))
+	}
 	return []partialApply{
 		{
 			name: "havip_attachment/11th member", fx: func() *mockcloud.Fixtures { return fixturesWithENIs(11) },
@@ -98,14 +109,19 @@ resource "terraform_data" "ecs2_boot" {
 }
 `,
 			refusal: "nodes[1].private_ip is not the address of",
-			made: func(t *testing.T, env *acctest.Env, havips []string) {
-				for _, h := range env.HaVips(t) {
-					if h.HaVipId == havips[0] && h.VSwitchId == acctest.SeedVSwitch {
-						return
-					}
-				}
-				t.Fatalf("want the new HaVip in the seed vSwitch after the refused apply, got %+v", env.HaVips(t))
-			},
+			made:    havipOnly,
+		},
+		{
+			// The linter's finding, known only once the HaVip's address
+			// is: Terraform validates the data source again before each
+			// read, in the destroy's refresh too.
+			name: "havip_keepalived_config/a node's address is the VIP", fx: mockcloud.SeedFixtures,
+			body: havipConfig("") + strings.Replace(kaCluster(kaNode("ecs1", "192.168.0.25", "")+
+				`
+    { name = "ecs2", private_ip = havip.test.ip_address },`),
+				`["192.168.0.24"]`, "[havip.test.ip_address]", 1),
+			refusal: "Invalid keepalived cluster: virtual_ips[0]",
+			made:    havipOnly,
 		},
 		{
 			name: "havip_route_entry/table of another VPC", fx: routeFixtures,
