@@ -149,9 +149,11 @@ const (
 
 // adjustForCommand is deferred by the ModifyPlan of every resource for a
 // plan that creates or changes something (a destroy plan's own refusals,
-// such as the master guard, are never touched). In a destroy the plan is
-// only the refresh, so its refusals become warnings; when the command is
-// unknown they stay, with the way to destroy anyway.
+// such as the master guard, are never touched), by every ValidateConfig
+// (Terraform validates again while it plans, once values are known) and
+// by the keepalived data source's Read. In a destroy the plan is only the
+// refresh, so its refusals become warnings; when the command is unknown
+// they stay, with the way to destroy anyway.
 func adjustForCommand(diags *diag.Diagnostics) {
 	adjustRefusals(runningCommand(), diags)
 }

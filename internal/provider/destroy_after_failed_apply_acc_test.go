@@ -124,6 +124,26 @@ resource "terraform_data" "ecs2_boot" {
 			made:    havipOnly,
 		},
 		{
+			// member_ids known only during apply: Terraform validates the
+			// resource again with them, in the destroy's refresh too.
+			name: "havip_members/ECS and ENI mixed, known during apply", fx: func() *mockcloud.Fixtures { return fixturesWithENIs(1) },
+			body: havipConfig("") + fmt.Sprintf(`
+resource "terraform_data" "m1" {
+  input = %q
+}
+
+resource "terraform_data" "m2" {
+  input = %q
+}
+
+resource "havip_members" "web" {
+  havip_id   = havip.test.id
+  member_ids = [terraform_data.m1.output, terraform_data.m2.output]
+}
+`, acctest.SeedECS1, accENI(1)),
+			refusal: "ECS and ENI members mixed", made: havipOnly,
+		},
+		{
 			name: "havip_route_entry/table of another VPC", fx: routeFixtures,
 			body: havipConfig("") + routeConfig("near", routeCustom, "10.5.0.0/16", "havip.test.id", "") +
 				routeConfig("far", routeTable2, "10.6.0.0/16", "havip.test.id", ""),

@@ -18,6 +18,9 @@ import (
 // alone: they hold whatever the cloud looks like, need no API call, and
 // run even when the HaVip is created in the same apply.
 func (r *membersResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	// Terraform validates again, with values known only during apply, when
+	// it plans: also in the refresh terraform destroy runs first.
+	defer adjustForCommand(&resp.Diagnostics)
 	var ids types.List
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("member_ids"), &ids)...)
 	if ids.IsNull() || ids.IsUnknown() {

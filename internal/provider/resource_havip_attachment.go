@@ -79,6 +79,9 @@ func (r *attachmentResource) Configure(_ context.Context, req resource.Configure
 }
 
 func (r *attachmentResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	// Terraform validates again, with values known only during apply, when
+	// it plans: also in the refresh terraform destroy runs first.
+	defer adjustForCommand(&resp.Diagnostics)
 	var id, typ types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("instance_id"), &id)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("instance_type"), &typ)...)
