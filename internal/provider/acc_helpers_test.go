@@ -380,3 +380,16 @@ func kaNode(name, ip, instance string) string {
 	}
 	return fmt.Sprintf("\n    { name = %q, private_ip = %q, instance_id = %s },", name, ip, instance)
 }
+
+// withoutResource is the configuration cfg with the block of resource
+// TYPE "NAME" taken out (blocks as this file writes them: the closing
+// brace alone on its line).
+func withoutResource(cfg, typ, name string) string {
+	head := fmt.Sprintf("resource %q %q {", typ, name)
+	start := strings.Index(cfg, head)
+	if start < 0 {
+		panic("no " + head + " in the configuration")
+	}
+	end := start + strings.Index(cfg[start:], "\n}\n") + len("\n}\n")
+	return cfg[:start] + cfg[end:]
+}

@@ -553,23 +553,7 @@ func TestAccAttachment_masterDetach(t *testing.T) {
 // the attachment still configured and removing it from the configuration
 // succeed, committing nothing for the dead member.
 func TestAccAttachment_deletedInstance(t *testing.T) {
-	withoutECS2 := fmt.Sprintf(`
-resource "havip" "web" {
-  vswitch_id = %q
-  ip_address = "192.168.0.24"
-  name       = "test_havip_name"
-}
-
-resource "havip_attachment" "ecs1" {
-  havip_id    = havip.web.id
-  instance_id = %q
-}
-
-resource "havip_eip_association" "web" {
-  havip_id      = havip.web.id
-  allocation_id = %q
-}
-`, acctest.SeedVSwitch, acctest.SeedECS1, acctest.SeedEIP)
+	withoutECS2 := withoutResource(seedTopology(), "havip_attachment", "ecs2")
 	deleteECS2 := func(env *acctest.Env) func(*terraform.State) error {
 		return func(*terraform.State) error {
 			return env.Server.Apply(mockcloud.Event{Type: mockcloud.EventDeleteInstance, Account: env.Cred.AccountID, InstanceID: acctest.SeedECS2})
@@ -916,15 +900,7 @@ func TestAccAttachment_replaceMember(t *testing.T) {
 func TestAccAttachment_masterAfterPlan(t *testing.T) {
 	env := acctest.NewEnv(t, mockcloud.Options{})
 	topology := seedTopology()
-	withoutECS2 := strings.Replace(topology, fmt.Sprintf(`
-resource "havip_attachment" "ecs2" {
-  havip_id    = havip.web.id
-  instance_id = %q
-}
-`, acctest.SeedECS2), "", 1)
-	if withoutECS2 == topology {
-		t.Fatal("could not remove the ecs2 attachment from the configuration")
-	}
+	withoutECS2 := withoutResource(topology, "havip_attachment", "ecs2")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
